@@ -1,0 +1,35 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from .models import RoleAssignment, User
+
+
+class RoleAssignmentInline(admin.TabularInline):
+    model = RoleAssignment
+    extra = 0
+    autocomplete_fields = ["branch", "province", "edition"]
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    fieldsets = (
+        *DjangoUserAdmin.fieldsets,
+        (_("Paritrana"), {"fields": ("organisation",)}),
+    )
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("username", "email", "password1", "password2")}),
+    )
+    list_display = ["email", "username", "first_name", "last_name", "organisation", "is_active"]
+    list_filter = ["is_active", "is_staff", "role_assignments__role"]
+    search_fields = ["email", "username", "first_name", "last_name", "organisation"]
+    inlines = [RoleAssignmentInline]
+
+
+@admin.register(RoleAssignment)
+class RoleAssignmentAdmin(admin.ModelAdmin):
+    list_display = ["user", "role", "branch", "province", "edition", "created_at"]
+    list_filter = ["role", "edition", "province"]
+    search_fields = ["user__email", "user__first_name", "user__last_name", "branch__name"]
+    autocomplete_fields = ["user", "branch", "province", "edition"]
+    list_select_related = ["user", "branch", "province", "edition"]

@@ -1,0 +1,134 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .enums import _SCOPES, Role
+
+
+class User(AbstractUser):
+    """A person who logs in. What they may do comes from their role assignments, not from
+    Django's groups; `is_staff` only opens the Django admin to national admins."""
+
+    email = models.EmailField(_("email address"), unique=True)
+    organisation = models.CharField(
+        _("organisation"),
+        max_length=200,
+        blank=True,
+        help_text=_("Used to exclude assessors from candidates of their own organisation."),
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self):
+        return self.get_full_name() or self.email
+
+
+def _scope_condition(role: Role) -> Q:
+    branch, province, edition = _SCOPES[role]
+    condition = Q(role=role)
+    for field, need in (("branch", branch), ("province", province), ("edition", edition)):
+        if need is True:
+            condition &= Q(**{f"{field}__isnull": False})
+        elif need is False:
+            condition &= Q(**{f"{field}__isnull": True})
+    return condition
+
+
+def _scope_constraint() -> Q:
+    condition = Q()
+    for role in Role:
+        condition |= _scope_condition(role)
+    return condition
+
+
+class RoleAssignment(models.Model):
+    """One role held by one user within one scope (SPEC §2): branch staff → branch; panel member
+    or chair → province and edition; jury member or chair → edition; auditor → one edition or
+    all; national admin → everything. A person may hold several."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="role_assignments", verbose_name=_("user")
+    )
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    branch = models.ForeignKey(
+        "candidates.Branch",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="staff_assignments",
+        verbose_name=_("branch office"),
+    )
+    province = models.ForeignKey(
+        "candidates.Province",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="role_assignments",
+        verbose_name=_("province"),
+    )
+    edition = models.ForeignKey(
+        "candidates.Edition",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="role_assignments",
+        verbose_name=_("edition"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
+        ordering = ["user_id", "role"]
+        constraints = [
+            models.CheckConstraint(condition=_scope_constraint(), name="role_assignment_scope"),
+            # One row per user, role and scope. Spelled as partial constraints because NULLs are
+            # distinct in a plain unique constraint on SQLite.
+            models.UniqueConstraint(
+                fields=["user", "role", "branch"],
+                condition=Q(branch__isnull=False),
+                name="role_assignment_unique_branch",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "province", "edition"],
+                condition=Q(province__isnull=False),
+                name="role_assignment_unique_panel",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "edition"],
+                condition=Q(province__isnull=True, branch__isnull=True, edition__isnull=False),
+                name="role_assignment_unique_edition",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role"],
+                condition=Q(province__isnull=True, branch__isnull=True, edition__isnull=True),
+                name="role_assignment_unique_global",
+            ),
+        ]
+
+    def __str__(self):
+        scope = self.branch or self.province or ""
+        if self.edition_id:
+            scope = f"{scope} {self.edition}".strip()
+        return f"{self.get_role_display()} — {scope}" if scope else self.get_role_display()
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        branch, province, edition = Role.scope_of(self.role)
+        errors = {}
+        for field, need in (("branch", branch), ("province", province), ("edition", edition)):
+            value = getattr(self, f"{field}_id")
+            if need is True and value is None:
+                errors[field] = _("This role needs a %(field)s.") % {
+                    "field": self._meta.get_field(field).verbose_name
+                }
+            elif need is False and value is not None:
+                errors[field] = _("This role has no %(field)s; leave it empty.") % {
+                    "field": self._meta.get_field(field).verbose_name
+                }
+        if errors:
+            raise ValidationError(errors)

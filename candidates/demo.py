@@ -1,0 +1,317 @@
+"""Demo data built from the seed articles (shared/seeds/, SPEC §9). Idempotent: rows are found by
+their natural keys and updated, so `seed_demo` can run any number of times.
+
+Only what the articles report is entered. Where the data model needs a value the articles do
+not give, the value is marked here as illustrative:
+- NPP numbers of the businesses are made up (99xxxxxx) — the articles name the firms only;
+- the scale of the 2018 Jawa Barat businesses is not reported (that round ranked large and
+  medium firms together), so they are entered as large;
+- in Jawa Barat 2018 the first-placed nominee of each category advances (default quota 1), as
+  the article reports for Kota Bekasi.
+"""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from .enums import AwardScheme, BusinessScale, CandidateKind, LegalProductType, NominationState
+from .enums import RankLabel as L
+from .models import (
+    Branch,
+    Candidate,
+    Category,
+    Edition,
+    GovernmentData,
+    Innovation,
+    LegalProduct,
+    Nomination,
+    Province,
+    Regency,
+)
+
+S = NominationState
+
+# (code, name, kind, scale, has provincial round, scheme, finalist quota)
+_DEFAULT_CATEGORIES = [
+    ("pemerintah-provinsi", "Pemerintah Provinsi", CandidateKind.PROVINCE_GOVERNMENT, "", False, AwardScheme.RANKED, 7),
+    ("pemerintah-kabupaten-kota", "Pemerintah Kabupaten/Kota", CandidateKind.REGENCY_GOVERNMENT, "", True, AwardScheme.RANKED, 8),
+    ("usaha-besar", "Usaha Besar", CandidateKind.BUSINESS, BusinessScale.LARGE, True, AwardScheme.RANKED, 9),
+    ("usaha-menengah", "Usaha Menengah", CandidateKind.BUSINESS, BusinessScale.MEDIUM, True, AwardScheme.RANKED, 9),
+    ("usaha-kecil-mikro", "Usaha Kecil dan Mikro", CandidateKind.BUSINESS, BusinessScale.SMALL_MICRO, True, AwardScheme.RANKED, 9),
+]  # fmt: skip
+
+# Jawa Barat 2018 ranked large and medium firms together (ANTARA, January 2019).
+_CATEGORIES_2018 = [
+    _DEFAULT_CATEGORIES[0],
+    _DEFAULT_CATEGORIES[1],
+    ("usaha-besar-menengah", "Usaha Besar dan Menengah", CandidateKind.BUSINESS, "", True, AwardScheme.RANKED, 9),
+    _DEFAULT_CATEGORIES[4],
+]  # fmt: skip
+
+_EDITIONS = {
+    2018: {
+        "notes": (
+            "Jawa Barat provincial round assessed in December 2018 by document verification and "
+            "field review; awards handed over by Governor Ridwan Kamil at Aula Gedung Sate, "
+            "Bandung, on 11 January 2019. Kota Bekasi beat eight other regencies/cities and went "
+            "on to the national round in March 2019."
+        ),
+        "categories": _CATEGORIES_2018,
+    },
+    2020: {
+        "notes": (
+            "34 provinces, 514 regencies/cities and 683,000 businesses took part. Provincial "
+            "panels selected 124 regencies/cities, 143 large, 157 medium businesses and 34 UMKM; "
+            "the national interview stage had 7 provinces, 8 regencies/cities, 9 large and 9 "
+            "medium businesses. Awards handed over by Vice President Ma'ruf Amin by video "
+            "conference on 9 September 2021."
+        ),
+        "categories": _DEFAULT_CATEGORIES,
+    },
+    2021: {
+        "notes": (
+            "BPJAMSOSTEK Cabang Gorontalo socialised the award to the governments of Gorontalo "
+            "province at Hotel Maqna, Kota Gorontalo, on 8 December 2021. National interviews "
+            "were held by video in February 2022; nine regencies/cities were interviewed."
+        ),
+        "categories": [
+            *_DEFAULT_CATEGORIES[:1],
+            (*_DEFAULT_CATEGORIES[1][:6], 9),
+            *_DEFAULT_CATEGORIES[2:],
+        ],
+    },
+}
+
+_BRANCHES = [
+    # code, name, province, regencies (None: all of the province), handles provincial govt, head
+    ("bekasi-kota", "Kantor Cabang Bekasi Kota", "32", ["Kota Bekasi"], False, "Herry Subroto"),
+    ("gorontalo", "Kantor Cabang Gorontalo", "75", None, True, "Hendra Elvian"),
+]
+
+
+@dataclass
+class _N:
+    """One nomination of the demo: who, where, in which category, and how it ended."""
+
+    year: int
+    category: str
+    name: str
+    region: str  # regency/city name, or a province code for a provincial government
+    state: NominationState
+    provincial_label: str = ""
+    national_label: str = ""
+    national_rank: int | None = None
+    npp: str | None = None
+    sector: str = ""
+
+
+_JABAR_2018 = "pemerintah-kabupaten-kota"
+_NOMINATIONS = [
+    # Jawa Barat 2018 (ANTARA Megapolitan, 12 January 2019)
+    _N(2018, _JABAR_2018, "Pemerintah Kota Bekasi", "Kota Bekasi", S.ADVANCED, L.PERINGKAT_1),
+    _N(2018, _JABAR_2018, "Pemerintah Kota Bogor", "Kota Bogor", S.NOT_ADVANCED, L.PERINGKAT_2),
+    _N(2018, _JABAR_2018, "Pemerintah Kota Bandung", "Kota Bandung", S.NOT_ADVANCED, L.PERINGKAT_3),
+    _N(2018, _JABAR_2018, "Pemerintah Kota Sukabumi", "Kota Sukabumi", S.NOT_ADVANCED, L.HARAPAN_1),
+    _N(2018, _JABAR_2018, "Pemerintah Kota Cimahi", "Kota Cimahi", S.NOT_ADVANCED, L.HARAPAN_2),
+    _N(2018, "usaha-besar-menengah", "Yutaka MFG Indonesia", "Kabupaten Bekasi", S.ADVANCED, L.PERINGKAT_1, npp="99000001"),
+    _N(2018, "usaha-besar-menengah", "Kartika Paramedika", "Kota Sukabumi", S.NOT_ADVANCED, L.PERINGKAT_2, npp="99000002"),
+    _N(2018, "usaha-besar-menengah", "Chitose Internasional", "Kota Cimahi", S.NOT_ADVANCED, L.PERINGKAT_3, npp="99000003"),
+    _N(2018, "usaha-besar-menengah", "Gracia Pharmindo", "Kabupaten Sumedang", S.NOT_ADVANCED, L.HARAPAN_1, npp="99000004"),
+    _N(2018, "usaha-besar-menengah", "Sankei Gosyu Industries", "Kabupaten Bekasi", S.NOT_ADVANCED, L.HARAPAN_2, npp="99000005"),
+    _N(2018, "usaha-besar-menengah", "Jafpa Comfeed Indonesia", "Kota Cirebon", S.NOT_ADVANCED, L.HARAPAN_3, npp="99000006"),
+    _N(2018, "usaha-kecil-mikro", "Martabak Air Mancur", "Kota Bogor", S.ADVANCED, L.PERINGKAT_1, npp="99000007"),
+    # Jawa Barat 2020: seven regencies/cities presented to the provincial panel (IndependensI,
+    # 22 December 2020); Kota Bekasi went on to third place nationally (Radar Bekasi, 2021).
+    _N(2020, _JABAR_2018, "Pemerintah Kota Bekasi", "Kota Bekasi", S.AWARDED, national_label=L.PERINGKAT_3, national_rank=3),
+    _N(2020, _JABAR_2018, "Pemerintah Kota Bandung", "Kota Bandung", S.SCORED),
+    _N(2020, _JABAR_2018, "Pemerintah Kota Depok", "Kota Depok", S.SCORED),
+    _N(2020, _JABAR_2018, "Pemerintah Kabupaten Sukabumi", "Kabupaten Sukabumi", S.SCORED),
+    _N(2020, _JABAR_2018, "Pemerintah Kabupaten Purwakarta", "Kabupaten Purwakarta", S.SCORED),
+    _N(2020, _JABAR_2018, "Pemerintah Kabupaten Bandung", "Kabupaten Bandung", S.SCORED),
+    _N(2020, _JABAR_2018, "Pemerintah Kota Banjar", "Kota Banjar", S.SCORED),
+    # Bone Bolango: among the eight national finalists of 2020, finally in the top six
+    # (Pojok6, 8 December 2021).
+    _N(2020, _JABAR_2018, "Pemerintah Kabupaten Bone Bolango", "Kabupaten Bone Bolango", S.FINALIST, national_rank=6),
+    # 2021: Jakarta Utara among the nine interviewed (Budaya Indonesia, 17 February 2022);
+    # Gorontalo's governments proposed after the socialisation of 8 December 2021.
+    _N(2021, _JABAR_2018, "Pemerintah Kota Administrasi Jakarta Utara", "Kota Administrasi Jakarta Utara", S.FINALIST),
+    _N(2021, "pemerintah-provinsi", "Pemerintah Provinsi Gorontalo", "75", S.DRAFT),
+    _N(2021, _JABAR_2018, "Pemerintah Kabupaten Bone Bolango", "Kabupaten Bone Bolango", S.DRAFT),
+    _N(2021, _JABAR_2018, "Pemerintah Kota Gorontalo", "Kota Gorontalo", S.DRAFT),
+]  # fmt: skip
+
+# Figures reported for a nomination: (year, candidate) → GovernmentData fields.
+_GOVERNMENT_DATA = {
+    (2018, "Pemerintah Kota Bekasi"): {
+        "head_of_region": "Rahmat Effendi",
+        # "Sekitar 11 ribu lebih TKK" — more than 11,000 contract staff covered via an MoU.
+        "non_asn_covered": 11_000,
+    },
+    (2020, "Pemerintah Kota Bekasi"): {
+        "head_of_region": "Rahmat Effendi",
+        "contact_name": "Ika Indah Yarti",
+        "contact_position": "Kepala Dinas Tenaga Kerja Kota Bekasi",
+        "working_age_population": 2_200_000,
+        "labour_force": 1_500_000,
+        "formal_workers": 929_199,
+        "informal_workers": 454_088,
+        "active_pu": 886_113,  # 95.36 % of formal workers
+        "active_bpu": 55_289,  # about 12 % of informal workers
+        # 15,769 posyandu cadres and 23,458 RT/RW officials
+        "bpu_apbd_vulnerable": 39_227,
+        # 10,245 TKK, 1,711 Satlinmas and 2,830 teachers and education staff
+        "non_asn_covered": 14_786,
+    },
+    (2020, "Pemerintah Kabupaten Bone Bolango"): {"bpu_apbd_vulnerable": 20_000},
+    (2021, "Pemerintah Kota Administrasi Jakarta Utara"): {"head_of_region": "Ali Maulana Hakim"},
+}
+
+_LEGAL_PRODUCTS = {
+    (2020, "Pemerintah Kota Bekasi"): [
+        (LegalProductType.PERDA, "18", 2011, "Pelayanan Ketenagakerjaan", "Kota Bekasi"),
+        (
+            LegalProductType.KEPUTUSAN,
+            "518/Kep.459-Diskop.UKM/XI/2019",
+            2019,
+            "Persyaratan perlindungan BP Jamsostek bagi nasabah BPRS Patriot yang mengajukan "
+            "dana bergulir",
+            "Nasabah BPRS Patriot",
+        ),
+    ],
+}
+
+_INNOVATIONS = {
+    (2020, "Pemerintah Kota Bekasi"): [
+        (
+            "Perizinan terintegrasi dengan BPJS Ketenagakerjaan",
+            "Layanan perizinan di DPM-PTSP Kota Bekasi terintegrasi dengan kepesertaan BPJS "
+            "Ketenagakerjaan.",
+        ),
+    ],
+    (2021, "Pemerintah Kota Administrasi Jakarta Utara"): [
+        (
+            "Perlindungan kader dasawisma melalui CSR",
+            "Bersama BPJS Ketenagakerjaan dan perusahaan melalui program CSR, ribuan kader "
+            "dasawisma di Jakarta Utara dilindungi tanpa bergantung pada APBD.",
+        ),
+    ],
+}
+
+
+@dataclass(frozen=True)
+class DemoSeeded:
+    editions: int
+    categories: int
+    branches: int
+    candidates: int
+    nominations: int
+
+
+def _candidate(spec: _N) -> Candidate:
+    if spec.region.isdigit():
+        province = Province.objects.get(code=spec.region)
+        candidate, _ = Candidate.objects.update_or_create(
+            kind=CandidateKind.PROVINCE_GOVERNMENT, province=province, defaults={"name": spec.name}
+        )
+        return candidate
+    regency = Regency.objects.get(name=spec.region)
+    if spec.npp:
+        candidate, _ = Candidate.objects.update_or_create(
+            npp=spec.npp,
+            defaults={
+                "kind": CandidateKind.BUSINESS,
+                "name": spec.name,
+                "regency": regency,
+                "sector": spec.sector,
+                "scale": (
+                    BusinessScale.SMALL_MICRO
+                    if spec.category == "usaha-kecil-mikro"
+                    else BusinessScale.LARGE
+                ),
+            },
+        )
+        return candidate
+    candidate, _ = Candidate.objects.update_or_create(
+        kind=CandidateKind.REGENCY_GOVERNMENT, regency=regency, defaults={"name": spec.name}
+    )
+    return candidate
+
+
+@transaction.atomic
+def seed_candidates() -> DemoSeeded:
+    """Create or refresh the demo editions, categories, branches, candidates and nominations.
+    Needs the regions (`load_regions`) first."""
+    if not Regency.objects.exists():
+        raise RuntimeError("Load the regions first: python manage.py load_regions")
+
+    for code, name, province, regencies, handles_province, head in _BRANCHES:
+        branch, _ = Branch.objects.update_or_create(
+            code=code,
+            defaults={
+                "name": name,
+                "province_id": province,
+                "handles_provincial_government": handles_province,
+                "head_name": head,
+            },
+        )
+        covered = Regency.objects.filter(province_id=province)
+        if regencies is not None:
+            covered = covered.filter(name__in=regencies)
+        branch.regencies.set(covered)
+
+    categories = {}
+    for year, spec in _EDITIONS.items():
+        edition, _ = Edition.objects.update_or_create(year=year, defaults={"notes": spec["notes"]})
+        for order, (code, name, kind, scale, provincial, scheme, finalists) in enumerate(
+            spec["categories"]
+        ):
+            category, _ = Category.objects.update_or_create(
+                edition=edition,
+                code=code,
+                defaults={
+                    "name": name,
+                    "candidate_kind": kind,
+                    "business_scale": scale,
+                    "has_provincial_round": provincial,
+                    "award_scheme": scheme,
+                    "finalist_quota": finalists,
+                    "order": order,
+                },
+            )
+            categories[(year, code)] = category
+
+    for spec in _NOMINATIONS:
+        nomination, _ = Nomination.objects.update_or_create(
+            candidate=_candidate(spec),
+            category=categories[(spec.year, spec.category)],
+            defaults={
+                "state": spec.state,
+                "provincial_label": spec.provincial_label,
+                "national_label": spec.national_label,
+                "national_rank": spec.national_rank,
+            },
+        )
+        key = (spec.year, spec.name)
+        if key in _GOVERNMENT_DATA:
+            GovernmentData.objects.update_or_create(
+                nomination=nomination, defaults=_GOVERNMENT_DATA[key]
+            )
+        for type_, number, year, title, scope in _LEGAL_PRODUCTS.get(key, []):
+            LegalProduct.objects.update_or_create(
+                nomination=nomination,
+                type=type_,
+                number=number,
+                defaults={"year": year, "title": title, "scope": scope},
+            )
+        for title, description in _INNOVATIONS.get(key, []):
+            Innovation.objects.update_or_create(
+                nomination=nomination, title=title, defaults={"description": description}
+            )
+
+    return DemoSeeded(
+        editions=Edition.objects.count(),
+        categories=Category.objects.count(),
+        branches=Branch.objects.count(),
+        candidates=Candidate.objects.count(),
+        nominations=Nomination.objects.count(),
+    )

@@ -1,0 +1,93 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+class Zone(models.TextChoices):
+    SUMATERA = "sumatera", _("Sumatera")
+    JAWA_BALI = "jawa_bali", _("Jawa–Bali")
+    KALIMANTAN = "kalimantan", _("Kalimantan")
+    SULAWESI = "sulawesi", _("Sulawesi")
+    NUSA_TENGGARA_MALUKU_PAPUA = "nusa_tenggara_maluku_papua", _("Nusa Tenggara–Maluku–Papua")
+
+
+class RegencyKind(models.TextChoices):
+    KABUPATEN = "kabupaten", _("Regency (Kabupaten)")
+    KOTA = "kota", _("City (Kota)")
+
+
+class CandidateKind(models.TextChoices):
+    PROVINCE_GOVERNMENT = "province_government", _("Provincial government")
+    REGENCY_GOVERNMENT = "regency_government", _("Regency/city government")
+    BUSINESS = "business", _("Business")
+
+
+GOVERNMENT_KINDS = (CandidateKind.PROVINCE_GOVERNMENT, CandidateKind.REGENCY_GOVERNMENT)
+
+
+class BusinessScale(models.TextChoices):
+    LARGE = "large", _("Large business")
+    MEDIUM = "medium", _("Medium business")
+    SMALL_MICRO = "small_micro", _("Small and micro business (UMKM)")
+
+
+class AwardScheme(models.TextChoices):
+    RANKED = "ranked", _("Ranked (Peringkat I–III, Harapan I–III)")
+    BEST_PER_PROVINCE = "best_per_province", _("Best per province")
+    BEST_PER_ZONE = "best_per_zone", _("Best per zone")
+
+
+class NominationState(models.TextChoices):
+    """SPEC §3: draft → submitted → (returned → resubmitted)* → verified | ineligible → scored →
+    advanced | not advanced → finalist → awarded | not awarded; withdrawn before finalisation."""
+
+    DRAFT = "draft", pgettext_lazy("nomination state", "Draft")
+    SUBMITTED = "submitted", pgettext_lazy("nomination state", "Submitted")
+    RETURNED = "returned", pgettext_lazy("nomination state", "Returned for correction")
+    RESUBMITTED = "resubmitted", pgettext_lazy("nomination state", "Resubmitted")
+    VERIFIED = "verified", pgettext_lazy("nomination state", "Verified")
+    INELIGIBLE = "ineligible", pgettext_lazy("nomination state", "Ineligible")
+    SCORED = "scored", pgettext_lazy("nomination state", "Scored")
+    ADVANCED = "advanced", pgettext_lazy("nomination state", "Advanced to national")
+    NOT_ADVANCED = "not_advanced", pgettext_lazy("nomination state", "Not advanced")
+    FINALIST = "finalist", pgettext_lazy("nomination state", "Finalist")
+    AWARDED = "awarded", pgettext_lazy("nomination state", "Awarded")
+    NOT_AWARDED = "not_awarded", pgettext_lazy("nomination state", "Not awarded")
+    WITHDRAWN = "withdrawn", pgettext_lazy("nomination state", "Withdrawn")
+
+
+# Nominations the national jury works on (provincial-government candidates enter here directly
+# once verified, see selectors.national_nominations).
+NATIONAL_STATES = (
+    NominationState.ADVANCED,
+    NominationState.FINALIST,
+    NominationState.AWARDED,
+    NominationState.NOT_AWARDED,
+)
+# Nominations a provincial panel works on: everything that has been submitted.
+PANEL_STATES = tuple(
+    s for s in NominationState if s not in (NominationState.DRAFT, NominationState.WITHDRAWN)
+)
+
+
+class RankLabel(models.TextChoices):
+    PERINGKAT_1 = "peringkat_1", _("Peringkat I")
+    PERINGKAT_2 = "peringkat_2", _("Peringkat II")
+    PERINGKAT_3 = "peringkat_3", _("Peringkat III")
+    HARAPAN_1 = "harapan_1", _("Harapan I")
+    HARAPAN_2 = "harapan_2", _("Harapan II")
+    HARAPAN_3 = "harapan_3", _("Harapan III")
+    TERBAIK = "terbaik", _("Terbaik")
+
+
+class LegalProductType(models.TextChoices):
+    """Ordered from strongest to weakest (SPEC §1)."""
+
+    PERDA = "perda", _("Regional regulation (Perda)")
+    PERGUB = "pergub", _("Governor regulation (Pergub)")
+    PERBUP = "perbup", _("Regent regulation (Perbup)")
+    PERWALI = "perwali", _("Mayor regulation (Perwali)")
+    INSTRUKSI = "instruksi", _("Instruction (Instruksi)")
+    SURAT_EDARAN = "surat_edaran", _("Circular (Surat Edaran)")
+    KEPUTUSAN = "keputusan", _("Decree (Keputusan)")
+    MOU_PKS = "mou_pks", _("Memorandum or agreement (MoU/PKS)")

@@ -1,0 +1,437 @@
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from .enums import (
+    AwardScheme,
+    BusinessScale,
+    CandidateKind,
+    LegalProductType,
+    NominationState,
+    RankLabel,
+    RegencyKind,
+    Zone,
+)
+
+# ---------------------------------------------------------------------------------------------
+# Regions and branch offices
+
+
+class Province(models.Model):
+    """One of the 38 provinces, keyed by its Kemendagri code ("32" = Jawa Barat)."""
+
+    code = models.CharField(_("Kemendagri code"), max_length=2, primary_key=True)
+    name = models.CharField(_("name"), max_length=100)
+    zone = models.CharField(_("zone"), max_length=32, choices=Zone.choices)
+
+    class Meta:
+        verbose_name = _("province")
+        verbose_name_plural = _("provinces")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+
+class Regency(models.Model):
+    """One of the 514 regencies (kabupaten) and cities (kota), keyed by Kemendagri code
+    ("32.75" = Kota Bekasi)."""
+
+    code = models.CharField(_("Kemendagri code"), max_length=5, primary_key=True)
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, related_name="regencies", verbose_name=_("province")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=16, choices=RegencyKind.choices)
+
+    class Meta:
+        verbose_name = _("regency or city")
+        verbose_name_plural = _("regencies and cities")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+
+class Branch(models.Model):
+    """A BPJS Ketenagakerjaan branch office (Kantor Cabang); it covers several regencies/cities
+    and, where marked, its province's government."""
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=150)
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, related_name="branches", verbose_name=_("province")
+    )
+    regencies = models.ManyToManyField(
+        Regency, related_name="branches", blank=True, verbose_name=_("regencies and cities")
+    )
+    handles_provincial_government = models.BooleanField(
+        _("handles the provincial government"),
+        default=False,
+        help_text=_("The branch that registers its province's government as a candidate."),
+    )
+    head_name = models.CharField(_("head of branch"), max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = _("branch office")
+        verbose_name_plural = _("branch offices")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+# ---------------------------------------------------------------------------------------------
+# Editions and categories
+
+
+class Edition(models.Model):
+    """One yearly edition of the award; its data period is 1 January–31 December of `year`."""
+
+    year = models.PositiveSmallIntegerField(
+        _("assessment year"),
+        unique=True,
+        validators=[MinValueValidator(2017), MaxValueValidator(2100)],
+    )
+    theme = models.CharField(_("theme"), max_length=200, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("edition")
+        verbose_name_plural = _("editions")
+        ordering = ["-year"]
+        constraints = [
+            models.CheckConstraint(condition=Q(year__gte=2017), name="edition_year_from_2017"),
+        ]
+
+    def __str__(self):
+        return _("Paritrana Award %(year)s") % {"year": self.year}
+
+
+class Category(models.Model):
+    """A category of one edition (SPEC §4): who may enter it, whether it has a provincial
+    round, how many advance and become finalists, and how awards are given."""
+
+    edition = models.ForeignKey(
+        Edition, on_delete=models.CASCADE, related_name="categories", verbose_name=_("edition")
+    )
+    code = models.SlugField(_("code"), max_length=50)
+    name = models.CharField(_("name"), max_length=150)
+    candidate_kind = models.CharField(
+        _("candidate kind"), max_length=32, choices=CandidateKind.choices
+    )
+    business_scale = models.CharField(
+        _("business scale"),
+        max_length=16,
+        choices=BusinessScale.choices,
+        blank=True,
+        help_text=_("Empty for government categories and for categories open to every scale."),
+    )
+    has_provincial_round = models.BooleanField(_("has a provincial round"), default=True)
+    award_scheme = models.CharField(
+        _("award scheme"), max_length=32, choices=AwardScheme.choices, default=AwardScheme.RANKED
+    )
+    provincial_quota = models.PositiveSmallIntegerField(
+        _("advance per province"), default=1, validators=[MinValueValidator(1)]
+    )
+    finalist_quota = models.PositiveSmallIntegerField(
+        _("national finalists"), default=9, validators=[MinValueValidator(1)]
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["edition", "order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "code"], name="category_unique_code"),
+            models.CheckConstraint(
+                condition=Q(candidate_kind=CandidateKind.BUSINESS) | Q(business_scale=""),
+                name="category_scale_only_for_business",
+            ),
+            models.CheckConstraint(
+                condition=Q(provincial_quota__gte=1) & Q(finalist_quota__gte=1),
+                name="category_quotas_positive",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.edition.year})"
+
+
+# ---------------------------------------------------------------------------------------------
+# Candidates and nominations
+
+
+class Candidate(models.Model):
+    """A government or business, existing once across editions: a provincial government is
+    tied to its province, a regency/city government to its regency/city, a business to its
+    NPP (BPJS employer registration number) and regency/city."""
+
+    kind = models.CharField(_("kind"), max_length=32, choices=CandidateKind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    province = models.ForeignKey(
+        Province,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="government_candidates",
+        verbose_name=_("province"),
+    )
+    regency = models.ForeignKey(
+        Regency,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="candidates",
+        verbose_name=_("regency or city"),
+    )
+    npp = models.CharField(
+        _("NPP"), max_length=20, null=True, blank=True, unique=True, help_text=_("Employer number")
+    )
+    sector = models.CharField(_("sector"), max_length=100, blank=True)
+    scale = models.CharField(_("scale"), max_length=16, choices=BusinessScale.choices, blank=True)
+
+    class Meta:
+        verbose_name = _("candidate")
+        verbose_name_plural = _("candidates")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        kind=CandidateKind.PROVINCE_GOVERNMENT,
+                        province__isnull=False,
+                        regency__isnull=True,
+                        npp__isnull=True,
+                    )
+                    | Q(
+                        kind=CandidateKind.REGENCY_GOVERNMENT,
+                        province__isnull=True,
+                        regency__isnull=False,
+                        npp__isnull=True,
+                    )
+                    | (
+                        Q(
+                            kind=CandidateKind.BUSINESS,
+                            province__isnull=True,
+                            regency__isnull=False,
+                            npp__isnull=False,
+                        )
+                        & ~Q(scale="")
+                    )
+                ),
+                name="candidate_kind_has_its_region",
+            ),
+            models.UniqueConstraint(
+                fields=["province"],
+                condition=Q(kind=CandidateKind.PROVINCE_GOVERNMENT),
+                name="candidate_one_government_per_province",
+            ),
+            models.UniqueConstraint(
+                fields=["regency"],
+                condition=Q(kind=CandidateKind.REGENCY_GOVERNMENT),
+                name="candidate_one_government_per_regency",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def home_province(self) -> Province:
+        return self.province if self.province_id else self.regency.province
+
+
+class Nomination(models.Model):
+    """A candidate entered in one category of one edition, with that assessment year's data.
+    Its state changes only through the candidates services (SPEC §3)."""
+
+    candidate = models.ForeignKey(
+        Candidate, on_delete=models.PROTECT, related_name="nominations", verbose_name=_("candidate")
+    )
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="nominations", verbose_name=_("category")
+    )
+    state = models.CharField(
+        _("state"), max_length=20, choices=NominationState.choices, default=NominationState.DRAFT
+    )
+    provincial_label = models.CharField(
+        _("provincial result"), max_length=16, choices=RankLabel.choices, blank=True
+    )
+    national_label = models.CharField(
+        _("national result"), max_length=16, choices=RankLabel.choices, blank=True
+    )
+    national_rank = models.PositiveSmallIntegerField(_("national rank"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("nomination")
+        verbose_name_plural = _("nominations")
+        ordering = ["category__edition__year", "category__order", "candidate__name"]
+        constraints = [
+            # A category belongs to one edition, so this is "one nomination per candidate,
+            # edition and category".
+            models.UniqueConstraint(
+                fields=["candidate", "category"], name="nomination_unique_per_category"
+            ),
+            models.CheckConstraint(
+                condition=Q(national_rank__isnull=True) | Q(national_rank__gte=1),
+                name="nomination_rank_positive",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.candidate} — {self.category}"
+
+    @property
+    def edition(self) -> Edition:
+        return self.category.edition
+
+
+def _count(verbose_name, help_text=""):
+    return models.PositiveBigIntegerField(verbose_name, null=True, blank=True, help_text=help_text)
+
+
+def _not_above(small: str, large: str, name: str) -> models.CheckConstraint:
+    """Within one source a part cannot exceed its whole (an empty figure passes)."""
+    return models.CheckConstraint(
+        condition=Q(**{f"{small}__isnull": True})
+        | Q(**{f"{large}__isnull": True})
+        | Q(**{f"{small}__lte": F(large)}),
+        name=name,
+    )
+
+
+class GovernmentData(models.Model):
+    """A government nomination's figures for the assessment year (SPEC §5). Labour statistics
+    come from BPS, participants from BPJS; an empty figure is not yet known."""
+
+    nomination = models.OneToOneField(
+        Nomination, on_delete=models.CASCADE, related_name="government_data"
+    )
+    head_of_region = models.CharField(_("head of region"), max_length=150, blank=True)
+    contact_name = models.CharField(_("contact officer"), max_length=150, blank=True)
+    contact_position = models.CharField(_("contact officer's position"), max_length=150, blank=True)
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    working_age_population = _count(_("working-age population"), _("BPS, age 15 and over"))
+    labour_force = _count(_("labour force"), _("BPS"))
+    formal_workers = _count(_("formal workers"), _("BPS"))
+    informal_workers = _count(_("informal workers"), _("BPS"))
+    active_pu = _count(_("active wage-earner (PU) participants"), _("BPJS"))
+    active_bpu = _count(_("active non-wage (BPU) participants"), _("BPJS"))
+    bpu_apbd_vulnerable = _count(
+        _("vulnerable workers paid by the APBD (BPU)"), _("BPJS, contributions from the budget")
+    )
+    non_asn_total = _count(_("non-ASN staff"))
+    non_asn_covered = _count(_("non-ASN staff covered"))
+    employers_registered = _count(_("employers registered"), _("BPJS"))
+    apbd_contribution_budget = models.PositiveBigIntegerField(
+        _("APBD budget for contributions (Rupiah)"), null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("government data")
+        verbose_name_plural = _("government data")
+        constraints = [
+            _not_above("labour_force", "working_age_population", "govdata_labour_within_age"),
+            _not_above("non_asn_covered", "non_asn_total", "govdata_non_asn_covered_within"),
+            models.CheckConstraint(
+                condition=Q(formal_workers__isnull=True)
+                | Q(informal_workers__isnull=True)
+                | Q(labour_force__isnull=True)
+                | Q(labour_force__gte=F("formal_workers") + F("informal_workers")),
+                name="govdata_workers_within_labour_force",
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.nomination)
+
+
+class BusinessData(models.Model):
+    """A business nomination's figures for the assessment year (SPEC §5)."""
+
+    nomination = models.OneToOneField(
+        Nomination, on_delete=models.CASCADE, related_name="business_data"
+    )
+    employees_total = _count(_("employees"))
+    employees_registered = _count(_("employees registered"))
+    jkk_enrolled = _count(_("enrolled in JKK (work accident)"))
+    jkm_enrolled = _count(_("enrolled in JKM (death)"))
+    jht_enrolled = _count(_("enrolled in JHT (old-age savings)"))
+    jp_enrolled = _count(_("enrolled in JP (pension)"))
+    jkp_enrolled = _count(_("enrolled in JKP (job loss)"))
+    reported_wages = models.PositiveBigIntegerField(
+        _("wages reported to BPJS (Rupiah)"), null=True, blank=True
+    )
+    actual_payroll = models.PositiveBigIntegerField(
+        _("actual payroll (Rupiah)"), null=True, blank=True
+    )
+    arrears_months = models.PositiveSmallIntegerField(
+        _("months of contribution arrears"), null=True, blank=True
+    )
+    contractors = _count(_("contractors"))
+    contractor_workers = _count(_("contractors' workers"))
+    contractor_workers_registered = _count(_("contractors' workers registered"))
+    csr_vulnerable_workers = _count(_("vulnerable workers protected through CSR"))
+
+    class Meta:
+        verbose_name = _("business data")
+        verbose_name_plural = _("business data")
+        constraints = [
+            _not_above("employees_registered", "employees_total", "bizdata_registered_within"),
+            *(
+                _not_above(f"{p}_enrolled", "employees_total", f"bizdata_{p}_within")
+                for p in ("jkk", "jkm", "jht", "jp", "jkp")
+            ),
+            _not_above(
+                "contractor_workers_registered",
+                "contractor_workers",
+                "bizdata_contractor_registered_within",
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.nomination)
+
+
+class LegalProduct(models.Model):
+    """A regional regulation or agreement a government cites as evidence of commitment."""
+
+    nomination = models.ForeignKey(
+        Nomination, on_delete=models.CASCADE, related_name="legal_products"
+    )
+    type = models.CharField(_("type"), max_length=20, choices=LegalProductType.choices)
+    number = models.CharField(_("number"), max_length=100)
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(1945), MaxValueValidator(2100)]
+    )
+    title = models.CharField(_("title"), max_length=500)
+    scope = models.CharField(_("scope"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("legal product")
+        verbose_name_plural = _("legal products")
+        ordering = ["nomination", "type", "year"]
+
+    def __str__(self):
+        return f"{self.get_type_display()} {self.number}/{self.year}"
+
+
+class Innovation(models.Model):
+    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="innovations")
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"))
+    evidence = models.TextField(_("evidence"), blank=True)
+
+    class Meta:
+        verbose_name = _("innovation")
+        verbose_name_plural = _("innovations")
+        ordering = ["nomination", "title"]
+
+    def __str__(self):
+        return self.title

@@ -1,0 +1,132 @@
+"""Reusable reads: which nominations each role may see (SPEC §2, object scope)."""
+
+from django.db.models import Count, Q, QuerySet
+
+from accounts.enums import JURY_ROLES, PANEL_ROLES, Role
+from accounts.rules import assignments_of
+
+from .enums import NATIONAL_STATES, PANEL_STATES, CandidateKind, NominationState
+from .models import Edition, Nomination, Regency
+
+# Verified or later: where a category without a provincial round enters the national stage.
+_DIRECT_NATIONAL_STATES = (
+    NominationState.VERIFIED,
+    NominationState.SCORED,
+    *NATIONAL_STATES,
+)
+_NOTHING = Q(pk__in=[])
+
+
+def current_edition() -> Edition | None:
+    """The edition being run now: the latest assessment year."""
+    return Edition.objects.order_by("-year").first()
+
+
+def nominations() -> QuerySet[Nomination]:
+    return Nomination.objects.select_related(
+        "candidate__province", "candidate__regency__province", "category__edition"
+    )
+
+
+def _in_province(province) -> Q:
+    return Q(candidate__province=province) | Q(candidate__regency__province=province)
+
+
+def _branch_scope(user) -> Q:
+    branch_ids = [a.branch_id for a in assignments_of(user, Role.BRANCH_STAFF)]
+    if not branch_ids:
+        return _NOTHING
+    edition = current_edition()
+    if edition is None:
+        return _NOTHING
+    regencies = Regency.objects.filter(branches__in=branch_ids).values("code")
+    handled_provinces = [
+        a.branch.province_id
+        for a in assignments_of(user, Role.BRANCH_STAFF)
+        if a.branch.handles_provincial_government
+    ]
+    return Q(category__edition=edition) & (
+        Q(candidate__regency__in=regencies)
+        | Q(
+            candidate__kind=CandidateKind.PROVINCE_GOVERNMENT,
+            candidate__province__in=handled_provinces,
+        )
+    )
+
+
+def _panel_scope(user) -> Q:
+    scope = _NOTHING
+    for a in assignments_of(user, *PANEL_ROLES):
+        scope |= (
+            Q(category__edition=a.edition_id, category__has_provincial_round=True)
+            & _in_province(a.province_id)
+            & Q(state__in=PANEL_STATES)
+        )
+    return scope
+
+
+def _jury_scope(user) -> Q:
+    editions = {a.edition_id for a in assignments_of(user, *JURY_ROLES)}
+    if not editions:
+        return _NOTHING
+    return Q(category__edition__in=editions) & (
+        Q(category__has_provincial_round=True, state__in=NATIONAL_STATES)
+        | Q(category__has_provincial_round=False, state__in=_DIRECT_NATIONAL_STATES)
+    )
+
+
+def _audit_scope(user) -> Q:
+    assignments = assignments_of(user, Role.AUDITOR)
+    if any(a.edition_id is None for a in assignments):
+        return Q()
+    if not assignments:
+        return _NOTHING
+    return Q(category__edition__in=[a.edition_id for a in assignments])
+
+
+def _admin_scope(user) -> Q:
+    return Q() if assignments_of(user, Role.NATIONAL_ADMIN) else _NOTHING
+
+
+def branch_nominations(user) -> QuerySet[Nomination]:
+    """The branch staff's worklist: their branches' regions, current edition."""
+    return nominations().filter(_branch_scope(user))
+
+
+def panel_nominations(user) -> QuerySet[Nomination]:
+    """Submitted nominations of the provinces and editions the user sits on a panel for."""
+    return nominations().filter(_panel_scope(user))
+
+
+def jury_nominations(user) -> QuerySet[Nomination]:
+    """Nominations in the national stage of the editions the user is a juror of."""
+    return nominations().filter(_jury_scope(user))
+
+
+def audit_nominations(user) -> QuerySet[Nomination]:
+    return nominations().filter(_audit_scope(user))
+
+
+def nominations_visible_to(user) -> QuerySet[Nomination]:
+    """Every nomination any of the user's roles lets them see; nothing for the public."""
+    scope = (
+        _admin_scope(user)
+        | _branch_scope(user)
+        | _panel_scope(user)
+        | _jury_scope(user)
+        | _audit_scope(user)
+    )
+    return nominations().filter(scope)
+
+
+def edition_overview() -> QuerySet[Edition]:
+    """Editions with their number of categories and nominations per state (secretariat)."""
+    counts = {
+        f"n_{state.value}": Count("categories__nominations", filter=Q(categories__nominations__state=state))
+        for state in NominationState
+    }
+    return Edition.objects.annotate(
+        n_categories=Count("categories", distinct=True),
+        n_nominations=Count("categories__nominations"),
+        **counts,
+    ).order_by("-year")

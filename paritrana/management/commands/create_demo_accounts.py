@@ -1,0 +1,65 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from accounts.enums import Role
+from accounts.models import User
+from accounts.services import role_assign
+from candidates.models import Branch, Edition, Province
+
+DEMO_PASSWORD = "paritrana-demo-2026"  # noqa: S105 - printed on purpose; refused unless DEBUG
+
+# email, name, organisation, [(role, branch code, province code, edition year)]
+DEMO_ACCOUNTS = [
+    ("admin@paritrana.test", "Sekretariat Nasional", "Kemenko PMK",
+     [(Role.NATIONAL_ADMIN, None, None, None)]),
+    ("cabang.gorontalo@paritrana.test", "Staf Cabang Gorontalo", "BPJS Ketenagakerjaan Cabang Gorontalo",
+     [(Role.BRANCH_STAFF, "gorontalo", None, None)]),
+    ("panel.jabar@paritrana.test", "Anggota Tim Penilai Jawa Barat", "Disnakertrans Jawa Barat",
+     [(Role.PANEL_MEMBER, None, "32", 2018), (Role.PANEL_MEMBER, None, "32", 2020)]),
+    ("ketua.panel.jabar@paritrana.test", "Ketua Tim Penilai Jawa Barat", "Setda Provinsi Jawa Barat",
+     [(Role.PANEL_CHAIR, None, "32", 2018), (Role.PANEL_CHAIR, None, "32", 2020)]),
+    ("juri@paritrana.test", "Anggota Dewan Juri", "Kementerian Ketenagakerjaan",
+     [(Role.JURY_MEMBER, None, None, 2020), (Role.JURY_MEMBER, None, None, 2021)]),
+    ("ketua.juri@paritrana.test", "Ketua Dewan Juri", "Kemenko PMK",
+     [(Role.JURY_CHAIR, None, None, 2020), (Role.JURY_CHAIR, None, None, 2021)]),
+    ("auditor@paritrana.test", "Auditor", "Inspektorat",
+     [(Role.AUDITOR, None, None, None)]),
+]  # fmt: skip
+
+
+class Command(BaseCommand):
+    help = "Create one demo account per role and print their logins (only when DEBUG is on)."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        if not settings.DEBUG:
+            raise CommandError(
+                "Demo accounts have a published password and are refused when DEBUG is off."
+            )
+        rows = []
+        for email, name, organisation, roles in DEMO_ACCOUNTS:
+            user, _ = User.objects.update_or_create(
+                email=email,
+                defaults={
+                    "username": email.split("@")[0],
+                    "first_name": name,
+                    "organisation": organisation,
+                    "is_active": True,
+                },
+            )
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+            for role, branch, province, year in roles:
+                role_assign(
+                    user=user,
+                    role=role,
+                    branch=Branch.objects.get(code=branch) if branch else None,
+                    province=Province.objects.get(code=province) if province else None,
+                    edition=Edition.objects.get(year=year) if year else None,
+                )
+            rows.append((email, ", ".join(sorted({str(r[0].label) for r in roles}))))
+        width = max(len(e) for e, _ in rows)
+        self.stdout.write("Demo accounts (password for all: %s):" % DEMO_PASSWORD)
+        for email, roles in rows:
+            self.stdout.write(f"  {email.ljust(width)}  {roles}")

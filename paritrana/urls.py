@@ -1,0 +1,30 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from accounts.views import DashboardView
+from candidates import api as candidates_api
+
+from .views import HomeView, healthz
+
+router = DefaultRouter()
+router.register("provinces", candidates_api.ProvinceViewSet, basename="province")
+router.register("regencies", candidates_api.RegencyViewSet, basename="regency")
+router.register("editions", candidates_api.EditionViewSet, basename="edition")
+router.register("nominations", candidates_api.NominationViewSet, basename="nomination")
+
+urlpatterns = [
+    path("", HomeView.as_view(), name="home"),
+    path("dashboard/", DashboardView.as_view(), name="dashboard"),
+    path("", include("candidates.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(router.urls)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path("healthz/", healthz, name="healthz"),
+]
+

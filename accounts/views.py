@@ -1,4 +1,3 @@
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.views.generic import TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
@@ -7,12 +6,11 @@ from paritrana.navigation import visible_items
 from .rules import assignments_of
 
 
-class DashboardView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
+class DashboardView(PermissionRequiredMixin, TemplateView):
     """Where a person lands after login: their roles and the pages those roles open."""
 
     template_name = "accounts/dashboard.html"
     permission_required = "accounts.view_dashboard"
-    raise_exception = True
 
     def get_context_data(self, **kwargs):
         user = self.request.user

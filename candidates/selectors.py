@@ -1,4 +1,7 @@
-"""Reusable reads: which nominations each role may see (SPEC §2, object scope)."""
+"""Reusable reads: which nominations each role may see (SPEC §2, object scope).
+
+The national admin may do everything, so on every role's page they see that page's whole
+scope nationwide (the secretariat's monitoring view)."""
 
 from django.db.models import Count, Q, QuerySet
 
@@ -32,13 +35,20 @@ def _in_province(province) -> Q:
     return Q(candidate__province=province) | Q(candidate__regency__province=province)
 
 
+def _is_admin(user) -> bool:
+    return bool(assignments_of(user, Role.NATIONAL_ADMIN))
+
+
 def _branch_scope(user) -> Q:
+    admin = _is_admin(user)
     branch_ids = [a.branch_id for a in assignments_of(user, Role.BRANCH_STAFF)]
-    if not branch_ids:
+    if not (admin or branch_ids):
         return _NOTHING
     edition = current_edition()
     if edition is None:
         return _NOTHING
+    if admin:
+        return Q(category__edition=edition)
     regencies = Regency.objects.filter(branches__in=branch_ids).values("code")
     handled_provinces = [
         a.branch.province_id
@@ -55,6 +65,8 @@ def _branch_scope(user) -> Q:
 
 
 def _panel_scope(user) -> Q:
+    if _is_admin(user):
+        return Q(category__has_provincial_round=True, state__in=PANEL_STATES)
     scope = _NOTHING
     for a in assignments_of(user, *PANEL_ROLES):
         scope |= (
@@ -66,18 +78,20 @@ def _panel_scope(user) -> Q:
 
 
 def _jury_scope(user) -> Q:
+    national = Q(category__has_provincial_round=True, state__in=NATIONAL_STATES) | Q(
+        category__has_provincial_round=False, state__in=_DIRECT_NATIONAL_STATES
+    )
+    if _is_admin(user):
+        return national
     editions = {a.edition_id for a in assignments_of(user, *JURY_ROLES)}
     if not editions:
         return _NOTHING
-    return Q(category__edition__in=editions) & (
-        Q(category__has_provincial_round=True, state__in=NATIONAL_STATES)
-        | Q(category__has_provincial_round=False, state__in=_DIRECT_NATIONAL_STATES)
-    )
+    return Q(category__edition__in=editions) & national
 
 
 def _audit_scope(user) -> Q:
     assignments = assignments_of(user, Role.AUDITOR)
-    if any(a.edition_id is None for a in assignments):
+    if _is_admin(user) or any(a.edition_id is None for a in assignments):
         return Q()
     if not assignments:
         return _NOTHING
@@ -85,7 +99,7 @@ def _audit_scope(user) -> Q:
 
 
 def _admin_scope(user) -> Q:
-    return Q() if assignments_of(user, Role.NATIONAL_ADMIN) else _NOTHING
+    return Q() if _is_admin(user) else _NOTHING
 
 
 def branch_nominations(user) -> QuerySet[Nomination]:

@@ -1,6 +1,5 @@
 from itertools import groupby
 
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from rules.contrib.views import PermissionRequiredMixin
@@ -9,11 +8,13 @@ from . import selectors
 from .enums import NominationState
 
 
-class RoleNominationList(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
-    """A role's list of the nominations in its scope, grouped by edition and state."""
+class RoleNominationList(PermissionRequiredMixin, TemplateView):
+    """A role's list of the nominations in its scope, grouped by edition and state.
+
+    Anonymous visitors are sent to the login page; a logged-in user without the permission
+    gets 403 (PermissionRequiredMixin's default)."""
 
     template_name = "candidates/nomination_list.html"
-    raise_exception = True  # logged in without the role: 403, not a login loop
     selector = None
     title = ""
     intro = ""
@@ -70,10 +71,9 @@ class AuditNominations(RoleNominationList):
     intro = _("Every nomination of the editions you observe, read-only.")
 
 
-class SecretariatOverview(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
+class SecretariatOverview(PermissionRequiredMixin, TemplateView):
     template_name = "candidates/secretariat.html"
     permission_required = "candidates.view_secretariat"
-    raise_exception = True
 
     def get_context_data(self, **kwargs):
         editions = list(selectors.edition_overview())

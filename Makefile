@@ -1,0 +1,60 @@
+# Paritrana task runner. `make run` starts the demo site; `make test` runs the test suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+STAMP := $(VENV)/.installed-stamp
+# Settings for the local demo: the embedded default (SQLite, tasks in-process) with DEBUG on.
+RUN_ENV := DEBUG=$${DEBUG:-1}
+# The suite runs with DEBUG off, as production does; it only needs a throwaway key.
+TEST_ENV := SECRET_KEY=$${SECRET_KEY:-insecure-test-only-key-0123456789abcdefghijklmnopqrstuvwxyz}
+
+.PHONY: install run test lint format messages lock check-deploy clean
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(RUN_ENV) $(MANAGE) migrate --noinput
+	$(RUN_ENV) $(MANAGE) load_regions
+	$(RUN_ENV) $(MANAGE) seed_demo
+	$(RUN_ENV) $(MANAGE) create_demo_accounts
+	@echo "Paritrana is at http://127.0.0.1:8000 (Ctrl-C stops it)"
+	$(RUN_ENV) $(MANAGE) runserver 127.0.0.1:8000
+
+test: install
+	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Production-like settings from .env.example must pass Django's deployment checks.
+check-deploy: install
+	set -a && . ./.env.example && set +a && $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+# Refresh both translation catalogues from the source, then compile them (needs gettext).
+messages: install
+	DEBUG=1 $(MANAGE) makemessages --locale id --locale en --ignore '.venv/*' --ignore 'staticfiles/*' --no-obsolete
+	DEBUG=1 $(MANAGE) compilemessages --ignore '.venv/*'
+
+# Re-pin requirements.lock from the ranges in pyproject.toml.
+lock:
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet --upgrade pip
+	.lock-venv/bin/pip install --quiet ".[dev]"
+	(echo "# Pinned set installed by 'make install'; regenerate with 'make lock' after changing pyproject.toml."; \
+	 .lock-venv/bin/pip freeze --exclude-editable | grep -v '^paritrana') > requirements.lock
+	rm -rf .lock-venv
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache

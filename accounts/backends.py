@@ -1,0 +1,18 @@
+from .rules import is_national_admin
+
+
+class NationalAdminBackend:
+    """The national admin (secretariat) may do everything (SPEC §2), including the Django admin.
+
+    Derived from the role assignment rather than `is_superuser`, so that revoking the role
+    revokes the power and there is one source of truth for who the secretariat is.
+    """
+
+    def authenticate(self, request, **credentials):
+        return None
+
+    def has_perm(self, user_obj, perm, obj=None):
+        return is_national_admin(user_obj)
+
+    def has_module_perms(self, user_obj, app_label):
+        return is_national_admin(user_obj)

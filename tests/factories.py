@@ -1,0 +1,62 @@
+import factory
+
+from accounts.models import User
+from candidates.enums import CandidateKind, NominationState
+from candidates.models import Branch, Candidate, Category, Edition, Nomination, Regency
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ["email"]
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.test")
+    password = factory.django.Password("a-long-test-password")
+
+
+class EditionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Edition
+        django_get_or_create = ["year"]
+
+    year = 2030
+
+
+class CategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Category
+
+    edition = factory.SubFactory(EditionFactory)
+    code = factory.Sequence(lambda n: f"kab-kota-{n}")
+    name = "Pemerintah Kabupaten/Kota"
+    candidate_kind = CandidateKind.REGENCY_GOVERNMENT
+
+
+class RegencyGovernmentFactory(factory.django.DjangoModelFactory):
+    """Needs the regions loaded; pass regency=Regency.objects.get(code=...)."""
+
+    class Meta:
+        model = Candidate
+
+    kind = CandidateKind.REGENCY_GOVERNMENT
+    regency = factory.LazyFunction(lambda: Regency.objects.get(code="32.75"))
+    name = factory.LazyAttribute(lambda c: f"Pemerintah {c.regency.name}")
+
+
+class NominationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Nomination
+
+    candidate = factory.SubFactory(RegencyGovernmentFactory)
+    category = factory.SubFactory(CategoryFactory)
+    state = NominationState.DRAFT
+
+
+class BranchFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Branch
+
+    code = factory.Sequence(lambda n: f"branch-{n}")
+    name = factory.Sequence(lambda n: f"Kantor Cabang {n}")
+    province_id = "32"

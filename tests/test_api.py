@@ -1,0 +1,63 @@
+import pytest
+from rest_framework.test import APIClient
+
+from paritrana.api import DenyAll
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+def test_default_api_permission_denies_everyone(settings):
+    assert settings.REST_FRAMEWORK["DEFAULT_PERMISSION_CLASSES"] == ["paritrana.api.DenyAll"]
+    assert DenyAll().has_permission(request=None, view=None) is False
+
+
+def test_nominations_api_refuses_the_anonymous(api, demo):
+    response = api.get("/api/v1/nominations/")
+    assert response.status_code == 403
+    assert "results" not in response.json()
+
+
+def test_nominations_api_uses_the_same_scope_as_the_pages(api, demo_accounts):
+    api.force_authenticate(demo_accounts["cabang.gorontalo@paritrana.test"])
+    body = api.get("/api/v1/nominations/").json()
+    assert body["count"] == 3
+    assert sorted(r["candidate"] for r in body["results"]) == [
+        "Pemerintah Kabupaten Bone Bolango",
+        "Pemerintah Kota Gorontalo",
+        "Pemerintah Provinsi Gorontalo",
+    ]
+
+
+def test_nominations_api_is_read_only(api, demo_accounts):
+    api.force_authenticate(demo_accounts["admin@paritrana.test"])
+    response = api.post("/api/v1/nominations/", {"state": "awarded"}, format="json")
+    assert response.status_code == 405
+
+
+def test_reference_data_is_public(api, regions):
+    provinces = api.get("/api/v1/provinces/").json()
+    assert len(provinces) == 38
+    assert provinces[0] == {"code": "11", "name": "Aceh", "zone": "sumatera"}
+    gorontalo = api.get("/api/v1/regencies/?province=75").json()
+    assert gorontalo["count"] == 6
+    assert {"code": "75.03", "name": "Kabupaten Bone Bolango", "kind": "kabupaten", "province": "75"} in gorontalo["results"]
+
+
+def test_editions_api_lists_editions_without_outcomes(api, demo):
+    body = api.get("/api/v1/editions/").json()
+    assert [e["year"] for e in body] == [2021, 2020, 2018]
+    assert "nominations" not in body[0]
+
+
+def test_openapi_schema_and_docs_are_served_locally(client, regions):
+    schema = client.get("/api/schema/")
+    assert schema.status_code == 200
+    assert b"/api/v1/nominations/" in schema.content
+    docs = client.get("/api/docs/").content.decode()
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in docs
+    assert "cdn" not in docs.lower()

@@ -1,0 +1,104 @@
+"""Settings come from the environment and fail loudly on bad values."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+KEY = "x" * 60
+
+
+def _settings(env: dict, expr: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "REDIS_URL"}}
+    code = f"import paritrana.settings as s; print(repr(({expr})))"
+    return subprocess.run(
+        [sys.executable, "-c", code], env={**clean, **env}, cwd=ROOT, capture_output=True, text=True
+    )
+
+
+def test_secret_key_required_when_debug_is_off():
+    result = _settings({}, "s.DEBUG")
+    assert result.returncode == 1
+    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+def test_debug_off_unless_set():
+    assert _settings({"SECRET_KEY": KEY}, "s.DEBUG").stdout.strip() == "False"
+    assert _settings({"DEBUG": "1"}, "s.DEBUG").stdout.strip() == "True"
+
+
+def test_debug_typo_fails_loudly():
+    result = _settings({"DEBUG": "ture", "SECRET_KEY": KEY}, "s.DEBUG")
+    assert result.returncode == 1
+    assert "DEBUG='ture' is not a boolean" in result.stderr
+
+
+def test_embedded_default_is_sqlite_with_eager_tasks():
+    out = _settings(
+        {"SECRET_KEY": KEY},
+        "s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, s.CACHES['default']['BACKEND']",
+    ).stdout.strip()
+    assert out == (
+        "('django.db.backends.sqlite3', True, 'django.core.cache.backends.locmem.LocMemCache')"
+    )
+
+
+def test_database_and_redis_urls_configure_postgres_and_celery():
+    out = _settings(
+        {
+            "SECRET_KEY": KEY,
+            "DATABASE_URL": "postgres://u:p@db.example:5432/paritrana",
+            "REDIS_URL": "redis://cache.example:6379/0",
+        },
+        "s.DATABASES['default']['ENGINE'], s.DATABASES['default']['NAME'], "
+        "s.CELERY_BROKER_URL, s.CELERY_RESULT_BACKEND, s.CELERY_TASK_ALWAYS_EAGER",
+    ).stdout.strip()
+    assert out == (
+        "('django.db.backends.postgresql', 'paritrana', 'redis://cache.example:6379/0', "
+        "'redis://cache.example:6379/0', False)"
+    )
+
+
+def _env_example() -> dict:
+    env = {}
+    for line in (ROOT / ".env.example").read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            key, _, value = line.partition("=")
+            env[key] = value
+    return env
+
+
+def test_check_deploy_passes_with_env_example():
+    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        env={**clean, **_env_example()},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+@pytest.mark.django_db
+def test_healthz_reports_database(client):
+    response = client.get("/healthz/")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+
+
+@pytest.mark.django_db
+def test_suite_runs_on_postgresql_when_database_url_says_so(require_service):
+    from django.db import connection
+
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        require_service("DATABASE_URL does not point at PostgreSQL")
+    assert connection.vendor == "postgresql"
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        assert cursor.fetchone()[0].startswith("15")

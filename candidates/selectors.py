@@ -136,7 +136,9 @@ def nominations_visible_to(user) -> QuerySet[Nomination]:
 def edition_overview() -> QuerySet[Edition]:
     """Editions with their number of categories and nominations per state (secretariat)."""
     counts = {
-        f"n_{state.value}": Count("categories__nominations", filter=Q(categories__nominations__state=state))
+        f"n_{state.value}": Count(
+            "categories__nominations", filter=Q(categories__nominations__state=state)
+        )
         for state in NominationState
     }
     return Edition.objects.annotate(

@@ -29,7 +29,7 @@ _KEEP_UPPER = {"DKI", "DI", "II", "III", "IV"}
 
 
 def proper_case(name: str) -> str:
-    """"KOTA BEKASI" → "Kota Bekasi"; names already in mixed case are kept as they are."""
+    """ "KOTA BEKASI" → "Kota Bekasi"; names already in mixed case are kept as they are."""
     if name != name.upper():
         return name.strip()
     words = []
@@ -70,7 +70,9 @@ def regions_load(*, directory: Path = REGIONS_DIR) -> RegionsLoaded:
     (or loading a newer data version) never duplicates a region or breaks references to one.
     """
     provinces = [
-        Province(code=row["code"], name=proper_case(row["name"]), zone=_ZONE_BY_PROVINCE[row["code"]])
+        Province(
+            code=row["code"], name=proper_case(row["name"]), zone=_ZONE_BY_PROVINCE[row["code"]]
+        )
         for row in _read(directory / "provinces.csv", ["code", "name"])
     ]
     Province.objects.bulk_create(

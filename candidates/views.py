@@ -33,7 +33,11 @@ class RoleNominationList(PermissionRequiredMixin, TemplateView):
                 {
                     "edition": edition,
                     "states": [
-                        {"label": NominationState(state).label, "state": state, "items": list(items)}
+                        {
+                            "label": NominationState(state).label,
+                            "state": state,
+                            "items": list(items),
+                        }
                         for state, items in groupby(by_state, key=lambda n: n.state)
                     ],
                 }

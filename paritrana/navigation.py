@@ -21,8 +21,12 @@ class NavItem:
 NAV_ITEMS = [
     NavItem(_("Home"), "home", None),
     NavItem(_("My dashboard"), "dashboard", "accounts.view_dashboard"),
-    NavItem(_("Branch nominations"), "candidates:branch_worklist", "candidates.view_branch_worklist"),
-    NavItem(_("Provincial panel"), "candidates:panel_nominations", "candidates.view_panel_nominations"),
+    NavItem(
+        _("Branch nominations"), "candidates:branch_worklist", "candidates.view_branch_worklist"
+    ),
+    NavItem(
+        _("Provincial panel"), "candidates:panel_nominations", "candidates.view_panel_nominations"
+    ),
     NavItem(_("National jury"), "candidates:jury_nominations", "candidates.view_jury_nominations"),
     NavItem(_("Audit"), "candidates:audit_nominations", "candidates.view_audit_nominations"),
     NavItem(_("Secretariat"), "candidates:secretariat", "candidates.view_secretariat"),
@@ -41,7 +45,7 @@ def navigation(request):
     user = request.user
     return {
         "nav_items": visible_items(user),
-        "show_admin_link": user.is_authenticated and user.is_staff and user.has_perm(
-            "candidates.view_secretariat"
-        ),
+        "show_admin_link": user.is_authenticated
+        and user.is_staff
+        and user.has_perm("candidates.view_secretariat"),
     }

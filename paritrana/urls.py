@@ -27,4 +27,3 @@ urlpatterns = [
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("healthz/", healthz, name="healthz"),
 ]
-

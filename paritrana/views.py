@@ -28,4 +28,6 @@ def healthz(request):
     except Exception:  # any database failure makes the instance unhealthy
         database = "unavailable"
     status = 200 if database == "ok" else 503
-    return JsonResponse({"status": "ok" if status == 200 else "error", "database": database}, status=status)
+    return JsonResponse(
+        {"status": "ok" if status == 200 else "error", "database": database}, status=status
+    )

@@ -45,7 +45,12 @@ def test_reference_data_is_public(api, regions):
     assert provinces[0] == {"code": "11", "name": "Aceh", "zone": "sumatera"}
     gorontalo = api.get("/api/v1/regencies/?province=75").json()
     assert gorontalo["count"] == 6
-    assert {"code": "75.03", "name": "Kabupaten Bone Bolango", "kind": "kabupaten", "province": "75"} in gorontalo["results"]
+    assert {
+        "code": "75.03",
+        "name": "Kabupaten Bone Bolango",
+        "kind": "kabupaten",
+        "province": "75",
+    } in gorontalo["results"]
 
 
 def test_editions_api_lists_editions_without_outcomes(api, demo):

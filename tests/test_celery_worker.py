@@ -30,7 +30,7 @@ def redis_url(require_service):
 
 
 @pytest.fixture
-def worker(redis_url, transactional_db):
+def worker(redis_url, transactional_db, tmp_path):
     """Start `celery worker` in its own process on a private queue, stop it afterwards."""
     queue = f"test-{uuid.uuid4().hex[:8]}"
     db = settings.DATABASES["default"]
@@ -41,24 +41,20 @@ def worker(redis_url, transactional_db):
             f"postgres://{db['USER'] or ''}{':' + db['PASSWORD'] if db['PASSWORD'] else ''}"
             f"@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
         )
-    process = subprocess.Popen(
-        [
-            sys.executable, "-m", "celery", "-A", "paritrana", "worker",
-            "--pool", "solo", "--queues", queue, "--hostname", f"{queue}@%h",
-            "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel", "WARNING",
-        ],  # fmt: skip
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    yield queue
-    process.terminate()
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        process.kill()
+    command = [sys.executable, "-m", "celery", "-A", "paritrana", "worker", "--pool", "solo"]
+    command += ["--queues", queue, "--hostname", f"{queue}@%h", "--loglevel", "WARNING"]
+    command += ["--without-gossip", "--without-mingle", "--without-heartbeat"]
+    log = tmp_path / "worker.log"
+    with log.open("w") as output:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=output)
+        yield queue
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    print(log.read_text())  # shown by pytest when the test failed
 
 
 @pytest.mark.services

@@ -67,7 +67,10 @@ def _entries(po: Path):
                 fields[key].append(line[1:-1])
         if "msgid" not in fields:
             continue
-        joined = {k: "".join(v).encode().decode("unicode_escape").encode("latin-1").decode() for k, v in fields.items()}
+        joined = {
+            k: "".join(v).encode().decode("unicode_escape").encode("latin-1").decode()
+            for k, v in fields.items()
+        }
         if joined["msgid"] == "":
             continue  # header
         strs = [v for k, v in joined.items() if k.startswith("msgstr")]
@@ -90,4 +93,6 @@ def test_catalogue_is_complete_and_compiled(language):
                 got = translation.pgettext(context, msgid)
             else:
                 got = translation.gettext(msgid)
-            assert got == strs[0], f"{language}: {msgid!r} compiled as {got!r}, catalogue says {strs[0]!r}"
+            assert got == strs[0], (
+                f"{language}: {msgid!r} compiled as {got!r}, catalogue says {strs[0]!r}"
+            )

@@ -12,7 +12,11 @@ KEY = "x" * 60
 
 
 def _settings(env: dict, expr: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "REDIS_URL"}}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "REDIS_URL"}
+    }
     code = f"import paritrana.settings as s; print(repr(({expr})))"
     return subprocess.run(
         [sys.executable, "-c", code], env={**clean, **env}, cwd=ROOT, capture_output=True, text=True
@@ -39,7 +43,8 @@ def test_debug_typo_fails_loudly():
 def test_embedded_default_is_sqlite_with_eager_tasks():
     out = _settings(
         {"SECRET_KEY": KEY},
-        "s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, s.CACHES['default']['BACKEND']",
+        "s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, "
+        "s.CACHES['default']['BACKEND']",
     ).stdout.strip()
     assert out == (
         "('django.db.backends.sqlite3', True, 'django.core.cache.backends.locmem.LocMemCache')"

@@ -86,7 +86,10 @@ def test_seed_demo_2020_and_2021_finalists(demo):
     assert jakut.state == NominationState.FINALIST
     assert jakut.candidate.regency.code == "31.72"
     assert jakut.category.finalist_quota == 9
-    assert Category.objects.get(edition__year=2020, code="pemerintah-kabupaten-kota").finalist_quota == 8
+    assert (
+        Category.objects.get(edition__year=2020, code="pemerintah-kabupaten-kota").finalist_quota
+        == 8
+    )
 
 
 def test_seed_demo_gorontalo_branch_covers_its_province(demo):

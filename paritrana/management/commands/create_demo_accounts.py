@@ -60,6 +60,6 @@ class Command(BaseCommand):
                 )
             rows.append((email, ", ".join(sorted({str(r[0].label) for r in roles}))))
         width = max(len(e) for e, _ in rows)
-        self.stdout.write("Demo accounts (password for all: %s):" % DEMO_PASSWORD)
+        self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
         for email, roles in rows:
             self.stdout.write(f"  {email.ljust(width)}  {roles}")

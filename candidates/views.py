@@ -81,8 +81,8 @@ class SecretariatOverview(PermissionRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         editions = list(selectors.edition_overview())
-        states = list(NominationState)
         rows = [
-            {"edition": e, "counts": [getattr(e, f"n_{s.value}") for s in states]} for e in editions
+            {"state": state, "counts": [getattr(e, f"n_{state.value}") for e in editions]}
+            for state in NominationState
         ]
-        return super().get_context_data(states=states, rows=rows, **kwargs)
+        return super().get_context_data(editions=editions, rows=rows, **kwargs)

@@ -1,0 +1,52 @@
+"""The Django admin opens for the secretariat only, with every model searchable."""
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+OUR_APPS = {"accounts", "candidates", "scoring", "ceremonies"}
+
+
+def _our_models():
+    return [m for m in admin.site._registry if m._meta.app_label in OUR_APPS]
+
+
+def test_every_model_of_our_apps_is_in_the_admin():
+    from django.apps import apps
+
+    ours = {m for m in apps.get_models() if m._meta.app_label in OUR_APPS}
+    assert ours == set(_our_models())
+
+
+def test_admin_pages_of_every_model_open_for_the_national_admin(client, demo_accounts):
+    client.force_login(demo_accounts["admin@paritrana.test"])
+    for model in _our_models():
+        opts = model._meta
+        changelist = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+        response = client.get(changelist, {"q": "Bekasi"})
+        assert response.status_code == 200, changelist
+        add = reverse(f"admin:{opts.app_label}_{opts.model_name}_add")
+        assert client.get(add).status_code == 200, add
+        instance = model.objects.first()
+        if instance is not None:
+            change = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[instance.pk])
+            assert client.get(change).status_code == 200, change
+
+
+def test_admin_search_finds_kota_bekasi(client, demo_accounts):
+    client.force_login(demo_accounts["admin@paritrana.test"])
+    page = client.get("/admin/candidates/regency/", {"q": "Bekasi"}).content.decode()
+    assert "32.75" in page and "32.16" in page
+    assert "75.03" not in page
+
+
+def test_staff_flag_without_the_role_does_not_open_the_admin(client, demo):
+    from tests.factories import UserFactory
+
+    user = UserFactory(is_staff=True)
+    client.force_login(user)
+    response = client.get("/admin/candidates/nomination/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")

@@ -1,8 +1,13 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
 from .models import RoleAssignment, User
+
+# Roles are scoped assignments (RoleAssignment), not Django groups; hide groups so nobody
+# grants access through a mechanism the rules never read.
+admin.site.unregister(Group)
 
 
 class RoleAssignmentInline(admin.TabularInline):

@@ -10,6 +10,7 @@ from .models import (
     Innovation,
     LegalProduct,
     Nomination,
+    NominationTransition,
     Province,
     Regency,
 )
@@ -97,6 +98,19 @@ class InnovationInline(admin.StackedInline):
     extra = 0
 
 
+class TransitionInline(admin.TabularInline):
+    """The state history is written by the services only; the admin shows it."""
+
+    model = NominationTransition
+    extra = 0
+    can_delete = False
+    fields = ["at", "from_state", "to_state", "actor", "reason", "deadline"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Nomination)
 class NominationAdmin(admin.ModelAdmin):
     list_display = [
@@ -118,7 +132,13 @@ class NominationAdmin(admin.ModelAdmin):
     search_fields = ["candidate__name", "candidate__npp", "category__name"]
     autocomplete_fields = ["candidate", "category"]
     list_select_related = ["candidate", "category__edition"]
-    inlines = [GovernmentDataInline, BusinessDataInline, LegalProductInline, InnovationInline]
+    inlines = [
+        GovernmentDataInline,
+        BusinessDataInline,
+        LegalProductInline,
+        InnovationInline,
+        TransitionInline,
+    ]
 
 
 @admin.register(GovernmentData)
@@ -151,3 +171,21 @@ class InnovationAdmin(admin.ModelAdmin):
     search_fields = ["title", "description", "nomination__candidate__name"]
     list_filter = ["nomination__category__edition"]
     list_select_related = ["nomination__candidate", "nomination__category__edition"]
+
+
+@admin.register(NominationTransition)
+class NominationTransitionAdmin(admin.ModelAdmin):
+    list_display = ["nomination", "from_state", "to_state", "actor", "at", "deadline"]
+    list_filter = ["to_state", "nomination__category__edition"]
+    search_fields = ["nomination__candidate__name", "reason", "actor__email"]
+    list_select_related = ["nomination__candidate", "nomination__category__edition", "actor"]
+    readonly_fields = ["nomination", "from_state", "to_state", "actor", "at", "reason", "deadline"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

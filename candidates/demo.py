@@ -261,7 +261,10 @@ def seed_candidates() -> DemoSeeded:
 
     categories = {}
     for year, spec in _EDITIONS.items():
-        edition, _ = Edition.objects.update_or_create(year=year, defaults={"notes": spec["notes"]})
+        # Only the latest demo edition still takes nominations.
+        edition, _ = Edition.objects.update_or_create(
+            year=year, defaults={"notes": spec["notes"], "nominations_open": year == 2021}
+        )
         for order, (code, name, kind, scale, provincial, scheme, finalists) in enumerate(
             spec["categories"]
         ):

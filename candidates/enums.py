@@ -91,3 +91,30 @@ class LegalProductType(models.TextChoices):
     SURAT_EDARAN = "surat_edaran", _("Circular (Surat Edaran)")
     KEPUTUSAN = "keputusan", _("Decree (Keputusan)")
     MOU_PKS = "mou_pks", _("Memorandum or agreement (MoU/PKS)")
+
+
+# Branch staff may change a nomination's data only in these states (SPEC §3: nothing is edited
+# once submitted unless it was returned).
+EDITABLE_STATES = (NominationState.DRAFT, NominationState.RETURNED)
+
+_S = NominationState
+# The state machine of SPEC §3: every allowed move. Withdrawal is allowed until a result is final.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    _S.DRAFT: frozenset({_S.SUBMITTED, _S.WITHDRAWN}),
+    _S.SUBMITTED: frozenset({_S.RETURNED, _S.VERIFIED, _S.INELIGIBLE, _S.WITHDRAWN}),
+    _S.RETURNED: frozenset({_S.RESUBMITTED, _S.WITHDRAWN}),
+    _S.RESUBMITTED: frozenset({_S.RETURNED, _S.VERIFIED, _S.INELIGIBLE, _S.WITHDRAWN}),
+    _S.VERIFIED: frozenset({_S.SCORED, _S.WITHDRAWN}),
+    # A category without a provincial round goes from its national selection score straight
+    # to finalist or not.
+    _S.SCORED: frozenset({_S.ADVANCED, _S.NOT_ADVANCED, _S.FINALIST, _S.WITHDRAWN}),
+    _S.ADVANCED: frozenset({_S.FINALIST, _S.NOT_ADVANCED, _S.WITHDRAWN}),
+    _S.FINALIST: frozenset({_S.AWARDED, _S.NOT_AWARDED, _S.WITHDRAWN}),
+    _S.INELIGIBLE: frozenset(),
+    _S.NOT_ADVANCED: frozenset(),
+    _S.AWARDED: frozenset(),
+    _S.NOT_AWARDED: frozenset(),
+    _S.WITHDRAWN: frozenset(),
+}
+# Moves that must say why (and, for a return, by when).
+REASON_REQUIRED = frozenset({_S.RETURNED, _S.INELIGIBLE, _S.WITHDRAWN})

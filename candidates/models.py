@@ -1,3 +1,7 @@
+import uuid
+from pathlib import PurePath
+
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -96,6 +100,12 @@ class Edition(models.Model):
     )
     theme = models.CharField(_("theme"), max_length=200, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    nominations_open = models.BooleanField(
+        _("open for nominations"),
+        default=True,
+        help_text=_("Branch staff may register and edit nominations of this edition."),
+    )
+    nomination_deadline = models.DateField(_("nomination deadline"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("edition")
@@ -264,6 +274,14 @@ class Nomination(models.Model):
         _("national result"), max_length=16, choices=RankLabel.choices, blank=True
     )
     national_rank = models.PositiveSmallIntegerField(_("national rank"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -332,6 +350,11 @@ class GovernmentData(models.Model):
     apbd_contribution_budget = models.PositiveBigIntegerField(
         _("APBD budget for contributions (Rupiah)"), null=True, blank=True
     )
+    justification = models.TextField(
+        _("justification of unusual figures"),
+        blank=True,
+        help_text=_("Required when a ratio between two sources is above 100 %."),
+    )
 
     class Meta:
         verbose_name = _("government data")
@@ -339,6 +362,7 @@ class GovernmentData(models.Model):
         constraints = [
             _not_above("labour_force", "working_age_population", "govdata_labour_within_age"),
             _not_above("non_asn_covered", "non_asn_total", "govdata_non_asn_covered_within"),
+            _not_above("bpu_apbd_vulnerable", "active_bpu", "govdata_apbd_bpu_within_bpu"),
             models.CheckConstraint(
                 condition=Q(formal_workers__isnull=True)
                 | Q(informal_workers__isnull=True)
@@ -378,25 +402,36 @@ class BusinessData(models.Model):
     contractor_workers = _count(_("contractors' workers"))
     contractor_workers_registered = _count(_("contractors' workers registered"))
     csr_vulnerable_workers = _count(_("vulnerable workers protected through CSR"))
+    justification = models.TextField(
+        _("justification of unusual figures"),
+        blank=True,
+        help_text=_("Required when a ratio between two sources is above 100 %."),
+    )
 
     class Meta:
         verbose_name = _("business data")
         verbose_name_plural = _("business data")
         constraints = [
-            _not_above("employees_registered", "employees_total", "bizdata_registered_within"),
+            # Enrolment per programme and registered employees both come from BPJS; the
+            # company's own headcount is another source, so registered > total is only flagged.
             *(
-                _not_above(f"{p}_enrolled", "employees_total", f"bizdata_{p}_within")
+                _not_above(f"{p}_enrolled", "employees_registered", f"bizdata_{p}_within")
                 for p in ("jkk", "jkm", "jht", "jp", "jkp")
             ),
-            _not_above(
-                "contractor_workers_registered",
-                "contractor_workers",
-                "bizdata_contractor_registered_within",
+            models.CheckConstraint(
+                condition=Q(arrears_months__isnull=True) | Q(arrears_months__lte=12),
+                name="bizdata_arrears_within_year",
             ),
         ]
 
     def __str__(self):
         return str(self.nomination)
+
+
+def legal_product_upload_to(instance, filename: str) -> str:
+    """Generated names only: nothing of the uploader's file name reaches the disk."""
+    suffix = PurePath(filename).suffix.lower()
+    return f"legal-products/{uuid.uuid4().hex}{suffix if suffix == '.pdf' else '.pdf'}"
 
 
 class LegalProduct(models.Model):
@@ -412,6 +447,9 @@ class LegalProduct(models.Model):
     )
     title = models.CharField(_("title"), max_length=500)
     scope = models.CharField(_("scope"), max_length=300, blank=True)
+    pdf = models.FileField(
+        _("document (PDF)"), upload_to=legal_product_upload_to, blank=True, max_length=200
+    )
 
     class Meta:
         verbose_name = _("legal product")
@@ -435,3 +473,33 @@ class Innovation(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class NominationTransition(models.Model):
+    """One state change of a nomination: who, when, from what to what, and why (SPEC §3)."""
+
+    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="transitions")
+    from_state = models.CharField(
+        _("from"), max_length=20, choices=NominationState.choices, blank=True
+    )
+    to_state = models.CharField(_("to"), max_length=20, choices=NominationState.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    reason = models.TextField(_("reason"), blank=True)
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("state change")
+        verbose_name_plural = _("state changes")
+        ordering = ["nomination", "at", "pk"]
+        indexes = [models.Index(fields=["nomination", "to_state", "at"])]
+
+    def __str__(self):
+        return f"{self.nomination}: {self.from_state or '—'} → {self.to_state}"

@@ -18,6 +18,8 @@ _DIRECT_NATIONAL_STATES = (
     *NATIONAL_STATES,
 )
 _NOTHING = Q(pk__in=[])
+# Not Q(): an empty Q vanishes when OR-ed with another (Q() | Q(x) == Q(x)).
+_EVERYTHING = Q(pk__isnull=False)
 
 
 def current_edition() -> Edition | None:
@@ -39,29 +41,40 @@ def _is_admin(user) -> bool:
     return bool(assignments_of(user, Role.NATIONAL_ADMIN))
 
 
-def _branch_scope(user) -> Q:
-    admin = _is_admin(user)
-    branch_ids = [a.branch_id for a in assignments_of(user, Role.BRANCH_STAFF)]
-    if not (admin or branch_ids):
-        return _NOTHING
-    edition = current_edition()
-    if edition is None:
-        return _NOTHING
-    if admin:
-        return Q(category__edition=edition)
-    regencies = Regency.objects.filter(branches__in=branch_ids).values("code")
-    handled_provinces = [
-        a.branch.province_id
-        for a in assignments_of(user, Role.BRANCH_STAFF)
-        if a.branch.handles_provincial_government
+def branch_regions(user) -> tuple[QuerySet, list[str]]:
+    """The regencies/cities the user's branches cover, and the provinces whose government their
+    branches register."""
+    assignments = assignments_of(user, Role.BRANCH_STAFF)
+    regencies = Regency.objects.filter(branches__in=[a.branch_id for a in assignments])
+    provinces = [
+        a.branch.province_id for a in assignments if a.branch.handles_provincial_government
     ]
-    return Q(category__edition=edition) & (
-        Q(candidate__regency__in=regencies)
-        | Q(
-            candidate__kind=CandidateKind.PROVINCE_GOVERNMENT,
-            candidate__province__in=handled_provinces,
-        )
+    return regencies, provinces
+
+
+def _branch_scope(user) -> Q:
+    """Branch staff see their regions' nominations of every edition: the current ones to work
+    on, earlier ones as history (and a returned dossier stays theirs to correct)."""
+    if _is_admin(user):
+        return _EVERYTHING
+    if not assignments_of(user, Role.BRANCH_STAFF):
+        return _NOTHING
+    regencies, provinces = branch_regions(user)
+    return Q(candidate__regency__in=regencies.values("code")) | Q(
+        candidate__kind=CandidateKind.PROVINCE_GOVERNMENT, candidate__province__in=provinces
     )
+
+
+def can_manage_candidate(user, candidate) -> bool:
+    """May the user register and edit nominations of this candidate (its region is theirs)?"""
+    if _is_admin(user):
+        return True
+    if not assignments_of(user, Role.BRANCH_STAFF):
+        return False
+    regencies, provinces = branch_regions(user)
+    if candidate.kind == CandidateKind.PROVINCE_GOVERNMENT:
+        return candidate.province_id in provinces
+    return regencies.filter(code=candidate.regency_id).exists()
 
 
 def _panel_scope(user) -> Q:
@@ -92,18 +105,18 @@ def _jury_scope(user) -> Q:
 def _audit_scope(user) -> Q:
     assignments = assignments_of(user, Role.AUDITOR)
     if _is_admin(user) or any(a.edition_id is None for a in assignments):
-        return Q()
+        return _EVERYTHING
     if not assignments:
         return _NOTHING
     return Q(category__edition__in=[a.edition_id for a in assignments])
 
 
 def _admin_scope(user) -> Q:
-    return Q() if _is_admin(user) else _NOTHING
+    return _EVERYTHING if _is_admin(user) else _NOTHING
 
 
 def branch_nominations(user) -> QuerySet[Nomination]:
-    """The branch staff's worklist: their branches' regions, current edition."""
+    """The branch staff's worklist: their branches' regions."""
     return nominations().filter(_branch_scope(user))
 
 

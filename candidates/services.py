@@ -1,13 +1,41 @@
 """Every write of the candidates app goes through a function here."""
 
 import csv
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from .enums import RegencyKind, Zone
-from .models import Province, Regency
+from . import validators
+from .enums import (
+    EDITABLE_STATES,
+    GOVERNMENT_KINDS,
+    REASON_REQUIRED,
+    TRANSITIONS,
+    BusinessScale,
+    CandidateKind,
+    NominationState,
+    RegencyKind,
+    Zone,
+)
+from .exceptions import NominationLocked, OutOfScope, TransitionNotAllowed
+from .models import (
+    BusinessData,
+    Candidate,
+    Category,
+    GovernmentData,
+    Innovation,
+    LegalProduct,
+    Nomination,
+    NominationTransition,
+    Province,
+    Regency,
+)
 
 REGIONS_SOURCE = "idn-area-data"
 REGIONS_SOURCE_VERSION = "4.0.1"
@@ -99,4 +127,345 @@ def regions_load(*, directory: Path = REGIONS_DIR) -> RegionsLoaded:
         provinces=Province.objects.count(),
         regencies=Regency.objects.count(),
         source=f"{REGIONS_SOURCE} {REGIONS_SOURCE_VERSION}",
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Candidates and nominations
+
+
+def data_kind(nomination: Nomination) -> str:
+    """ "government" or "business": which figures a nomination carries."""
+    return "government" if nomination.candidate.kind in GOVERNMENT_KINDS else "business"
+
+
+def figures_of(nomination: Nomination) -> dict:
+    """The nomination's saved figures as a plain mapping (empty when none were entered)."""
+    kind = data_kind(nomination)
+    model, fields = (
+        (GovernmentData, validators.GOVERNMENT_REQUIRED)
+        if kind == "government"
+        else (BusinessData, validators.BUSINESS_COUNTS)
+    )
+    data = model.objects.filter(nomination=nomination).first()
+    values = {f: getattr(data, f) if data else None for f in fields}
+    values["justification"] = data.justification if data else ""
+    return values
+
+
+def _check_scope(actor, candidate: Candidate) -> None:
+    from .selectors import can_manage_candidate
+
+    if not can_manage_candidate(actor, candidate):
+        raise OutOfScope(_("This region is not covered by your branch office."))
+
+
+def _check_editable(nomination: Nomination) -> None:
+    if nomination.state not in EDITABLE_STATES:
+        raise NominationLocked(
+            _("A %(state)s nomination cannot be changed; only drafts and returned ones can.")
+            % {"state": nomination.get_state_display().lower()}
+        )
+    if (
+        nomination.state == NominationState.DRAFT
+        and not nomination.category.edition.nominations_open
+    ):
+        raise NominationLocked(_("Nominations for this edition are closed."))
+
+
+def _record(nomination, *, from_state, actor, reason="", deadline=None) -> NominationTransition:
+    return NominationTransition.objects.create(
+        nomination=nomination,
+        from_state=from_state,
+        to_state=nomination.state,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        reason=reason,
+        deadline=deadline,
+    )
+
+
+@transaction.atomic
+def government_candidate_get_or_create(
+    *, actor, regency: Regency | None = None, province: Province | None = None
+) -> Candidate:
+    """The government of a regency/city, or of a province; created on first nomination."""
+    if (regency is None) == (province is None):
+        raise ValidationError(_("Choose either a regency/city or a province."))
+    if regency is not None:
+        candidate = Candidate.objects.filter(
+            kind=CandidateKind.REGENCY_GOVERNMENT, regency=regency
+        ).first() or Candidate(
+            kind=CandidateKind.REGENCY_GOVERNMENT,
+            regency=regency,
+            name=_("Pemerintah %(region)s") % {"region": regency.name},
+        )
+    else:
+        candidate = Candidate.objects.filter(
+            kind=CandidateKind.PROVINCE_GOVERNMENT, province=province
+        ).first() or Candidate(
+            kind=CandidateKind.PROVINCE_GOVERNMENT,
+            province=province,
+            name=_("Pemerintah Provinsi %(region)s") % {"region": province.name},
+        )
+    _check_scope(actor, candidate)
+    if candidate.pk is None:
+        candidate.save()
+    return candidate
+
+
+@transaction.atomic
+def business_candidate_register(
+    *, actor, npp: str, name: str, scale: str, regency: Regency, sector: str = ""
+) -> Candidate:
+    """A business exists once, by its NPP: registering it again updates its details."""
+    npp = validators.normalise_npp(npp)
+    if scale not in BusinessScale.values:
+        raise ValidationError({"scale": [_("Choose the business scale.")]})
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": [_("Enter the business's legal name.")]})
+    candidate = Candidate.objects.filter(npp=npp).first() or Candidate(
+        kind=CandidateKind.BUSINESS, npp=npp
+    )
+    candidate.name, candidate.scale, candidate.regency, candidate.sector = (
+        name,
+        scale,
+        regency,
+        (sector or "").strip(),
+    )
+    _check_scope(actor, candidate)
+    candidate.save()
+    return candidate
+
+
+def _check_category(candidate: Candidate, category: Category) -> None:
+    if candidate.kind != category.candidate_kind:
+        raise ValidationError(
+            {
+                "category": [
+                    _("This category is for %(kind)s candidates.")
+                    % {"kind": category.get_candidate_kind_display().lower()}
+                ]
+            }
+        )
+    if category.business_scale and candidate.scale != category.business_scale:
+        raise ValidationError(
+            {
+                "category": [
+                    _("This category is for %(scale)s only.")
+                    % {"scale": category.get_business_scale_display().lower()}
+                ]
+            }
+        )
+
+
+@transaction.atomic
+def nomination_create(*, actor, candidate: Candidate, category: Category) -> Nomination:
+    """Nominate a candidate in a category of an edition open for nominations (a draft).
+
+    Side effects: creates the empty figures record and the first state-change record.
+    """
+    _check_scope(actor, candidate)
+    if not category.edition.nominations_open:
+        raise ValidationError({"category": [_("Nominations for this edition are closed.")]})
+    _check_category(candidate, category)
+    try:
+        with transaction.atomic():
+            nomination = Nomination.objects.create(
+                candidate=candidate,
+                category=category,
+                created_by=actor if actor.is_authenticated else None,
+            )
+    except IntegrityError:
+        raise ValidationError(
+            {
+                "category": [
+                    _("%(candidate)s is already nominated in this category.")
+                    % {"candidate": candidate.name}
+                ]
+            }
+        ) from None
+    if candidate.kind in GOVERNMENT_KINDS:
+        GovernmentData.objects.create(nomination=nomination)
+    else:
+        BusinessData.objects.create(nomination=nomination)
+    _record(nomination, from_state="", actor=actor)
+    return nomination
+
+
+def _locked(nomination: Nomination) -> Nomination:
+    """Re-read the nomination under a row lock so that two requests cannot race."""
+    return (
+        Nomination.objects.select_for_update(of=("self",))
+        .select_related("candidate", "category__edition")
+        .get(pk=nomination.pk)
+    )
+
+
+@transaction.atomic
+def nomination_figures_update(
+    *, actor, nomination: Nomination, values: Mapping, justification: str = ""
+):
+    """Save a draft's or returned nomination's figures (government or business data).
+
+    Impossible figures are refused; suspicious ones need `justification` (validators)."""
+    nomination = _locked(nomination)
+    _check_scope(actor, nomination.candidate)
+    _check_editable(nomination)
+    kind = data_kind(nomination)
+    fields = validators.GOVERNMENT_REQUIRED if kind == "government" else validators.BUSINESS_COUNTS
+    extra = ("contact_position", "contact_email", "contact_phone") if kind == "government" else ()
+    clean = {f: values.get(f) for f in (*fields, *extra) if f in values}
+    current = figures_of(nomination)
+    merged = {**current, **clean}
+    validators.validate_figures(kind, merged, justification)
+    model = GovernmentData if kind == "government" else BusinessData
+    data, _created = model.objects.get_or_create(nomination=nomination)
+    numeric = {*validators.GOVERNMENT_COUNTS, *validators.BUSINESS_COUNTS}
+    for field, value in clean.items():
+        setattr(data, field, None if value == "" and field in numeric else value)
+    data.justification = (justification or "").strip()
+    data.full_clean(exclude=["nomination"])
+    data.save()
+    Nomination.objects.filter(pk=nomination.pk).update(updated_at=timezone.now())
+    return data
+
+
+@transaction.atomic
+def legal_product_save(
+    *, actor, nomination: Nomination, product: LegalProduct | None = None, **fields
+) -> LegalProduct:
+    """Add or change a legal product of an editable government nomination.
+
+    `fields`: type, number, year, title, scope and optionally pdf (an uploaded file, checked to
+    be a real PDF within the size limit)."""
+    nomination = _locked(nomination)
+    _check_scope(actor, nomination.candidate)
+    _check_editable(nomination)
+    if data_kind(nomination) != "government":
+        raise ValidationError(_("Only governments list legal products."))
+    validators.validate_legal_product_year(
+        fields.get("year"), edition_year=nomination.category.edition.year
+    )
+    pdf = fields.pop("pdf", None)
+    if pdf:
+        try:
+            validators.validate_pdf(pdf)
+        except ValidationError as error:
+            raise ValidationError({"pdf": error.messages}) from None
+    if product is None:
+        product = LegalProduct(nomination=nomination)
+    elif product.nomination_id != nomination.pk:
+        raise OutOfScope(_("This legal product belongs to another nomination."))
+    for field, value in fields.items():
+        setattr(product, field, value)
+    old_file = product.pdf.name if product.pk and pdf else None
+    if pdf:
+        product.pdf = pdf
+    product.full_clean(exclude=["nomination"])
+    product.save()
+    if old_file:
+        transaction.on_commit(lambda: product.pdf.storage.delete(old_file))
+    return product
+
+
+@transaction.atomic
+def legal_product_delete(*, actor, nomination: Nomination, product: LegalProduct) -> None:
+    nomination = _locked(nomination)
+    _check_scope(actor, nomination.candidate)
+    _check_editable(nomination)
+    if product.nomination_id != nomination.pk:
+        raise OutOfScope(_("This legal product belongs to another nomination."))
+    name = product.pdf.name
+    storage = product.pdf.storage
+    product.delete()
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+@transaction.atomic
+def innovation_save(
+    *, actor, nomination: Nomination, innovation: Innovation | None = None, **fields
+) -> Innovation:
+    nomination = _locked(nomination)
+    _check_scope(actor, nomination.candidate)
+    _check_editable(nomination)
+    innovation = innovation or Innovation(nomination=nomination)
+    if innovation.nomination_id != nomination.pk:
+        raise OutOfScope(_("This innovation belongs to another nomination."))
+    for field, value in fields.items():
+        setattr(innovation, field, value)
+    innovation.full_clean(exclude=["nomination"])
+    innovation.save()
+    return innovation
+
+
+@transaction.atomic
+def nomination_transition(
+    *, actor, nomination: Nomination, to_state: str, reason: str = "", deadline: date | None = None
+) -> Nomination:
+    """Move a nomination along the state machine of SPEC §3 and record who, when and why.
+
+    Raises TransitionNotAllowed for a move the machine does not have, and ValidationError when
+    a return, ineligibility or withdrawal has no reason or a return no future deadline. Callers
+    check the actor's permission for the move; this checks only the machine."""
+    nomination = _locked(nomination)
+    from_state = nomination.state
+    if to_state not in TRANSITIONS[from_state]:
+        raise TransitionNotAllowed(
+            _("A nomination cannot go from %(from)s to %(to)s.")
+            % {
+                "from": NominationState(from_state).label.lower(),
+                "to": NominationState(to_state).label.lower(),
+            }
+        )
+    reason = (reason or "").strip()
+    if to_state in REASON_REQUIRED and not reason:
+        raise ValidationError({"reason": [_("Give a reason.")]})
+    if to_state == NominationState.RETURNED:
+        if deadline is None or deadline <= timezone.localdate():
+            raise ValidationError({"deadline": [_("Give a deadline after today.")]})
+    else:
+        deadline = None
+    nomination.state = to_state
+    nomination.save(update_fields=["state", "updated_at"])
+    _record(nomination, from_state=from_state, actor=actor, reason=reason, deadline=deadline)
+    return nomination
+
+
+@transaction.atomic
+def nomination_submit(*, actor, nomination: Nomination) -> Nomination:
+    """Submit a draft (or resubmit a returned nomination) to the provincial panel.
+
+    Refused while a required figure is missing or a suspicious figure lacks its justification."""
+    nomination = _locked(nomination)
+    _check_scope(actor, nomination.candidate)
+    _check_editable(nomination)
+    kind = data_kind(nomination)
+    values = figures_of(nomination)
+    missing = validators.missing_for_submission(
+        kind, values, edition_year=nomination.category.edition.year
+    )
+    if missing:
+        model = GovernmentData if kind == "government" else BusinessData
+        labels = [str(model._meta.get_field(f).verbose_name) for f in missing]
+        raise ValidationError(
+            _("Fill in every figure before submitting. Missing: %(fields)s.")
+            % {"fields": ", ".join(labels)}
+        )
+    validators.validate_figures(kind, values, values["justification"])
+    to_state = (
+        NominationState.RESUBMITTED
+        if nomination.state == NominationState.RETURNED
+        else NominationState.SUBMITTED
+    )
+    return nomination_transition(actor=actor, nomination=nomination, to_state=to_state)
+
+
+@transaction.atomic
+def nomination_withdraw(*, actor, nomination: Nomination, reason: str) -> Nomination:
+    """Withdraw a nomination with a reason (branch staff, before a final result)."""
+    _check_scope(actor, nomination.candidate)
+    return nomination_transition(
+        actor=actor, nomination=nomination, to_state=NominationState.WITHDRAWN, reason=reason
     )

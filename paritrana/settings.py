@@ -273,3 +273,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Uploads: legal-product PDFs up to this size (MB); larger request bodies are refused early.
+PARITRANA_MAX_UPLOAD_MB = env_int("PARITRANA_MAX_UPLOAD_MB", 10)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Spreadsheet imports above this many rows run in a Celery task with a progress bar.
+PARITRANA_IMPORT_ASYNC_ROWS = env_int("PARITRANA_IMPORT_ASYNC_ROWS", 2000)

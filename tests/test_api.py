@@ -25,8 +25,9 @@ def test_nominations_api_refuses_the_anonymous(api, demo):
 def test_nominations_api_uses_the_same_scope_as_the_pages(api, demo_accounts):
     api.force_authenticate(demo_accounts["cabang.gorontalo@paritrana.test"])
     body = api.get("/api/v1/nominations/").json()
-    assert body["count"] == 3
+    assert body["count"] == 4
     assert sorted(r["candidate"] for r in body["results"]) == [
+        "Pemerintah Kabupaten Bone Bolango",
         "Pemerintah Kabupaten Bone Bolango",
         "Pemerintah Kota Gorontalo",
         "Pemerintah Provinsi Gorontalo",

@@ -87,9 +87,10 @@ def _names(queryset):
     return sorted((n.category.edition.year, n.candidate.name) for n in queryset)
 
 
-def test_branch_staff_sees_its_regions_in_the_current_edition(demo_accounts):
+def test_branch_staff_sees_its_regions_of_every_edition(demo_accounts):
     user = demo_accounts["cabang.gorontalo@paritrana.test"]
     assert _names(selectors.branch_nominations(user)) == [
+        (2020, "Pemerintah Kabupaten Bone Bolango"),
         (2021, "Pemerintah Kabupaten Bone Bolango"),
         (2021, "Pemerintah Kota Gorontalo"),
         (2021, "Pemerintah Provinsi Gorontalo"),

@@ -1,0 +1,312 @@
+"""Every validation of candidate data, written once and called by forms, API serializers and the
+spreadsheet importer alike (SPEC §5).
+
+Impossible data (a part larger than its whole within one source, a negative count, a year
+outside the edition) is refused with a message at the field. Suspicious data (a ratio above
+100 % between two sources, e.g. BPJS participants against BPS workers in a commuter city such as
+Kota Bekasi) is accepted only with a written justification, and stays flagged.
+"""
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+IMPOSSIBLE = "impossible"
+SUSPICIOUS = "suspicious"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """`part` (one field or the sum of several) must not exceed `whole`."""
+
+    part: tuple[str, ...]
+    whole: str
+    kind: str
+    message: str  # lazy; formatted with %(ratio)s
+
+    @property
+    def field(self) -> str:
+        return self.part[0]
+
+
+@dataclass(frozen=True)
+class Finding:
+    field: str
+    kind: str
+    message: str
+
+
+GOVERNMENT_COUNTS = (
+    "working_age_population",
+    "labour_force",
+    "formal_workers",
+    "informal_workers",
+    "active_pu",
+    "active_bpu",
+    "bpu_apbd_vulnerable",
+    "non_asn_total",
+    "non_asn_covered",
+    "employers_registered",
+    "apbd_contribution_budget",
+)
+GOVERNMENT_REQUIRED = ("head_of_region", "contact_name", *GOVERNMENT_COUNTS)
+
+PROGRAMMES = ("jkk", "jkm", "jht", "jp", "jkp")
+BUSINESS_COUNTS = (
+    "employees_total",
+    "employees_registered",
+    *(f"{p}_enrolled" for p in PROGRAMMES),
+    "reported_wages",
+    "actual_payroll",
+    "arrears_months",
+    "contractors",
+    "contractor_workers",
+    "contractor_workers_registered",
+    "csr_vulnerable_workers",
+)
+# JKP (job-loss insurance) exists from 2022 (SPEC §1).
+JKP_FROM_YEAR = 2022
+MAX_ARREARS_MONTHS = 12
+
+GOVERNMENT_RULES = (
+    Rule(
+        ("labour_force",),
+        "working_age_population",
+        IMPOSSIBLE,
+        gettext_lazy("The labour force cannot exceed the working-age population (both BPS)."),
+    ),
+    Rule(
+        ("formal_workers", "informal_workers"),
+        "labour_force",
+        IMPOSSIBLE,
+        gettext_lazy("Formal plus informal workers cannot exceed the labour force (all BPS)."),
+    ),
+    Rule(
+        ("non_asn_covered",),
+        "non_asn_total",
+        IMPOSSIBLE,
+        gettext_lazy("Covered non-ASN staff cannot exceed the non-ASN staff total."),
+    ),
+    Rule(
+        ("bpu_apbd_vulnerable",),
+        "active_bpu",
+        IMPOSSIBLE,
+        gettext_lazy(
+            "Vulnerable workers paid by the APBD are BPU participants: they cannot exceed the "
+            "active BPU participants (both BPJS)."
+        ),
+    ),
+    Rule(
+        ("active_pu",),
+        "formal_workers",
+        SUSPICIOUS,
+        gettext_lazy(
+            "PU coverage is %(ratio)s %%: more wage-earner participants (BPJS) than formal "
+            "workers (BPS)."
+        ),
+    ),
+    Rule(
+        ("active_bpu",),
+        "informal_workers",
+        SUSPICIOUS,
+        gettext_lazy(
+            "BPU coverage is %(ratio)s %%: more non-wage participants (BPJS) than informal "
+            "workers (BPS)."
+        ),
+    ),
+)
+
+BUSINESS_RULES = (
+    *(
+        Rule(
+            (f"{p}_enrolled",),
+            "employees_registered",
+            IMPOSSIBLE,
+            gettext_lazy(
+                "Enrolment in a programme cannot exceed the employees registered with BPJS."
+            ),
+        )
+        for p in PROGRAMMES
+    ),
+    Rule(
+        ("employees_registered",),
+        "employees_total",
+        SUSPICIOUS,
+        gettext_lazy(
+            "%(ratio)s %% of employees registered: more registered with BPJS than the company "
+            "reports employing."
+        ),
+    ),
+    Rule(
+        ("contractor_workers_registered",),
+        "contractor_workers",
+        SUSPICIOUS,
+        gettext_lazy(
+            "%(ratio)s %% of contractors' workers registered: more than the contractors report."
+        ),
+    ),
+    Rule(
+        ("reported_wages",),
+        "actual_payroll",
+        SUSPICIOUS,
+        gettext_lazy("Wages reported to BPJS are %(ratio)s %% of the actual payroll."),
+    ),
+)
+
+
+def _int(value):
+    if value in (None, ""):
+        return None
+    return int(value)
+
+
+def _ratio_text(part: int, whole: int) -> str:
+    if whole == 0:
+        return "∞"
+    return number_format(Decimal(part) * 100 / Decimal(whole), decimal_pos=1)
+
+
+def findings(rules, values: Mapping) -> list[Finding]:
+    """The rules `values` break, impossible and suspicious alike; empty figures pass."""
+    found = []
+    for rule in rules:
+        parts = [_int(values.get(f)) for f in rule.part]
+        whole = _int(values.get(rule.whole))
+        if whole is None or any(p is None for p in parts):
+            continue
+        part = sum(parts)
+        if part > whole:
+            message = str(rule.message) % {"ratio": _ratio_text(part, whole)}
+            found.append(Finding(rule.field, rule.kind, message))
+    return found
+
+
+def _count_errors(fields, values: Mapping) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    for field in fields:
+        value = values.get(field)
+        if value in (None, ""):
+            continue
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            errors[field] = [_("Enter a whole number.")]
+            continue
+        if number < 0:
+            errors[field] = [_("A count cannot be negative.")]
+    return errors
+
+
+def validate_figures(kind: str, values: Mapping, justification: str = "") -> list[Finding]:
+    """Refuse impossible figures; require a justification for suspicious ones.
+
+    `kind` is "government" or "business". Returns the suspicious findings (the flags to show).
+    Raises ValidationError with a message per field.
+    """
+    counts, rules = (
+        (GOVERNMENT_COUNTS, GOVERNMENT_RULES)
+        if kind == "government"
+        else (BUSINESS_COUNTS, BUSINESS_RULES)
+    )
+    errors = _count_errors(counts, values)
+    if kind == "business":
+        arrears = values.get("arrears_months")
+        if "arrears_months" not in errors and arrears not in (None, "") and int(arrears) > 12:
+            errors["arrears_months"] = [
+                _("Arrears are counted within the assessment year: 0 to %(max)s months.")
+                % {"max": MAX_ARREARS_MONTHS}
+            ]
+    if errors:
+        raise ValidationError(errors)
+    found = findings(rules, values)
+    for finding in found:
+        if finding.kind == IMPOSSIBLE:
+            errors.setdefault(finding.field, []).append(finding.message)
+    suspicious = [f for f in found if f.kind == SUSPICIOUS]
+    if suspicious and not (justification or "").strip():
+        errors["justification"] = [
+            _("Explain the unusual figures before saving: %(what)s")
+            % {"what": " ".join(f.message for f in suspicious)}
+        ]
+    if errors:
+        raise ValidationError(errors)
+    return suspicious
+
+
+def flags(kind: str, values: Mapping) -> list[Finding]:
+    """The suspicious findings of saved figures (shown flagged to panels)."""
+    rules = GOVERNMENT_RULES if kind == "government" else BUSINESS_RULES
+    return [f for f in findings(rules, values) if f.kind == SUSPICIOUS]
+
+
+def required_fields(kind: str, *, edition_year: int, scale: str = "") -> tuple[str, ...]:
+    if kind == "government":
+        return GOVERNMENT_REQUIRED
+    fields = [f for f in BUSINESS_COUNTS if f != "jkp_enrolled" or edition_year >= JKP_FROM_YEAR]
+    return tuple(fields)
+
+
+def missing_for_submission(kind: str, values: Mapping, *, edition_year: int) -> list[str]:
+    return [
+        f for f in required_fields(kind, edition_year=edition_year) if values.get(f) in (None, "")
+    ]
+
+
+def validate_legal_product_year(year, *, edition_year: int) -> None:
+    if year is None:
+        return
+    if not 1945 <= int(year) <= edition_year:
+        raise ValidationError(
+            {
+                "year": [
+                    _("The year must be between 1945 and the assessment year %(year)s.")
+                    % {"year": edition_year}
+                ]
+            }
+        )
+
+
+_NPP = re.compile(r"^[A-Z0-9]{5,20}$")
+
+
+def normalise_npp(value: str) -> str:
+    npp = (value or "").strip().upper().replace(" ", "")
+    if not _NPP.match(npp):
+        raise ValidationError(
+            {"npp": [_("An NPP is 5 to 20 letters and digits, as on the BPJS registration.")]}
+        )
+    return npp
+
+
+def max_upload_bytes() -> int:
+    return settings.PARITRANA_MAX_UPLOAD_MB * 1024 * 1024
+
+
+def validate_pdf(upload) -> None:
+    """A legal-product document must be a PDF by content (not by its name) and not too large."""
+    limit = max_upload_bytes()
+    if upload.size > limit:
+        raise ValidationError(
+            _("The file is %(size)s MB; the limit is %(limit)s MB.")
+            % {
+                "size": number_format(Decimal(upload.size) / (1024 * 1024), decimal_pos=1),
+                "limit": settings.PARITRANA_MAX_UPLOAD_MB,
+            },
+            code="too_large",
+        )
+    upload.seek(0)
+    head = upload.read(1024)
+    upload.seek(max(upload.size - 2048, 0))
+    tail = upload.read()
+    upload.seek(0)
+    if b"%PDF-" not in head[:1024] or b"%%EOF" not in tail:
+        raise ValidationError(
+            _("Only PDF documents are accepted; this file is not a PDF."), code="not_pdf"
+        )

@@ -7,6 +7,7 @@ from .models import (
     Category,
     Edition,
     GovernmentData,
+    ImportJob,
     Innovation,
     LegalProduct,
     Nomination,
@@ -188,4 +189,39 @@ class NominationTransitionAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(admin.ModelAdmin):
+    """Imports are made on the import page (which checks and saves all or nothing); the admin
+    only shows them."""
+
+    list_display = ["pk", "user", "kind", "edition", "status", "total_rows", "created_at"]
+    list_filter = ["status", "kind", "edition"]
+    search_fields = ["user__email", "original_name"]
+    list_select_related = ["user", "edition"]
+    readonly_fields = [
+        "user",
+        "kind",
+        "edition",
+        "file",
+        "checked_rows",
+        "original_name",
+        "language",
+        "status",
+        "total_rows",
+        "processed_rows",
+        "errors",
+        "preview",
+        "nominations_created",
+        "nominations_updated",
+        "created_at",
+        "finished_at",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -6,6 +6,7 @@ not give, the value is marked here as illustrative:
 - NPP numbers of the businesses are made up (99xxxxxx) — the articles name the firms only;
 - the scale of the 2018 Jawa Barat businesses is not reported (that round ranked large and
   medium firms together), so they are entered as large;
+- the year of Kota Bekasi's Instruksi Wali Kota 134.4/313/Setda.KS is not reported (2020 here);
 - in Jawa Barat 2018 the first-placed nominee of each category advances (default quota 1), as
   the article reports for Kota Bekasi.
 """
@@ -169,6 +170,15 @@ _GOVERNMENT_DATA = {
 _LEGAL_PRODUCTS = {
     (2020, "Pemerintah Kota Bekasi"): [
         (LegalProductType.PERDA, "18", 2011, "Pelayanan Ketenagakerjaan", "Kota Bekasi"),
+        # The article gives the instruction's number but not its year; 2020 is illustrative.
+        (
+            LegalProductType.INSTRUKSI,
+            "134.4/313/Setda.KS",
+            2020,
+            "Tindak lanjut perjanjian kerja sama penyelenggaraan kepesertaan program jaminan "
+            "sosial bagi tenaga kerja kontrak di lingkungan Pemerintah Kota Bekasi",
+            "Tenaga kerja kontrak (TKK) Pemerintah Kota Bekasi",
+        ),
         (
             LegalProductType.KEPUTUSAN,
             "518/Kep.459-Diskop.UKM/XI/2019",

@@ -118,3 +118,25 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 # Moves that must say why (and, for a return, by when).
 REASON_REQUIRED = frozenset({_S.RETURNED, _S.INELIGIBLE, _S.WITHDRAWN})
+
+
+class ImportKind(models.TextChoices):
+    """Which template a spreadsheet import follows."""
+
+    GOVERNMENT = "government", _("Government data")
+    BUSINESS = "business", _("Business data")
+
+
+class ImportStatus(models.TextChoices):
+    """uploaded → validated | invalid → importing → done | failed."""
+
+    UPLOADED = "uploaded", pgettext_lazy("import status", "Uploaded, being checked")
+    VALIDATED = "validated", pgettext_lazy("import status", "Checked, ready to import")
+    INVALID = "invalid", pgettext_lazy("import status", "Refused: errors found")
+    IMPORTING = "importing", pgettext_lazy("import status", "Importing")
+    DONE = "done", pgettext_lazy("import status", "Imported")
+    FAILED = "failed", pgettext_lazy("import status", "Failed")
+
+
+IMPORT_RUNNING = (ImportStatus.UPLOADED, ImportStatus.IMPORTING)
+IMPORT_FINISHED = (ImportStatus.INVALID, ImportStatus.DONE, ImportStatus.FAILED)

@@ -8,9 +8,12 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from .enums import (
+    IMPORT_RUNNING,
     AwardScheme,
     BusinessScale,
     CandidateKind,
+    ImportKind,
+    ImportStatus,
     LegalProductType,
     NominationState,
     RankLabel,
@@ -503,3 +506,72 @@ class NominationTransition(models.Model):
 
     def __str__(self):
         return f"{self.nomination}: {self.from_state or '—'} → {self.to_state}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Spreadsheet imports
+
+
+def import_upload_to(instance, filename: str) -> str:
+    """Generated names only: the uploader's file name is kept in `original_name`, never on disk."""
+    suffix = PurePath(filename).suffix.lower()
+    return f"imports/{uuid.uuid4().hex}{suffix if suffix in ('.xlsx', '.csv', '.json') else ''}"
+
+
+class ImportJob(models.Model):
+    """One spreadsheet import of government or business data (SPEC §5): the uploaded file, its
+    check, and its outcome. All or nothing: rows are saved only when every row is valid."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="import_jobs",
+        verbose_name=_("imported by"),
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=ImportKind.choices)
+    edition = models.ForeignKey(
+        Edition, on_delete=models.PROTECT, related_name="import_jobs", verbose_name=_("edition")
+    )
+    file = models.FileField(_("file"), upload_to=import_upload_to, blank=True, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200, blank=True)
+    # The rows as the check read them (JSON), so that the import need not read the spreadsheet
+    # again: reading an XLSX is most of an import's time.
+    checked_rows = models.FileField(
+        _("checked rows"), upload_to=import_upload_to, blank=True, max_length=200
+    )
+    # Messages are written in the importer's language, also when a worker checks the file.
+    language = models.CharField(_("language"), max_length=10, default="id")
+    status = models.CharField(
+        _("status"), max_length=16, choices=ImportStatus.choices, default=ImportStatus.UPLOADED
+    )
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    processed_rows = models.PositiveIntegerField(_("rows processed"), default=0)
+    errors = models.JSONField(
+        _("errors"), default=list, blank=True, help_text=_("A list of {row, column, message}.")
+    )
+    preview = models.JSONField(
+        _("preview"), default=dict, blank=True, help_text=_("The header and the first rows.")
+    )
+    error_count = models.PositiveIntegerField(_("errors found"), default=0)
+    nominations_created = models.PositiveIntegerField(_("nominations created"), default=0)
+    nominations_updated = models.PositiveIntegerField(_("nominations updated"), default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("spreadsheet import")
+        verbose_name_plural = _("spreadsheet imports")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.edition.year}: {self.original_name}"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in IMPORT_RUNNING
+
+    @property
+    def percent(self) -> int:
+        if not self.total_rows:
+            return 0 if self.is_running else 100
+        return min(100, self.processed_rows * 100 // self.total_rows)

@@ -9,7 +9,7 @@ from accounts.enums import JURY_ROLES, PANEL_ROLES, Role
 from accounts.rules import assignments_of
 
 from .enums import NATIONAL_STATES, PANEL_STATES, CandidateKind, NominationState
-from .models import Edition, Nomination, Regency
+from .models import Candidate, Edition, Nomination, Regency
 
 # Verified or later: where a category without a provincial round enters the national stage.
 _DIRECT_NATIONAL_STATES = (
@@ -37,7 +37,7 @@ def _in_province(province) -> Q:
     return Q(candidate__province=province) | Q(candidate__regency__province=province)
 
 
-def _is_admin(user) -> bool:
+def is_admin(user) -> bool:
     return bool(assignments_of(user, Role.NATIONAL_ADMIN))
 
 
@@ -55,7 +55,7 @@ def branch_regions(user) -> tuple[QuerySet, list[str]]:
 def _branch_scope(user) -> Q:
     """Branch staff see their regions' nominations of every edition: the current ones to work
     on, earlier ones as history (and a returned dossier stays theirs to correct)."""
-    if _is_admin(user):
+    if is_admin(user):
         return _EVERYTHING
     if not assignments_of(user, Role.BRANCH_STAFF):
         return _NOTHING
@@ -67,7 +67,7 @@ def _branch_scope(user) -> Q:
 
 def can_manage_candidate(user, candidate) -> bool:
     """May the user register and edit nominations of this candidate (its region is theirs)?"""
-    if _is_admin(user):
+    if is_admin(user):
         return True
     if not assignments_of(user, Role.BRANCH_STAFF):
         return False
@@ -78,7 +78,7 @@ def can_manage_candidate(user, candidate) -> bool:
 
 
 def _panel_scope(user) -> Q:
-    if _is_admin(user):
+    if is_admin(user):
         return Q(category__has_provincial_round=True, state__in=PANEL_STATES)
     scope = _NOTHING
     for a in assignments_of(user, *PANEL_ROLES):
@@ -94,7 +94,7 @@ def _jury_scope(user) -> Q:
     national = Q(category__has_provincial_round=True, state__in=NATIONAL_STATES) | Q(
         category__has_provincial_round=False, state__in=_DIRECT_NATIONAL_STATES
     )
-    if _is_admin(user):
+    if is_admin(user):
         return national
     editions = {a.edition_id for a in assignments_of(user, *JURY_ROLES)}
     if not editions:
@@ -104,7 +104,7 @@ def _jury_scope(user) -> Q:
 
 def _audit_scope(user) -> Q:
     assignments = assignments_of(user, Role.AUDITOR)
-    if _is_admin(user) or any(a.edition_id is None for a in assignments):
+    if is_admin(user) or any(a.edition_id is None for a in assignments):
         return _EVERYTHING
     if not assignments:
         return _NOTHING
@@ -112,7 +112,7 @@ def _audit_scope(user) -> Q:
 
 
 def _admin_scope(user) -> Q:
-    return _EVERYTHING if _is_admin(user) else _NOTHING
+    return _EVERYTHING if is_admin(user) else _NOTHING
 
 
 def branch_nominations(user) -> QuerySet[Nomination]:
@@ -159,3 +159,61 @@ def edition_overview() -> QuerySet[Edition]:
         n_nominations=Count("categories__nominations"),
         **counts,
     ).order_by("-year")
+
+
+def branch_worklist(user) -> QuerySet[Nomination]:
+    """The branch worklist with what each row needs: the deadline that applies (the edition's
+    nomination deadline for a draft, the panel's deadline for a returned dossier) and the
+    panel's return reason."""
+    from django.db.models import OuterRef, Subquery
+
+    from .models import NominationTransition
+
+    last_return = NominationTransition.objects.filter(
+        nomination=OuterRef("pk"), to_state=NominationState.RETURNED
+    ).order_by("-at", "-pk")
+    return branch_nominations(user).annotate(
+        return_reason=Subquery(last_return.values("reason")[:1]),
+        return_deadline=Subquery(last_return.values("deadline")[:1]),
+    )
+
+
+def nomination_indicators(nomination: Nomination, values=None) -> dict:
+    """The computed indicators of a nomination — the single source the scoring app reads.
+
+    `values` overrides the saved figures (the live preview of a form being typed)."""
+    from . import indicators
+    from .enums import GOVERNMENT_KINDS
+    from .services import figures_of
+
+    kind = "government" if nomination.candidate.kind in GOVERNMENT_KINDS else "business"
+    figures = figures_of(nomination) if values is None else values
+    return indicators.compute(
+        kind,
+        figures,
+        edition_year=nomination.category.edition.year,
+        scale=nomination.candidate.scale,
+        legal_product_types=list(nomination.legal_products.values_list("type", flat=True)),
+    )
+
+
+def candidates_managed_by(user) -> QuerySet[Candidate]:
+    """The candidates of the regions the user's branches cover (every candidate for the
+    secretariat): those they may register and nominate. selectors.can_manage_candidate as a
+    queryset."""
+    if is_admin(user):
+        return Candidate.objects.all()
+    if not assignments_of(user, Role.BRANCH_STAFF):
+        return Candidate.objects.none()
+    regencies, provinces = branch_regions(user)
+    return Candidate.objects.filter(
+        Q(regency__in=regencies.values("code"))
+        | Q(kind=CandidateKind.PROVINCE_GOVERNMENT, province__in=provinces)
+    )
+
+
+def candidates_visible_to(user) -> QuerySet[Candidate]:
+    """The candidates of the nominations the user may see, and those they manage."""
+    nominated = nominations_visible_to(user).values("candidate_id")
+    managed = candidates_managed_by(user).values("pk")
+    return Candidate.objects.filter(Q(pk__in=nominated) | Q(pk__in=managed))

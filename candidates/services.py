@@ -224,9 +224,21 @@ def business_candidate_register(
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": [_("Enter the business's legal name.")]})
-    candidate = Candidate.objects.filter(npp=npp).first() or Candidate(
-        kind=CandidateKind.BUSINESS, npp=npp
-    )
+    existing = Candidate.objects.select_related("regency").filter(npp=npp).first()
+    if existing is not None:
+        # Its present region decides who may change it, and registering it again does not move
+        # it: otherwise any branch could take a business over by naming one of its own regions.
+        _check_scope(actor, existing)
+        if existing.regency_id != regency.pk:
+            raise ValidationError(
+                {
+                    "regency": [
+                        _("This NPP is registered in %(region)s; a business keeps its region.")
+                        % {"region": existing.regency.name}
+                    ]
+                }
+            )
+    candidate = existing or Candidate(kind=CandidateKind.BUSINESS, npp=npp)
     candidate.name, candidate.scale, candidate.regency, candidate.sector = (
         name,
         scale,

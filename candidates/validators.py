@@ -10,7 +10,7 @@ Kota Bekasi) is accepted only with a written justification, and stays flagged.
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -170,7 +170,8 @@ def _int(value):
 def _ratio_text(part: int, whole: int) -> str:
     if whole == 0:
         return "∞"
-    return number_format(Decimal(part) * 100 / Decimal(whole), decimal_pos=1)
+    percent = (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+    return number_format(percent, decimal_pos=1)
 
 
 def findings(rules, values: Mapping) -> list[Finding]:
@@ -267,6 +268,22 @@ def validate_legal_product_year(year, *, edition_year: int) -> None:
             {
                 "year": [
                     _("The year must be between 1945 and the assessment year %(year)s.")
+                    % {"year": edition_year}
+                ]
+            }
+        )
+
+
+def validate_data_date(value, *, edition_year: int) -> None:
+    """The date the figures were taken must fall within the assessment year (SPEC §5: a year
+    outside the edition is impossible data)."""
+    if value is None:
+        return
+    if value.year != edition_year:
+        raise ValidationError(
+            {
+                "data_date": [
+                    _("The data must be of the assessment year %(year)s (1 January–31 December).")
                     % {"year": edition_year}
                 ]
             }

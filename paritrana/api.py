@@ -1,4 +1,11 @@
+"""What every API view of the project shares: deny by default, permissions from django-rules,
+and the services' validation errors answered as 400 with a message per field."""
+
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import exceptions
 from rest_framework.permissions import BasePermission
+from rest_framework.settings import api_settings
 
 
 class DenyAll(BasePermission):
@@ -6,3 +13,54 @@ class DenyAll(BasePermission):
 
     def has_permission(self, request, view):
         return False
+
+
+class RulesPermission(BasePermission):
+    """Asks django-rules (`user.has_perm`) for the permission the view names for each action.
+
+    `view.action_permissions` maps an action to the permission the request needs before any
+    object is looked up; an action it does not name is denied. `view.object_permissions` maps
+    an action to the permission the object needs once found (the view's queryset has already
+    answered 404 for objects outside what the user may see)."""
+
+    def has_permission(self, request, view):
+        if _not_allowed(request, view):
+            return True  # let the view answer 405: the route has no such method for anyone
+        permission = getattr(view, "action_permissions", {}).get(getattr(view, "action", None))
+        return permission is not None and request.user.has_perm(permission)
+
+    def has_object_permission(self, request, view, obj):
+        permission = getattr(view, "object_permissions", {}).get(view.action)
+        return permission is None or request.user.has_perm(permission, obj)
+
+
+def _not_allowed(request, view) -> bool:
+    """A viewset route that has no handler for the method (OPTIONS stays denied: it describes
+    what the user may do)."""
+    action_map = getattr(view, "action_map", None)
+    method = request.method.lower()
+    if action_map is None or method == "options":
+        return False
+    return method not in action_map or method not in view.http_method_names
+
+
+def validation_detail(error: DjangoValidationError) -> dict[str, list[str]]:
+    """A Django ValidationError as DRF's error body: messages per field, the rest under
+    `non_field_errors`."""
+    if hasattr(error, "error_dict"):
+        return {
+            api_settings.NON_FIELD_ERRORS_KEY if field == NON_FIELD_ERRORS else field: messages
+            for field, messages in error.message_dict.items()
+        }
+    return {api_settings.NON_FIELD_ERRORS_KEY: error.messages}
+
+
+def exception_handler(exc, context):
+    """DRF's handler, plus: a service's ValidationError (and NominationLocked,
+    TransitionNotAllowed) is the client's mistake, answered 400 with the messages per field."""
+    # Imported here: rest_framework.views imports this module (DEFAULT_PERMISSION_CLASSES).
+    from rest_framework.views import exception_handler as drf_exception_handler
+
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(validation_detail(exc))
+    return drf_exception_handler(exc, context)

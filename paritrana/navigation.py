@@ -24,6 +24,7 @@ NAV_ITEMS = [
     NavItem(
         _("Branch nominations"), "candidates:branch_worklist", "candidates.view_branch_worklist"
     ),
+    NavItem(_("Spreadsheet import"), "candidates:import_start", "candidates.import_nominations"),
     NavItem(
         _("Provincial panel"), "candidates:panel_nominations", "candidates.view_panel_nominations"
     ),

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rules.apps.AutodiscoverRulesConfig",
     "rest_framework",
+    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -207,9 +208,13 @@ CACHES = {
 REST_FRAMEWORK = {
     # Deny by default: every API view names the permission it needs.
     "DEFAULT_PERMISSION_CLASSES": ["paritrana.api.DenyAll"],
+    # Sessions for the browser (with CSRF checks), tokens for integrations.
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
     ],
+    # Services raise Django's ValidationError; the API answers it as 400 with the field errors.
+    "EXCEPTION_HANDLER": "paritrana.api.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
@@ -223,7 +228,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {"RankLabelEnum": "candidates.enums.RankLabel"},
+    "ENUM_NAME_OVERRIDES": {
+        "RankLabelEnum": "candidates.enums.RankLabel",
+        "CandidateKindEnum": "candidates.enums.CandidateKind",
+        "RegencyKindEnum": "candidates.enums.RegencyKind",
+        "BusinessScaleEnum": "candidates.enums.BusinessScale",
+        "NominationStateEnum": "candidates.enums.NominationState",
+        "LegalProductTypeEnum": "candidates.enums.LegalProductType",
+    },
+    # Separate request components, so that uploads are described as files (binary).
+    "COMPONENT_SPLIT_REQUEST": True,
 }
 
 # Security. Production values come from the environment; `check --deploy --fail-level WARNING`
@@ -280,3 +294,5 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Spreadsheet imports above this many rows run in a Celery task with a progress bar.
 PARITRANA_IMPORT_ASYNC_ROWS = env_int("PARITRANA_IMPORT_ASYNC_ROWS", 2000)
+# Spreadsheet files up to this size (MB) are accepted for import (100,000 rows fit).
+PARITRANA_IMPORT_MAX_MB = env_int("PARITRANA_IMPORT_MAX_MB", 50)

@@ -21,8 +21,16 @@ api_docs_csp = csp_update({"style-src": ["'unsafe-inline'"], "worker-src": ["blo
 router = DefaultRouter()
 router.register("provinces", candidates_api.ProvinceViewSet, basename="province")
 router.register("regencies", candidates_api.RegencyViewSet, basename="regency")
+router.register("branches", candidates_api.BranchViewSet, basename="branch")
 router.register("editions", candidates_api.EditionViewSet, basename="edition")
+router.register("categories", candidates_api.CategoryViewSet, basename="category")
+router.register("candidates", candidates_api.CandidateViewSet, basename="candidate")
 router.register("nominations", candidates_api.NominationViewSet, basename="nomination")
+router.register(
+    r"nominations/(?P<nomination_pk>[0-9]+)/legal-products",
+    candidates_api.LegalProductViewSet,
+    basename="nomination-legal-product",
+)
 
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),

@@ -12,6 +12,11 @@ def pytest_configure(config):
 
 
 @pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
 def _plain_static_storage(settings):
     # The manifest storage of production needs collectstatic; tests render templates directly.
     settings.STORAGES = {

@@ -1,4 +1,5 @@
 import pytest
+from django.conf import settings
 from rest_framework.test import APIClient
 
 from paritrana.api import DenyAll
@@ -26,7 +27,7 @@ def test_nominations_api_uses_the_same_scope_as_the_pages(api, demo_accounts):
     api.force_authenticate(demo_accounts["cabang.gorontalo@paritrana.test"])
     body = api.get("/api/v1/nominations/").json()
     assert body["count"] == 4
-    assert sorted(r["candidate"] for r in body["results"]) == [
+    assert sorted(r["candidate"]["name"] for r in body["results"]) == [
         "Pemerintah Kabupaten Bone Bolango",
         "Pemerintah Kabupaten Bone Bolango",
         "Pemerintah Kota Gorontalo",
@@ -34,10 +35,30 @@ def test_nominations_api_uses_the_same_scope_as_the_pages(api, demo_accounts):
     ]
 
 
-def test_nominations_api_is_read_only(api, demo_accounts):
+def test_nominations_change_only_through_their_routes(api, demo_accounts):
+    """No generic update or delete: a nomination changes through its figures, submit and
+    withdraw routes (tests/candidates/test_api_candidates.py), and a client cannot create one by
+    naming its state."""
+    from candidates.models import Nomination
+
+    api.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     api.force_authenticate(demo_accounts["admin@paritrana.test"])
-    response = api.post("/api/v1/nominations/", {"state": "awarded"}, format="json")
-    assert response.status_code == 405
+    before = list(Nomination.objects.order_by("pk").values())
+    created = api.post("/api/v1/nominations/", {"state": "awarded"}, format="json")
+    assert (created.status_code, created.json()) == (
+        400,
+        {"candidate": ["This field is required."], "category": ["This field is required."]},
+    )
+    first = before[0]["id"]
+    for method in ("put", "patch", "delete"):
+        response = getattr(api, method)(
+            f"/api/v1/nominations/{first}/", {"state": "awarded"}, format="json"
+        )
+        assert (response.status_code, response.json()) == (
+            405,
+            {"detail": f'Method "{method.upper()}" not allowed.'},
+        )
+    assert list(Nomination.objects.order_by("pk").values()) == before
 
 
 def test_reference_data_is_public(api, regions):

@@ -13,6 +13,7 @@ PAGES = {
     "home": "/",
     "dashboard": "/dashboard/",
     "candidates:branch_worklist": "/branch/nominations/",
+    "candidates:import_start": "/branch/import/",
     "candidates:panel_nominations": "/panel/nominations/",
     "candidates:jury_nominations": "/jury/nominations/",
     "candidates:audit_nominations": "/audit/nominations/",
@@ -22,7 +23,18 @@ PAGES = {
 
 ALLOWED = {
     "admin@paritrana.test": set(PAGES),
-    "cabang.gorontalo@paritrana.test": {"home", "dashboard", "candidates:branch_worklist"},
+    "cabang.gorontalo@paritrana.test": {
+        "home",
+        "dashboard",
+        "candidates:branch_worklist",
+        "candidates:import_start",
+    },
+    "cabang.bekasi@paritrana.test": {
+        "home",
+        "dashboard",
+        "candidates:branch_worklist",
+        "candidates:import_start",
+    },
     "panel.jabar@paritrana.test": {"home", "dashboard", "candidates:panel_nominations"},
     "ketua.panel.jabar@paritrana.test": {"home", "dashboard", "candidates:panel_nominations"},
     "juri@paritrana.test": {"home", "dashboard", "candidates:jury_nominations"},

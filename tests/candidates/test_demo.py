@@ -73,6 +73,7 @@ def test_seed_demo_kota_bekasi_2020_third_nationally_with_its_figures(demo):
     )
     assert (data.non_asn_covered, data.bpu_apbd_vulnerable) == (14_786, 39_227)
     assert sorted(bekasi.legal_products.values_list("number", "year")) == [
+        ("134.4/313/Setda.KS", 2020),
         ("18", 2011),
         ("518/Kep.459-Diskop.UKM/XI/2019", 2019),
     ]

@@ -15,6 +15,8 @@ DEMO_ACCOUNTS = [
      [(Role.NATIONAL_ADMIN, None, None, None)]),
     ("cabang.gorontalo@paritrana.test", "Staf Cabang Gorontalo", "BPJS Ketenagakerjaan Cabang Gorontalo",
      [(Role.BRANCH_STAFF, "gorontalo", None, None)]),
+    ("cabang.bekasi@paritrana.test", "Staf Cabang Bekasi Kota", "BPJS Ketenagakerjaan Cabang Bekasi Kota",
+     [(Role.BRANCH_STAFF, "bekasi-kota", None, None)]),
     ("panel.jabar@paritrana.test", "Anggota Tim Penilai Jawa Barat", "Disnakertrans Jawa Barat",
      [(Role.PANEL_MEMBER, None, "32", 2018), (Role.PANEL_MEMBER, None, "32", 2020)]),
     ("ketua.panel.jabar@paritrana.test", "Ketua Tim Penilai Jawa Barat", "Setda Provinsi Jawa Barat",

@@ -1,0 +1,71 @@
+"""Query-string filters of the candidates API (django-filter)."""
+
+import django_filters
+from django.db.models import Q
+
+from .enums import CandidateKind, NominationState
+from .models import Branch, Candidate, Category, Nomination
+
+
+class BranchFilter(django_filters.FilterSet):
+    province = django_filters.CharFilter(field_name="province", help_text="Province code, e.g. 32")
+
+    class Meta:
+        model = Branch
+        fields = ["province"]
+
+
+class CategoryFilter(django_filters.FilterSet):
+    edition = django_filters.NumberFilter(
+        field_name="edition__year", help_text="Assessment year, e.g. 2021"
+    )
+    candidate_kind = django_filters.ChoiceFilter(choices=CandidateKind.choices)
+
+    class Meta:
+        model = Category
+        fields = ["edition", "candidate_kind"]
+
+
+class CandidateFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(choices=CandidateKind.choices)
+    regency = django_filters.CharFilter(
+        field_name="regency", help_text="Regency/city code, e.g. 32.75"
+    )
+    province = django_filters.CharFilter(
+        method="filter_province",
+        help_text="Province code, e.g. 32: its government, and its regencies' governments and "
+        "businesses",
+    )
+    npp = django_filters.CharFilter(method="filter_npp", help_text="Employer number (NPP)")
+
+    class Meta:
+        model = Candidate
+        fields = ["kind", "regency", "province", "npp"]
+
+    def filter_province(self, queryset, name, value):
+        return queryset.filter(Q(province=value) | Q(regency__province=value))
+
+    def filter_npp(self, queryset, name, value):
+        # NPPs are stored as validators.normalise_npp leaves them: upper case, no spaces.
+        return queryset.filter(npp=value.strip().upper().replace(" ", ""))
+
+
+class NominationFilter(django_filters.FilterSet):
+    edition = django_filters.NumberFilter(
+        field_name="category__edition__year", help_text="Assessment year, e.g. 2021"
+    )
+    category = django_filters.CharFilter(
+        field_name="category__code", help_text="Category code, e.g. pemerintah-kabupaten-kota"
+    )
+    state = django_filters.ChoiceFilter(choices=NominationState.choices)
+    province = django_filters.CharFilter(
+        method="filter_province", help_text="Province code of the candidate's region, e.g. 75"
+    )
+    kind = django_filters.ChoiceFilter(field_name="candidate__kind", choices=CandidateKind.choices)
+
+    class Meta:
+        model = Nomination
+        fields = ["edition", "category", "state", "province", "kind"]
+
+    def filter_province(self, queryset, name, value):
+        return queryset.filter(Q(candidate__province=value) | Q(candidate__regency__province=value))

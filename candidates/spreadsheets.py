@@ -1,0 +1,1364 @@
+"""Spreadsheet templates, imports and exports of nominations (SPEC §5).
+
+Import is all or nothing: every row of the file is read and checked first, and every error is
+listed as (row as the spreadsheet program numbers it, column header, message). Only a file
+without a single error is saved, in one transaction. The checks are those of
+candidates.validators, the same that forms and the API use; an import adds only what a file
+needs on top (reading cells, recognising codes, a branch's regions, one row per candidate).
+
+A row of the business template is one business (found by its NPP) nominated in the category
+of its scale, with its figures; a row of the government template is the government of a
+province or regency/city, with its figures. A row creates the candidate and a draft nomination
+when they do not exist yet, and updates an existing nomination while it is still editable.
+
+Speed: a file is read once with openpyxl's streaming reader (or the csv module), the regions,
+candidates, nominations and figures it refers to are fetched in a few queries, and everything
+is written with bulk_create/bulk_update, not one service call per row.
+
+Spreadsheet headers are Bahasa Indonesia in every language, so that a file travels between
+offices whatever language each person uses; messages are in the importer's language.
+"""
+
+import csv
+import io
+import json
+import logging
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import PurePath
+
+import openpyxl
+import tablib
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.validators import validate_email
+from django.db import connection, transaction
+from django.utils import timezone, translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from import_export.formats.base_formats import CSV, XLSX
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from accounts.rules import is_national_admin
+
+from . import validators
+from .enums import (
+    EDITABLE_STATES,
+    BusinessScale,
+    CandidateKind,
+    ImportKind,
+    ImportStatus,
+    NominationState,
+)
+from .models import (
+    BusinessData,
+    Candidate,
+    Category,
+    Edition,
+    GovernmentData,
+    ImportJob,
+    Nomination,
+    NominationTransition,
+    Province,
+    Regency,
+)
+from .selectors import branch_regions
+
+logger = logging.getLogger(__name__)
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
+SUFFIXES = (".xlsx", ".csv")
+# A file above this many data rows is refused outright (the benchmark imports 100,000).
+MAX_ROWS = 200_000
+PREVIEW_ROWS = 10
+# Errors kept on the job; a file wrong in every row would otherwise store one per cell.
+MAX_STORED_ERRORS = 5_000
+PROGRESS_EVERY = 500
+# PositiveBigIntegerField holds at most this.
+MAX_COUNT = 2**63 - 1
+
+# ---------------------------------------------------------------------------------------------
+# Columns
+
+
+TEXT, COUNT, NPP, SCALE, REGENCY_CODE, REGION_CODE, EMAIL, DATE = (
+    "text",
+    "count",
+    "npp",
+    "scale",
+    "regency_code",
+    "region_code",
+    "email",
+    "date",
+)
+
+
+@dataclass(frozen=True)
+class Column:
+    field: str
+    header: str  # Bahasa Indonesia, the same in every language
+    type: str = COUNT
+    required: bool = False
+    max_length: int | None = None
+    help: Promise | str = ""
+    width: int = 18
+
+
+def _verbose(model, name) -> Promise:
+    return model._meta.get_field(name).verbose_name
+
+
+_DATA_DATE_HELP = gettext_lazy(
+    "Optional: the date the figures were taken. It must fall within the assessment year; it "
+    "is checked, not stored."
+)
+_JUSTIFICATION_HELP = gettext_lazy(
+    "Required when a ratio between two sources is above 100 % (the check names the ratio)."
+)
+
+BUSINESS_COLUMNS = (
+    Column(
+        "npp",
+        "NPP",
+        NPP,
+        required=True,
+        help=gettext_lazy("BPJS employer registration number: 5 to 20 letters and digits."),
+        width=14,
+    ),
+    Column(
+        "name",
+        "Nama badan usaha",
+        TEXT,
+        required=True,
+        max_length=200,
+        help=gettext_lazy("The business's legal name."),
+        width=32,
+    ),
+    Column("sector", "Sektor", TEXT, max_length=100, help=gettext_lazy("Optional."), width=20),
+    Column(
+        "scale",
+        "Skala (besar/menengah/kecil_mikro)",
+        SCALE,
+        required=True,
+        help=gettext_lazy("besar, menengah or kecil_mikro; it chooses the category."),
+        width=20,
+    ),
+    Column(
+        "regency",
+        "Kode kabupaten/kota",
+        REGENCY_CODE,
+        required=True,
+        help=gettext_lazy("Kemendagri code of the regency/city, e.g. 75.71 (sheet Kode wilayah)."),
+        width=14,
+    ),
+    *(
+        Column(name, header, help=_verbose(BusinessData, name))
+        for name, header in (
+            ("employees_total", "Jumlah pekerja"),
+            ("employees_registered", "Pekerja terdaftar"),
+            ("jkk_enrolled", "Peserta JKK"),
+            ("jkm_enrolled", "Peserta JKM"),
+            ("jht_enrolled", "Peserta JHT"),
+            ("jp_enrolled", "Peserta JP"),
+            ("jkp_enrolled", "Peserta JKP"),
+            ("reported_wages", "Upah dilaporkan ke BPJS (Rp)"),
+            ("actual_payroll", "Upah sebenarnya (Rp)"),
+            ("arrears_months", "Tunggakan iuran (bulan)"),
+            ("contractors", "Jumlah kontraktor"),
+            ("contractor_workers", "Pekerja kontraktor"),
+            ("contractor_workers_registered", "Pekerja kontraktor terdaftar"),
+            ("csr_vulnerable_workers", "Pekerja rentan dilindungi melalui CSR"),
+        )
+    ),
+    Column("data_date", "Tanggal data", DATE, help=_DATA_DATE_HELP, width=14),
+    Column("justification", "Justifikasi", TEXT, help=_JUSTIFICATION_HELP, width=40),
+)
+
+GOVERNMENT_COLUMNS = (
+    Column(
+        "region",
+        "Kode wilayah (provinsi/kabupaten/kota)",
+        REGION_CODE,
+        required=True,
+        help=gettext_lazy(
+            "Kemendagri code: 2 digits for a provincial government (e.g. 75), 2.2 digits for a "
+            "regency/city government (e.g. 75.71)."
+        ),
+        width=16,
+    ),
+    *(
+        Column(name, header, TEXT, max_length=150, help=_verbose(GovernmentData, name), width=24)
+        for name, header in (
+            ("head_of_region", "Kepala daerah"),
+            ("contact_name", "Petugas penghubung"),
+            ("contact_position", "Jabatan petugas penghubung"),
+        )
+    ),
+    Column(
+        "contact_email",
+        "Email petugas penghubung",
+        EMAIL,
+        max_length=254,
+        help=_verbose(GovernmentData, "contact_email"),
+        width=24,
+    ),
+    Column(
+        "contact_phone",
+        "Telepon petugas penghubung",
+        TEXT,
+        max_length=30,
+        help=_verbose(GovernmentData, "contact_phone"),
+        width=18,
+    ),
+    *(
+        Column(name, header, help=_verbose(GovernmentData, name))
+        for name, header in (
+            ("working_age_population", "Penduduk usia kerja"),
+            ("labour_force", "Angkatan kerja"),
+            ("formal_workers", "Pekerja formal"),
+            ("informal_workers", "Pekerja informal"),
+            ("active_pu", "Peserta PU aktif"),
+            ("active_bpu", "Peserta BPU aktif"),
+            ("bpu_apbd_vulnerable", "Pekerja rentan BPU dibiayai APBD"),
+            ("non_asn_total", "Pegawai non-ASN"),
+            ("non_asn_covered", "Pegawai non-ASN terlindungi"),
+            ("employers_registered", "Pemberi kerja terdaftar"),
+            ("apbd_contribution_budget", "Anggaran iuran APBD (Rp)"),
+        )
+    ),
+    Column("data_date", "Tanggal data", DATE, help=_DATA_DATE_HELP, width=14),
+    Column("justification", "Justifikasi", TEXT, help=_JUSTIFICATION_HELP, width=40),
+)
+
+COLUMNS = {ImportKind.BUSINESS: BUSINESS_COLUMNS, ImportKind.GOVERNMENT: GOVERNMENT_COLUMNS}
+HEADERS = {kind: {c.field: c.header for c in columns} for kind, columns in COLUMNS.items()}
+
+_GOVERNMENT_TEXTS = (
+    "head_of_region",
+    "contact_name",
+    "contact_position",
+    "contact_email",
+    "contact_phone",
+)
+_DATA_FIELDS = {
+    ImportKind.BUSINESS: (*validators.BUSINESS_COUNTS, "justification"),
+    ImportKind.GOVERNMENT: (*_GOVERNMENT_TEXTS, *validators.GOVERNMENT_COUNTS, "justification"),
+}
+_COUNTS = {
+    ImportKind.BUSINESS: validators.BUSINESS_COUNTS,
+    ImportKind.GOVERNMENT: validators.GOVERNMENT_COUNTS,
+}
+
+
+def _normal_header(text) -> str:
+    return " ".join(str(text).split()).casefold()
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading cells: a spreadsheet program stores what it likes (an int as 12.0, a date as a date,
+# a number typed as text with Indonesian thousand separators, a code 32.10 as the number 32.1).
+
+
+class _CellError(Exception):
+    pass
+
+
+_DIGITS = re.compile(r"[+-]?\d+")
+# Indonesian thousand separators (1.234.567), optionally with a zero decimal part (1.234,00).
+_GROUPED = re.compile(r"([+-]?\d{1,3}(?:\.\d{3})+|[+-]?\d+)(?:,0+)?")
+# 32.75, 32,75 (a decimal comma), 3275, 32.1 (32.10 once a program took it for a number), 32.
+_CODE = re.compile(r"(\d{2})(?:[.,](\d{1,2})|(\d{2}))?")
+_SCALES = {
+    **dict.fromkeys(["besar", "usahabesar", "large"], BusinessScale.LARGE),
+    **dict.fromkeys(["menengah", "usahamenengah", "medium"], BusinessScale.MEDIUM),
+    **dict.fromkeys(
+        [
+            "kecilmikro",
+            "kecildanmikro",
+            "usahakecildanmikro",
+            "kecil",
+            "mikro",
+            "umkm",
+            "ukm",
+            "smallmicro",
+        ],
+        BusinessScale.SMALL_MICRO,
+    ),
+}
+_DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d", "%d/%m/%y")
+
+
+def _whole(value) -> int | None:
+    """A float or Decimal that is a whole number, as an int; None otherwise."""
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else None
+    return None
+
+
+def _count(raw, column):
+    """An int; text that is not a whole number is passed on for validators to name."""
+    if isinstance(raw, bool):
+        return str(raw)
+    if isinstance(raw, int):
+        number = raw
+    elif isinstance(raw, float | Decimal):
+        number = _whole(raw)
+        if number is None:
+            return str(raw)
+    elif isinstance(raw, date | datetime):
+        raise _CellError(_("Enter a whole number, not a date."))
+    else:
+        text = str(raw).strip().replace("\u00a0", "").replace(" ", "")
+        if text[:2].casefold() == "rp":
+            text = text[2:].lstrip(".")
+        match = _GROUPED.fullmatch(text)
+        if not match:
+            return str(raw).strip()
+        number = int(match.group(1).replace(".", ""))
+    if abs(number) > MAX_COUNT:
+        raise _CellError(_("This number is too large."))
+    return number
+
+
+def _text(raw, column) -> str:
+    if isinstance(raw, datetime | date):
+        text = raw.strftime("%d/%m/%Y")
+    elif isinstance(raw, float | Decimal) and _whole(raw) is not None:
+        # A phone number or a name typed into a number cell.
+        text = str(_whole(raw))
+    else:
+        text = str(raw).strip()
+    if column.max_length and len(text) > column.max_length:
+        raise _CellError(
+            _("At most %(max)s characters (this has %(length)s).")
+            % {"max": column.max_length, "length": len(text)}
+        )
+    return text
+
+
+def _npp(raw, column) -> str:
+    text = _text(raw, column) if not isinstance(raw, int) else str(raw)
+    try:
+        return validators.normalise_npp(text)
+    except ValidationError as error:
+        raise _CellError(" ".join(error.messages)) from None
+
+
+def _scale(raw, column) -> str:
+    key = re.sub(r"[^a-z]", "", str(raw).casefold())
+    if key not in _SCALES:
+        raise _CellError(_("Use one of: besar, menengah, kecil_mikro."))
+    return _SCALES[key]
+
+
+def _code(raw) -> str | None:
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, int):
+        text = str(raw)
+    elif isinstance(raw, float | Decimal):
+        # 32.10 typed into a number cell is stored as 32.1.
+        text = str(_whole(raw)) if _whole(raw) is not None else f"{raw:.2f}"
+    else:
+        text = str(raw).strip()
+    match = _CODE.fullmatch(text)
+    if not match:
+        return None
+    province, regency, undotted = match.groups()
+    regency = regency or undotted
+    if regency is None:
+        return province
+    return f"{province}.{regency.ljust(2, '0')}"
+
+
+def _regency_code(raw, column) -> str:
+    code = _code(raw)
+    if code is None or "." not in code:
+        raise _CellError(_("Enter the regency/city code with its province, e.g. 75.71."))
+    return code
+
+
+def _region_code(raw, column) -> str:
+    code = _code(raw)
+    if code is None:
+        raise _CellError(
+            _("Enter a Kemendagri code: 2 digits for a province (e.g. 75), 2.2 for a regency/city.")
+        )
+    return code
+
+
+def _email(raw, column) -> str:
+    text = _text(raw, column)
+    try:
+        validate_email(text)
+    except ValidationError as error:
+        raise _CellError(" ".join(error.messages)) from None
+    return text
+
+
+def _date(raw, column) -> date:
+    if isinstance(raw, datetime):
+        return raw.date()
+    if isinstance(raw, date):
+        return raw
+    text = str(raw).strip()
+    for pattern in _DATE_FORMATS:
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise _CellError(_("Enter a date such as 31/12/%(year)s.") % {"year": timezone.now().year})
+
+
+_PARSERS: dict[str, Callable] = {
+    COUNT: _count,
+    TEXT: _text,
+    NPP: _npp,
+    SCALE: _scale,
+    REGENCY_CODE: _regency_code,
+    REGION_CODE: _region_code,
+    EMAIL: _email,
+    DATE: _date,
+}
+
+
+def _empty(raw) -> bool:
+    return raw is None or (isinstance(raw, str) and not raw.strip())
+
+
+def _display(raw):
+    """A cell as the preview shows it (JSON-safe)."""
+    if raw is None:
+        return ""
+    if isinstance(raw, datetime | date):
+        return raw.strftime("%d/%m/%Y")
+    if isinstance(raw, bool):
+        return str(raw)
+    if isinstance(raw, int):
+        return raw
+    if isinstance(raw, float | Decimal):
+        whole = _whole(raw)
+        return whole if whole is not None else str(raw)
+    return str(raw)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading files
+
+
+class _FileError(Exception):
+    """The file as a whole cannot be read."""
+
+
+class _TooManyForRequest(Exception):
+    """A file found larger than a request should check: hand it to a worker."""
+
+
+def _xlsx_values(handle) -> Iterator[tuple[int, tuple]]:
+    """The fast path: values only, numbered by position (rows the file skips come back empty
+    from openpyxl, so the numbering holds)."""
+    try:
+        book = openpyxl.load_workbook(handle, read_only=True, data_only=True)
+    except Exception as error:  # zipfile, XML and openpyxl errors alike
+        raise _FileError(
+            _("This is not a readable XLSX workbook. Save it again as .xlsx or .csv.")
+        ) from error
+    try:
+        sheet = book["Data"] if "Data" in book.sheetnames else book.worksheets[0]
+        yield from enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1)
+    finally:
+        book.close()
+
+
+def _decode(raw: bytes) -> str:
+    # Spreadsheet programs save CSV as UTF-8 (often with a BOM) or in the Windows code page.
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("latin-1")
+
+
+def _csv_rows(handle) -> Iterator[tuple[int, list]]:
+    text = _decode(handle.read())
+    if "\x00" in text:
+        raise _FileError(_("This is not a CSV text file. Save it again as .xlsx or .csv."))
+    first_line = text.split("\n", 1)[0]
+    # Excel in an Indonesian locale separates with ";" (the comma is the decimal mark).
+    delimiter = max((",", ";", "\t"), key=first_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        yield from enumerate(reader, start=1)
+    except csv.Error as error:
+        raise _FileError(_("This CSV file cannot be read: %(error)s") % {"error": error}) from None
+
+
+def _rows_of(job: ImportJob) -> Iterator[tuple[int, list]]:
+    suffix = PurePath(job.file.name).suffix.lower()
+    job.file.open("rb")
+    try:
+        if suffix == ".xlsx":
+            yield from _xlsx_values(job.file)
+        elif suffix == ".csv":
+            yield from _csv_rows(job.file)
+        else:
+            raise _FileError(_("Upload an .xlsx or .csv file."))
+    finally:
+        job.file.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# Checking
+
+
+@dataclass
+class _Row:
+    number: int
+    values: dict
+
+
+@dataclass
+class _Sheet:
+    columns: list[Column] = field(default_factory=list)
+    rows: list[_Row] = field(default_factory=list)
+    errors: list[dict] = field(default_factory=list)
+    preview: dict = field(default_factory=dict)
+
+
+def _error(row: int | None, column: str, message) -> dict:
+    return {"row": row, "column": column, "message": str(message)}
+
+
+def _read_header(kind: str, cells, sheet: _Sheet) -> list[tuple[int, Column]]:
+    by_header = {}
+    for column in COLUMNS[kind]:
+        by_header[_normal_header(column.header)] = column
+        by_header[_normal_header(column.field)] = column
+    index, seen = [], set()
+    for position, cell in enumerate(cells):
+        if _empty(cell):
+            continue
+        column = by_header.get(_normal_header(cell))
+        if column is None:
+            sheet.errors.append(
+                _error(1, str(cell), _("Unknown column: use the headers of the template."))
+            )
+        elif column.field in seen:
+            sheet.errors.append(_error(1, column.header, _("This column appears twice.")))
+        else:
+            seen.add(column.field)
+            index.append((position, column))
+    for column in COLUMNS[kind]:
+        if column.required and column.field not in seen:
+            sheet.errors.append(
+                _error(1, column.header, _("This column of the template is missing."))
+            )
+    return index
+
+
+_REQUIRED_MESSAGES = {
+    "npp": gettext_lazy("Enter the NPP."),
+    "name": gettext_lazy("Enter the business's legal name."),
+    "scale": gettext_lazy("Choose the business scale."),
+    "regency": gettext_lazy("Enter the regency/city code."),
+    "region": gettext_lazy("Enter the region's Kemendagri code."),
+}
+
+
+def _parse(job: ImportJob, *, row_limit: int | None = None, progress: bool = True) -> _Sheet:
+    """Read every row of the job's file into typed values, noting the errors of single cells."""
+    sheet = _Sheet()
+    rows = _rows_of(job)
+    try:
+        first = next(rows, None)
+        if first is None or first[0] != 1 or all(_empty(c) for c in first[1]):
+            sheet.errors.append(
+                _error(1, "", _("Row 1 must hold the column headers of the template."))
+            )
+            return sheet
+        index = _read_header(job.kind, first[1], sheet)
+        sheet.columns = [column for _position, column in index]
+        sheet.preview = {"header": [c.header for c in sheet.columns], "rows": []}
+        if sheet.errors:
+            return sheet
+        for number, cells in rows:
+            width = len(cells)
+            raws = [(column, cells[p] if p < width else None) for p, column in index]
+            if all(_empty(raw) for _column, raw in raws):
+                continue
+            if len(sheet.rows) >= MAX_ROWS:
+                sheet.errors.append(
+                    _error(
+                        number, "", _("A file may hold at most %(max)s rows.") % {"max": MAX_ROWS}
+                    )
+                )
+                break
+            if row_limit is not None and len(sheet.rows) >= row_limit:
+                raise _TooManyForRequest
+            values = {}
+            for column, raw in raws:
+                if _empty(raw):
+                    values[column.field] = "" if column.type == TEXT else None
+                    if column.required:
+                        sheet.errors.append(
+                            _error(number, column.header, _REQUIRED_MESSAGES[column.field])
+                        )
+                    continue
+                try:
+                    values[column.field] = _PARSERS[column.type](raw, column)
+                except _CellError as error:
+                    values[column.field] = None
+                    sheet.errors.append(_error(number, column.header, error))
+            sheet.rows.append(_Row(number, values))
+            if len(sheet.preview["rows"]) < PREVIEW_ROWS:
+                sheet.preview["rows"].append([number, [_display(raw) for _c, raw in raws]])
+            if progress and len(sheet.rows) % PROGRESS_EVERY == 0:
+                ImportJob.objects.filter(pk=job.pk).update(processed_rows=len(sheet.rows))
+    finally:
+        rows.close()
+    if not sheet.rows and not sheet.errors:
+        sheet.errors.append(_error(None, "", _("The file has no data rows under the headers.")))
+    return sheet
+
+
+@dataclass
+class _Plan:
+    """What a checked file will write."""
+
+    present: set = field(default_factory=set)  # the data fields the file has columns for
+    new_candidates: list = field(default_factory=list)
+    changed_candidates: list = field(default_factory=list)
+    new_nominations: list = field(default_factory=list)
+    updated_nominations: list = field(default_factory=list)
+    new_data: list = field(default_factory=list)
+    changed_data: list = field(default_factory=list)
+
+
+def _chunks(items: list, size: int | None = None) -> Iterator[list]:
+    # SQLite limits the parameters of one statement; PostgreSQL takes large IN lists well.
+    size = size or (900 if connection.vendor == "sqlite" else 10_000)
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _scope(user) -> tuple[set | None, set | None]:
+    """The regency/city codes and province codes the user may import for (None: all)."""
+    if is_national_admin(user):
+        return None, None
+    regencies, provinces = branch_regions(user)
+    return set(regencies.values_list("code", flat=True)), set(provinces)
+
+
+def _nominations_of(candidate_ids: list, edition: Edition, *, lock: bool) -> dict[int, list]:
+    found: dict[int, list] = {}
+    for chunk in _chunks(candidate_ids):
+        query = Nomination.objects.filter(candidate_id__in=chunk, category__edition=edition)
+        if lock:
+            # Between the check and the write nobody may submit one of these nominations.
+            query = query.select_for_update(of=("self",))
+        for nomination in query.select_related("category"):
+            found.setdefault(nomination.candidate_id, []).append(nomination)
+    return found
+
+
+def _data_of(model, nomination_ids: list) -> dict[int, object]:
+    found = {}
+    for chunk in _chunks(nomination_ids):
+        for data in model.objects.filter(nomination_id__in=chunk):
+            found[data.nomination_id] = data
+    return found
+
+
+class _Checker:
+    """The checks that need the database, for every row, and (when `planning`) the plan of
+    what to write."""
+
+    def __init__(self, job: ImportJob, sheet: _Sheet, *, lock: bool, planning: bool):
+        self.job, self.sheet, self.lock, self.planning = job, sheet, lock, planning
+        self.kind = job.kind
+        self.headers = HEADERS[self.kind]
+        self.present = {c.field for c in sheet.columns}
+        self.errors: list[dict] = []
+        self.plan = _Plan(present=self.present)
+        self.model = BusinessData if self.kind == ImportKind.BUSINESS else GovernmentData
+        self.scope_regencies, self.scope_provinces = _scope(job.user)
+        self.regencies = {
+            code: (name, province)
+            for code, name, province in Regency.objects.values_list("code", "name", "province_id")
+        }
+        self.provinces = dict(Province.objects.values_list("code", "name"))
+        self.categories = list(
+            Category.objects.filter(edition=job.edition).order_by("order", "name")
+        )
+
+    def error(self, row: _Row, field_name: str, message) -> None:
+        self.errors.append(_error(row.number, self.headers[field_name], message))
+
+    # Categories -----------------------------------------------------------------------------
+
+    def business_category(self, scale: str) -> Category | None:
+        business = [c for c in self.categories if c.candidate_kind == CandidateKind.BUSINESS]
+        exact = [c for c in business if c.business_scale == scale]
+        return (exact or [c for c in business if not c.business_scale] or [None])[0]
+
+    def government_category(self, kind: str) -> Category | None:
+        return next((c for c in self.categories if c.candidate_kind == kind), None)
+
+    # Rows -------------------------------------------------------------------------------------
+
+    def check(self) -> tuple[_Plan, list[dict]]:
+        if self.kind == ImportKind.BUSINESS:
+            self.check_business()
+        else:
+            self.check_government()
+        return self.plan, self.errors
+
+    def check_business(self) -> None:
+        rows = self.sheet.rows
+        npps = sorted({r.values["npp"] for r in rows if r.values.get("npp")})
+        candidates = {}
+        for chunk in _chunks(npps):
+            candidates.update({c.npp: c for c in Candidate.objects.filter(npp__in=chunk)})
+        nominations = _nominations_of(
+            [c.pk for c in candidates.values()], self.job.edition, lock=self.lock
+        )
+        data = _data_of(self.model, [n.pk for ns in nominations.values() for n in ns])
+        seen: dict[str, int] = {}
+        for row in rows:
+            values = row.values
+            npp, scale, code = values.get("npp"), values.get("scale"), values.get("regency")
+            if code and code not in self.regencies:
+                self.error(
+                    row, "regency", _("No regency/city has the code %(code)s.") % {"code": code}
+                )
+            elif code and not self.in_scope(regency=code):
+                self.error(row, "regency", _("This region is not covered by your branch office."))
+            category = self.business_category(scale) if scale else None
+            if scale and category is None:
+                self.error(
+                    row,
+                    "scale",
+                    _("The %(year)s edition has no category for this scale.")
+                    % {"year": self.job.edition.year},
+                )
+            candidate = candidates.get(npp) if npp else None
+            if npp in seen:
+                self.error(
+                    row, "npp", _("This NPP is already on row %(row)s.") % {"row": seen[npp]}
+                )
+            elif npp:
+                seen[npp] = row.number
+            if candidate is not None and not self.in_scope(regency=candidate.regency_id):
+                self.error(
+                    row,
+                    "npp",
+                    _(
+                        "This business is registered in %(region)s, which your branch office does "
+                        "not cover."
+                    )
+                    % {"region": self.regencies.get(candidate.regency_id, ("?",))[0]},
+                )
+            nomination = self.existing_nomination(row, candidate, category, nominations, "npp")
+            existing = data.get(nomination.pk) if nomination else None
+            self.check_figures(row, existing)
+            if self.errors or self.sheet.errors or not self.planning:
+                # Once any row is wrong nothing is written: planning would be wasted work.
+                continue
+            if candidate is None:
+                candidate = Candidate(kind=CandidateKind.BUSINESS, npp=npp)
+                self.plan.new_candidates.append(candidate)
+            else:
+                self.plan.changed_candidates.append(candidate)
+            candidate.name, candidate.scale, candidate.regency_id = values["name"], scale, code
+            if "sector" in self.present:
+                candidate.sector = values["sector"]
+            self.plan_nomination(row, candidate, category, nomination, existing)
+
+    def check_government(self) -> None:
+        rows = self.sheet.rows
+        codes = {r.values["region"] for r in rows if r.values.get("region")}
+        candidates = {}
+        regency_codes = sorted(c for c in codes if "." in c)
+        province_codes = sorted(c for c in codes if "." not in c)
+        for chunk in _chunks(regency_codes):
+            for c in Candidate.objects.filter(
+                kind=CandidateKind.REGENCY_GOVERNMENT, regency_id__in=chunk
+            ):
+                candidates[c.regency_id] = c
+        for c in Candidate.objects.filter(
+            kind=CandidateKind.PROVINCE_GOVERNMENT, province_id__in=province_codes
+        ):
+            candidates[c.province_id] = c
+        nominations = _nominations_of(
+            [c.pk for c in candidates.values()], self.job.edition, lock=self.lock
+        )
+        data = _data_of(self.model, [n.pk for ns in nominations.values() for n in ns])
+        seen: dict[str, int] = {}
+        for row in rows:
+            values = row.values
+            code = values.get("region")
+            category = candidate = kind = None
+            is_province = False
+            if code:
+                is_province = "." not in code
+                kind = (
+                    CandidateKind.PROVINCE_GOVERNMENT
+                    if is_province
+                    else CandidateKind.REGENCY_GOVERNMENT
+                )
+                known = self.provinces if is_province else self.regencies
+                if code not in known:
+                    message = (
+                        _("No province has the code %(code)s.")
+                        if is_province
+                        else _("No regency/city has the code %(code)s.")
+                    )
+                    self.error(row, "region", message % {"code": code})
+                    code = None
+                elif not (
+                    self.in_scope(province=code) if is_province else self.in_scope(regency=code)
+                ):
+                    self.error(
+                        row, "region", _("This region is not covered by your branch office.")
+                    )
+                if code in seen:
+                    self.error(
+                        row,
+                        "region",
+                        _("This region is already on row %(row)s.") % {"row": seen[code]},
+                    )
+                elif code:
+                    seen[code] = row.number
+                if code:
+                    category = self.government_category(kind)
+                    if category is None:
+                        self.error(
+                            row,
+                            "region",
+                            _("The %(year)s edition has no category for %(kind)s.")
+                            % {"year": self.job.edition.year, "kind": kind.label.lower()},
+                        )
+                    candidate = candidates.get(code)
+            nomination = self.existing_nomination(row, candidate, category, nominations, "region")
+            existing = data.get(nomination.pk) if nomination else None
+            self.check_figures(row, existing)
+            if self.errors or self.sheet.errors or not self.planning:
+                continue
+            if candidate is None:
+                if is_province:
+                    candidate = Candidate(
+                        kind=kind,
+                        province_id=code,
+                        name=f"Pemerintah Provinsi {self.provinces[code]}",
+                    )
+                else:
+                    candidate = Candidate(
+                        kind=kind, regency_id=code, name=f"Pemerintah {self.regencies[code][0]}"
+                    )
+                self.plan.new_candidates.append(candidate)
+            self.plan_nomination(row, candidate, category, nomination, existing)
+
+    def in_scope(self, *, regency: str | None = None, province: str | None = None) -> bool:
+        if regency is not None:
+            return self.scope_regencies is None or regency in self.scope_regencies
+        return self.scope_provinces is None or province in self.scope_provinces
+
+    def existing_nomination(self, row, candidate, category, nominations, column):
+        """The candidate's nomination in this category, if it may be updated; refuses a
+        nomination that is no longer editable and a second category in the same edition."""
+        if candidate is None or category is None:
+            return None
+        found = None
+        for nomination in nominations.get(candidate.pk, []):
+            if nomination.category_id == category.pk:
+                found = nomination
+            elif nomination.state != NominationState.WITHDRAWN:
+                self.error(
+                    row,
+                    column,
+                    _("%(candidate)s is already nominated in %(category)s in this edition.")
+                    % {"candidate": candidate.name, "category": nomination.category.name},
+                )
+        if found is not None and found.state not in EDITABLE_STATES:
+            self.error(
+                row,
+                column,
+                _("A %(state)s nomination cannot be changed; only drafts and returned ones can.")
+                % {"state": found.get_state_display().lower()},
+            )
+        return found
+
+    def check_figures(self, row: _Row, existing) -> None:
+        """validators.validate_figures on the figures the nomination will have: the file's
+        columns over the saved values of the columns the file leaves out."""
+        values = row.values
+        counts = _COUNTS[self.kind]
+        merged = {f: getattr(existing, f) for f in counts} if existing is not None else {}
+        merged.update({f: values[f] for f in counts if f in self.present})
+        if "justification" in self.present:
+            justification = values["justification"]
+        else:
+            justification = existing.justification if existing is not None else ""
+        try:
+            validators.validate_figures(self.kind, merged, justification)
+        except ValidationError as error:
+            for field_name, messages in error.message_dict.items():
+                for message in messages:
+                    self.error(row, field_name, message)
+        try:
+            validators.validate_data_date(
+                values.get("data_date"), edition_year=self.job.edition.year
+            )
+        except ValidationError as error:
+            for message in error.message_dict["data_date"]:
+                self.error(row, "data_date", message)
+
+    def plan_nomination(self, row, candidate, category, nomination, existing) -> None:
+        if nomination is None:
+            nomination = Nomination(
+                candidate=candidate, category=category, created_by=self.job.user
+            )
+            self.plan.new_nominations.append(nomination)
+        else:
+            self.plan.updated_nominations.append(nomination.pk)
+        fields = [f for f in _DATA_FIELDS[self.kind] if f in self.plan.present]
+        if existing is None:
+            existing = self.model(nomination=nomination)
+            self.plan.new_data.append(existing)
+        else:
+            self.plan.changed_data.append(existing)
+        for name in fields:
+            value = row.values[name]
+            setattr(existing, name, "" if value is None and name in _GOVERNMENT_TEXTS else value)
+
+
+def _check(
+    job: ImportJob, sheet: _Sheet, *, lock: bool = False, planning: bool = False
+) -> tuple[_Plan, list[dict]]:
+    if not job.edition.nominations_open:
+        return _Plan(), [_error(None, "", _("Nominations for this edition are closed."))]
+    return _Checker(job, sheet, lock=lock, planning=planning).check()
+
+
+def _keep_rows(job: ImportJob, sheet: _Sheet) -> None:
+    """Store the checked rows (JSON) for the import to read instead of the spreadsheet."""
+    fields = [c.field for c in sheet.columns]
+    dates = {i for i, c in enumerate(sheet.columns) if c.type == DATE}
+    rows = []
+    for row in sheet.rows:
+        values = [row.values[f] for f in fields]
+        for i in dates:
+            if values[i] is not None:
+                values[i] = values[i].isoformat()
+        rows.append([row.number, *values])
+    content = json.dumps({"columns": fields, "rows": rows}, separators=(",", ":"))
+    job.checked_rows.save("rows.json", ContentFile(content.encode()), save=False)
+    ImportJob.objects.filter(pk=job.pk).update(checked_rows=job.checked_rows.name)
+
+
+def _kept_rows(job: ImportJob) -> _Sheet | None:
+    """The rows stored by the check, or None when they are not there (read the file again)."""
+    if not job.checked_rows:
+        return None
+    try:
+        with job.checked_rows.open("rb") as handle:
+            kept = json.load(handle)
+    except (OSError, ValueError):
+        return None
+    by_field = {c.field: c for c in COLUMNS[job.kind]}
+    columns = [by_field[f] for f in kept["columns"]]
+    dates = [i for i, c in enumerate(columns) if c.type == DATE]
+    sheet = _Sheet(columns=columns)
+    for number, *values in kept["rows"]:
+        for i in dates:
+            if values[i] is not None:
+                values[i] = date.fromisoformat(values[i])
+        sheet.rows.append(_Row(number, dict(zip(kept["columns"], values, strict=True))))
+    return sheet
+
+
+def _save(job: ImportJob, plan: _Plan) -> None:
+    """Write a checked plan (inside the caller's transaction)."""
+    batch = 1000
+    Candidate.objects.bulk_create(plan.new_candidates, batch_size=batch)
+    if plan.changed_candidates:
+        Candidate.objects.bulk_update(
+            plan.changed_candidates, ["name", "scale", "regency", "sector"], batch_size=batch
+        )
+    Nomination.objects.bulk_create(plan.new_nominations, batch_size=batch)
+    reason = _("Created by spreadsheet import no. %(id)s.") % {"id": job.pk}
+    NominationTransition.objects.bulk_create(
+        [
+            NominationTransition(
+                nomination=n,
+                from_state="",
+                to_state=NominationState.DRAFT,
+                actor=job.user,
+                reason=reason,
+            )
+            for n in plan.new_nominations
+        ],
+        batch_size=batch,
+    )
+    now = timezone.now()
+    for chunk in _chunks(plan.updated_nominations):
+        Nomination.objects.filter(pk__in=chunk).update(updated_at=now)
+    model = BusinessData if job.kind == ImportKind.BUSINESS else GovernmentData
+    model.objects.bulk_create(plan.new_data, batch_size=batch)
+    if plan.changed_data:
+        fields = [f for f in _DATA_FIELDS[job.kind] if f in plan.present]
+        if fields:
+            model.objects.bulk_update(plan.changed_data, fields, batch_size=batch)
+
+
+# ---------------------------------------------------------------------------------------------
+# The import's life: upload → check → (confirm) → import
+
+
+def _store(job: ImportJob, **fields) -> ImportJob:
+    for name, value in fields.items():
+        setattr(job, name, value)
+    ImportJob.objects.filter(pk=job.pk).update(**fields)
+    return job
+
+
+def _sorted(errors: list[dict]) -> list[dict]:
+    return sorted(errors, key=lambda e: e["row"] or 0)
+
+
+def _finish_check(job: ImportJob, sheet: _Sheet, errors: list[dict]) -> ImportJob:
+    errors = _sorted(errors)
+    return _store(
+        job,
+        status=ImportStatus.INVALID if errors else ImportStatus.VALIDATED,
+        total_rows=len(sheet.rows),
+        processed_rows=len(sheet.rows),
+        errors=errors[:MAX_STORED_ERRORS],
+        error_count=len(errors),
+        # An import refused at the last moment keeps the preview its check made.
+        preview=sheet.preview or job.preview,
+        finished_at=timezone.now() if errors else None,
+    )
+
+
+def _enqueue(task_name: str, job: ImportJob) -> None:
+    from . import tasks
+
+    task = getattr(tasks, task_name)
+    transaction.on_commit(lambda: task.delay(job_id=job.pk))
+
+
+def _estimate_rows(job: ImportJob) -> int | None:
+    """The number of data rows, cheaply: the XLSX sheet's recorded size or the CSV's lines.
+    None when the file does not say (the check then counts as it reads)."""
+    suffix = PurePath(job.file.name).suffix.lower()
+    job.file.open("rb")
+    try:
+        if suffix == ".csv":
+            return max(job.file.read().count(b"\n") - 1, 0)
+        try:
+            book = openpyxl.load_workbook(job.file, read_only=True, data_only=True)
+        except Exception:  # the check reports an unreadable file
+            return None
+        try:
+            sheet = book["Data"] if "Data" in book.sheetnames else book.worksheets[0]
+            return max(sheet.max_row - 1, 0) if sheet.max_row else None
+        finally:
+            book.close()
+    finally:
+        job.file.close()
+
+
+def import_upload(*, user, kind: str, edition: Edition, upload) -> ImportJob:
+    """Store an uploaded .xlsx or .csv file and check it.
+
+    A file of at most settings.PARITRANA_IMPORT_ASYNC_ROWS rows is checked at once (the job
+    comes back validated or invalid); a larger one is checked by the Celery task
+    candidates.import_validate, enqueued on commit (the job stays uploaded meanwhile).
+    Raises ValidationError for a file that is not .xlsx or .csv, is too large, or for an
+    edition closed to nominations."""
+    suffix = PurePath(upload.name or "").suffix.lower()
+    if suffix not in SUFFIXES:
+        raise ValidationError(
+            {"file": [_("Upload an .xlsx or .csv file (save an .xls file again as .xlsx).")]}
+        )
+    limit_mb = settings.PARITRANA_IMPORT_MAX_MB
+    if upload.size > limit_mb * 1024 * 1024:
+        raise ValidationError(
+            {"file": [_("The file is larger than %(limit)s MB.") % {"limit": limit_mb}]}
+        )
+    if kind not in ImportKind.values:
+        raise ValidationError({"kind": [_("Choose government or business data.")]})
+    if not edition.nominations_open:
+        raise ValidationError({"edition": [_("Nominations for this edition are closed.")]})
+    job = ImportJob(
+        user=user,
+        kind=kind,
+        edition=edition,
+        original_name=PurePath(upload.name).name[:200],
+        language=translation.get_language() or settings.LANGUAGE_CODE,
+    )
+    job.file = upload
+    job.save()
+    estimate = _estimate_rows(job)
+    threshold = settings.PARITRANA_IMPORT_ASYNC_ROWS
+    if estimate is not None and estimate > threshold:
+        _store(job, total_rows=estimate)
+        _enqueue("import_validate", job)
+        return job
+    return import_validate(job=job, row_limit=threshold)
+
+
+def import_validate(*, job: ImportJob, row_limit: int | None = None) -> ImportJob:
+    """Check every row of an uploaded file: validated (ready to import) or invalid with every
+    error listed. Nothing is saved. With `row_limit` (a check inside a request), a file found
+    larger than that is handed to the Celery task instead."""
+    job = ImportJob.objects.select_related("edition", "user").get(pk=job.pk)
+    if job.status != ImportStatus.UPLOADED:
+        return job  # a task delivered twice
+    with translation.override(job.language):
+        try:
+            sheet = _parse(job, row_limit=row_limit)
+        except _TooManyForRequest:
+            _store(job, processed_rows=0)
+            _enqueue("import_validate", job)
+            return job
+        except _FileError as error:
+            return _finish_check(job, _Sheet(), [_error(None, "", error)])
+        except Exception:
+            logger.exception("Checking import %s failed", job.pk)
+            return _fail(job)
+        _plan, errors = _check(job, sheet)
+        errors = [*sheet.errors, *errors]
+        if not errors:
+            _keep_rows(job, sheet)
+        return _finish_check(job, sheet, errors)
+
+
+def import_confirm(*, job: ImportJob) -> ImportJob:
+    """Import a checked file: at once when it has at most settings.PARITRANA_IMPORT_ASYNC_ROWS
+    rows, otherwise in the Celery task candidates.import_run (enqueued on commit). Raises
+    ValidationError when the job is not waiting for confirmation (refused, or already
+    started by a second click)."""
+    started = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.VALIDATED).update(
+        status=ImportStatus.IMPORTING, processed_rows=0
+    )
+    if not started:
+        raise ValidationError(_("This file is not waiting to be imported."))
+    job.refresh_from_db()
+    if job.total_rows > settings.PARITRANA_IMPORT_ASYNC_ROWS:
+        _enqueue("import_run", job)
+        return job
+    return import_run(job=job)
+
+
+def import_run(*, job: ImportJob) -> ImportJob:
+    """Read, check again and save every row in one transaction, or nothing.
+
+    The file is checked again because the nominations may have changed since the preview
+    (one submitted meanwhile is no longer editable); any error leaves the job invalid and the
+    database as it was. Side effects: creates or updates candidates, draft nominations (with
+    their first state-change record) and their government or business data."""
+    job = ImportJob.objects.select_related("edition", "user").get(pk=job.pk)
+    if job.status != ImportStatus.IMPORTING:
+        return job  # finished already (a task delivered twice)
+    with translation.override(job.language):
+        try:
+            sheet = _kept_rows(job) or _parse(job)
+            _store(job, processed_rows=len(sheet.rows))
+            with transaction.atomic():
+                plan, errors = _check(job, sheet, lock=True, planning=True)
+                errors = [*sheet.errors, *errors]
+                if errors:
+                    return _finish_check(job, sheet, errors)
+                _save(job, plan)
+                _store(
+                    job,
+                    status=ImportStatus.DONE,
+                    total_rows=len(sheet.rows),
+                    processed_rows=len(sheet.rows),
+                    nominations_created=len(plan.new_nominations),
+                    nominations_updated=len(plan.updated_nominations),
+                    finished_at=timezone.now(),
+                )
+            return job
+        except _FileError as error:
+            return _finish_check(job, _Sheet(), [_error(None, "", error)])
+        except Exception:
+            logger.exception("Import %s failed", job.pk)
+            return _fail(job)
+
+
+def _fail(job: ImportJob) -> ImportJob:
+    return _store(
+        job,
+        status=ImportStatus.FAILED,
+        errors=[
+            _error(
+                None,
+                "",
+                _(
+                    "The import stopped on an unexpected error and nothing was saved. Try "
+                    "again; if it happens again, tell the secretariat."
+                ),
+            )
+        ],
+        error_count=1,
+        finished_at=timezone.now(),
+    )
+
+
+def import_jobs_of(user):
+    """The imports a user may see: their own; the national admin sees every one."""
+    jobs = ImportJob.objects.select_related("edition", "user")
+    return jobs if is_national_admin(user) else jobs.filter(user=user)
+
+
+# ---------------------------------------------------------------------------------------------
+# Templates
+
+
+def _regions_for(user, kind: str) -> list[tuple[str, str, str]]:
+    scope_regencies, scope_provinces = _scope(user)
+    provinces = dict(Province.objects.values_list("code", "name"))
+    rows = []
+    if kind == ImportKind.GOVERNMENT:
+        rows += [
+            (code, f"Provinsi {name}", name)
+            for code, name in sorted(provinces.items())
+            if scope_provinces is None or code in scope_provinces
+        ]
+    for code, name, province in Regency.objects.values_list("code", "name", "province_id"):
+        if scope_regencies is None or code in scope_regencies:
+            rows.append((code, name, provinces.get(province, "")))
+    return sorted(rows)
+
+
+def template_workbook(*, kind: str, user=None) -> bytes:
+    """The XLSX template of a kind: the sheet Data with the headers (bold, frozen, typed
+    columns so that codes and NPPs stay text), the sheet Petunjuk explaining each column, and
+    the sheet Kode wilayah listing the regions the user may import for."""
+    columns = COLUMNS[kind]
+    book = openpyxl.Workbook()
+    data = book.active
+    data.title = "Data"
+    bold = Font(bold=True, color="FFFFFF")
+    fill = PatternFill("solid", fgColor="1F6F50")
+    for index, column in enumerate(columns, start=1):
+        cell = data.cell(row=1, column=index, value=column.header)
+        cell.font, cell.fill = bold, fill
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        letter = get_column_letter(index)
+        dimension = data.column_dimensions[letter]
+        dimension.width = column.width
+        if column.type in (NPP, REGENCY_CODE, REGION_CODE) or column.field == "contact_phone":
+            dimension.number_format = "@"
+        elif column.type == COUNT:
+            dimension.number_format = "#,##0"
+        elif column.type == DATE:
+            dimension.number_format = "DD/MM/YYYY"
+        if column.type == SCALE:
+            choice = DataValidation(
+                type="list", formula1='"besar,menengah,kecil_mikro"', allow_blank=True
+            )
+            data.add_data_validation(choice)
+            choice.add(f"{letter}2:{letter}{MAX_ROWS}")
+    data.freeze_panes = "A2"
+    data.row_dimensions[1].height = 45
+
+    guide = book.create_sheet("Petunjuk")
+    guide.append([_("Column"), _("Required"), _("What to enter")])
+    for cell in guide[1]:
+        cell.font = Font(bold=True)
+    for column in columns:
+        guide.append([column.header, _("yes") if column.required else "", str(column.help)])
+    guide.append([])
+    notes = [
+        _("Fill in one row per candidate on the sheet Data, from row 2; keep row 1 as it is."),
+        _("Numbers may be typed with thousand separators (1.234.567)."),
+        _(
+            "One wrong cell refuses the whole file: the import page lists every error by row and "
+            "column, and nothing is saved until every row is right."
+        ),
+        _(
+            "An existing draft or returned nomination of the same candidate and category is "
+            "updated; columns you delete from the sheet are left as they are."
+        ),
+    ]
+    for note in notes:
+        guide.append([note])
+    guide.column_dimensions["A"].width = 38
+    guide.column_dimensions["B"].width = 10
+    guide.column_dimensions["C"].width = 90
+
+    regions = book.create_sheet("Kode wilayah")
+    regions.append(["Kode", "Nama", "Provinsi"])
+    for cell in regions[1]:
+        cell.font = Font(bold=True)
+    for row in _regions_for(user, kind) if user is not None else []:
+        regions.append(list(row))
+    regions.column_dimensions["B"].width = 40
+    regions.column_dimensions["C"].width = 30
+    for row in regions.iter_rows(min_row=2, max_col=1):
+        row[0].number_format = "@"
+
+    output = io.BytesIO()
+    book.save(output)
+    return output.getvalue()
+
+
+def template_csv(*, kind: str) -> bytes:
+    """The CSV template: the header row only, UTF-8 with a BOM so that Excel reads it right."""
+    dataset = tablib.Dataset(headers=[c.header for c in COLUMNS[kind]])
+    return CSV().export_data(dataset).encode("utf-8-sig")
+
+
+# ---------------------------------------------------------------------------------------------
+# Export
+
+# A cell starting with one of these is run as a formula by spreadsheet programs (CSV
+# injection); a leading apostrophe makes it plain text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def escape_cell(value):
+    """Formula-like text gets a leading apostrophe; control characters that XLSX cannot hold
+    become U+FFFD (import-export's own escaping strips only a leading "=")."""
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("\N{REPLACEMENT CHARACTER}", value)
+        if value.startswith(FORMULA_STARTS):
+            return "'" + value
+    return value
+
+
+def nominations_export(*, user, fmt: str) -> tuple[bytes, str, str]:
+    """The nominations the user may see (selectors.nominations_visible_to) as XLSX or CSV:
+    (content, content type, file name). Formula-like cells are escaped. One query for the
+    rows, whatever their number."""
+    from .resources import NominationExportResource
+    from .selectors import nominations_visible_to
+
+    queryset = nominations_visible_to(user).order_by(
+        "-category__edition__year", "category__order", "candidate__name", "pk"
+    )
+    dataset = NominationExportResource().export(queryset=queryset)
+    dataset.title = "Nominasi"
+    stamp = timezone.localdate().isoformat()
+    if fmt == "xlsx":
+        return XLSX().export_data(dataset), XLSX_CONTENT_TYPE, f"paritrana-nominasi-{stamp}.xlsx"
+    if fmt == "csv":
+        content = CSV().export_data(dataset).encode("utf-8-sig")
+        return content, CSV_CONTENT_TYPE, f"paritrana-nominasi-{stamp}.csv"
+    raise ValueError(f"Unknown export format {fmt!r}")

@@ -1,0 +1,137 @@
+"""Spreadsheet pages: import (upload → preview → confirm → result) and export. Thin: each view
+checks the permission, calls candidates.spreadsheets and renders.
+
+Anonymous visitors are sent to the login page; a logged-in user without the permission gets
+403; an import job is seen only by its owner and the national admin (404 for anyone else)."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+from django.views.generic import DetailView, FormView
+from rules.contrib.views import PermissionRequiredMixin
+
+from . import spreadsheets
+from .enums import ImportKind
+from .models import Edition
+
+IMPORT_PERMISSION = "candidates.import_nominations"
+
+
+class ImportForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Data"), choices=ImportKind.choices, widget=forms.RadioSelect, initial="business"
+    )
+    edition = forms.ModelChoiceField(
+        label=_("Edition"),
+        queryset=Edition.objects.filter(nominations_open=True).order_by("-year"),
+        empty_label=None,
+        help_text=_("Only editions open for nominations."),
+    )
+    file = forms.FileField(
+        label=_("Spreadsheet"),
+        help_text=_("An .xlsx or .csv file made from the template."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+    )
+
+
+class ImportStart(PermissionRequiredMixin, FormView):
+    permission_required = IMPORT_PERMISSION
+    template_name = "candidates/import/start.html"
+    form_class = ImportForm
+
+    def form_valid(self, form):
+        try:
+            job = spreadsheets.import_upload(
+                user=self.request.user,
+                kind=form.cleaned_data["kind"],
+                edition=form.cleaned_data["edition"],
+                upload=form.cleaned_data["file"],
+            )
+        except ValidationError as error:
+            for field, field_errors in error.message_dict.items():
+                for message in field_errors:
+                    form.add_error(field if field in form.fields else None, message)
+            return self.form_invalid(form)
+        return redirect("candidates:import_job", pk=job.pk)
+
+    def get_context_data(self, **kwargs):
+        jobs = spreadsheets.import_jobs_of(self.request.user).filter(user=self.request.user)
+        return super().get_context_data(
+            kinds=ImportKind.choices, recent_jobs=list(jobs[:10]), **kwargs
+        )
+
+
+class ImportTemplate(PermissionRequiredMixin, View):
+    permission_required = IMPORT_PERMISSION
+
+    def get(self, request, kind, fmt):
+        if kind not in ImportKind.values or fmt not in ("xlsx", "csv"):
+            raise Http404
+        if fmt == "xlsx":
+            content = spreadsheets.template_workbook(kind=kind, user=request.user)
+            content_type = spreadsheets.XLSX_CONTENT_TYPE
+        else:
+            content = spreadsheets.template_csv(kind=kind)
+            content_type = spreadsheets.CSV_CONTENT_TYPE
+        name = "pemerintah" if kind == ImportKind.GOVERNMENT else "badan-usaha"
+        return _download(content, content_type, f"template-paritrana-{name}.{fmt}")
+
+
+class ImportJobMixin(PermissionRequiredMixin):
+    permission_required = IMPORT_PERMISSION
+    context_object_name = "job"
+
+    def get_permission_object(self):
+        # The permission is checked before the job is looked up; whose job it is decides
+        # through the queryset (404 for anyone else's).
+        return None
+
+    def get_queryset(self):
+        return spreadsheets.import_jobs_of(self.request.user)
+
+
+class ImportJobDetail(ImportJobMixin, DetailView):
+    """Preview with every error, or the confirm button; progress while a worker runs; result."""
+
+    template_name = "candidates/import/job.html"
+
+
+class ImportJobProgress(ImportJobDetail):
+    """The status block alone, polled by the job page every second while the job runs."""
+
+    template_name = "candidates/import/_status.html"
+
+
+class ImportConfirm(ImportJobMixin, View):
+    def post(self, request, pk):
+        job = get_object_or_404(self.get_queryset(), pk=pk)
+        try:
+            spreadsheets.import_confirm(job=job)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect(reverse("candidates:import_job", args=[job.pk]))
+
+
+class NominationExport(PermissionRequiredMixin, View):
+    """The nominations the user may see, as XLSX or CSV."""
+
+    permission_required = "candidates.export_nominations"
+    fmt = "xlsx"
+
+    def get(self, request):
+        content, content_type, name = spreadsheets.nominations_export(
+            user=request.user, fmt=self.fmt
+        )
+        return _download(content, content_type, name)
+
+
+def _download(content: bytes, content_type: str, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -19,15 +19,12 @@ Spreadsheet headers are Bahasa Indonesia in every language, so that a file trave
 offices whatever language each person uses; messages are in the importer's language.
 """
 
-import csv
 import io
 import json
 import logging
-import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import date
 from pathlib import PurePath
 
 import openpyxl
@@ -35,10 +32,8 @@ import tablib
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.utils import timezone, translation
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export.formats.base_formats import CSV, XLSX
@@ -52,7 +47,6 @@ from accounts.rules import is_national_admin
 from . import validators
 from .enums import (
     EDITABLE_STATES,
-    BusinessScale,
     CandidateKind,
     ImportKind,
     ImportStatus,
@@ -71,6 +65,33 @@ from .models import (
     Regency,
 )
 from .selectors import branch_regions
+from .spreadsheet_columns import (  # noqa: F401 - BUSINESS_/GOVERNMENT_COLUMNS, _code, _count: re-exported
+    _COUNTS,
+    _DATA_FIELDS,
+    _GOVERNMENT_TEXTS,
+    _PARSERS,
+    BUSINESS_COLUMNS,
+    COLUMNS,
+    COUNT,
+    DATE,
+    GOVERNMENT_COLUMNS,
+    HEADERS,
+    NPP,
+    REGENCY_CODE,
+    REGION_CODE,
+    SCALE,
+    TEXT,
+    Column,
+    _CellError,
+    _code,
+    _count,
+    _display,
+    _empty,
+    _FileError,
+    _normal_header,
+    _rows_of,
+    _TooManyForRequest,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -83,440 +104,6 @@ PREVIEW_ROWS = 10
 # Errors kept on the job; a file wrong in every row would otherwise store one per cell.
 MAX_STORED_ERRORS = 5_000
 PROGRESS_EVERY = 500
-# PositiveBigIntegerField holds at most this.
-MAX_COUNT = 2**63 - 1
-
-# ---------------------------------------------------------------------------------------------
-# Columns
-
-
-TEXT, COUNT, NPP, SCALE, REGENCY_CODE, REGION_CODE, EMAIL, DATE = (
-    "text",
-    "count",
-    "npp",
-    "scale",
-    "regency_code",
-    "region_code",
-    "email",
-    "date",
-)
-
-
-@dataclass(frozen=True)
-class Column:
-    field: str
-    header: str  # Bahasa Indonesia, the same in every language
-    type: str = COUNT
-    required: bool = False
-    max_length: int | None = None
-    help: Promise | str = ""
-    width: int = 18
-
-
-def _verbose(model, name) -> Promise:
-    return model._meta.get_field(name).verbose_name
-
-
-_DATA_DATE_HELP = gettext_lazy(
-    "Optional: the date the figures were taken. It must fall within the assessment year; it "
-    "is checked, not stored."
-)
-_JUSTIFICATION_HELP = gettext_lazy(
-    "Required when a ratio between two sources is above 100 % (the check names the ratio)."
-)
-
-BUSINESS_COLUMNS = (
-    Column(
-        "npp",
-        "NPP",
-        NPP,
-        required=True,
-        help=gettext_lazy("BPJS employer registration number: 5 to 20 letters and digits."),
-        width=14,
-    ),
-    Column(
-        "name",
-        "Nama badan usaha",
-        TEXT,
-        required=True,
-        max_length=200,
-        help=gettext_lazy("The business's legal name."),
-        width=32,
-    ),
-    Column("sector", "Sektor", TEXT, max_length=100, help=gettext_lazy("Optional."), width=20),
-    Column(
-        "scale",
-        "Skala (besar/menengah/kecil_mikro)",
-        SCALE,
-        required=True,
-        help=gettext_lazy("besar, menengah or kecil_mikro; it chooses the category."),
-        width=20,
-    ),
-    Column(
-        "regency",
-        "Kode kabupaten/kota",
-        REGENCY_CODE,
-        required=True,
-        help=gettext_lazy("Kemendagri code of the regency/city, e.g. 75.71 (sheet Kode wilayah)."),
-        width=14,
-    ),
-    *(
-        Column(name, header, help=_verbose(BusinessData, name))
-        for name, header in (
-            ("employees_total", "Jumlah pekerja"),
-            ("employees_registered", "Pekerja terdaftar"),
-            ("jkk_enrolled", "Peserta JKK"),
-            ("jkm_enrolled", "Peserta JKM"),
-            ("jht_enrolled", "Peserta JHT"),
-            ("jp_enrolled", "Peserta JP"),
-            ("jkp_enrolled", "Peserta JKP"),
-            ("reported_wages", "Upah dilaporkan ke BPJS (Rp)"),
-            ("actual_payroll", "Upah sebenarnya (Rp)"),
-            ("arrears_months", "Tunggakan iuran (bulan)"),
-            ("contractors", "Jumlah kontraktor"),
-            ("contractor_workers", "Pekerja kontraktor"),
-            ("contractor_workers_registered", "Pekerja kontraktor terdaftar"),
-            ("csr_vulnerable_workers", "Pekerja rentan dilindungi melalui CSR"),
-        )
-    ),
-    Column("data_date", "Tanggal data", DATE, help=_DATA_DATE_HELP, width=14),
-    Column("justification", "Justifikasi", TEXT, help=_JUSTIFICATION_HELP, width=40),
-)
-
-GOVERNMENT_COLUMNS = (
-    Column(
-        "region",
-        "Kode wilayah (provinsi/kabupaten/kota)",
-        REGION_CODE,
-        required=True,
-        help=gettext_lazy(
-            "Kemendagri code: 2 digits for a provincial government (e.g. 75), 2.2 digits for a "
-            "regency/city government (e.g. 75.71)."
-        ),
-        width=16,
-    ),
-    *(
-        Column(name, header, TEXT, max_length=150, help=_verbose(GovernmentData, name), width=24)
-        for name, header in (
-            ("head_of_region", "Kepala daerah"),
-            ("contact_name", "Petugas penghubung"),
-            ("contact_position", "Jabatan petugas penghubung"),
-        )
-    ),
-    Column(
-        "contact_email",
-        "Email petugas penghubung",
-        EMAIL,
-        max_length=254,
-        help=_verbose(GovernmentData, "contact_email"),
-        width=24,
-    ),
-    Column(
-        "contact_phone",
-        "Telepon petugas penghubung",
-        TEXT,
-        max_length=30,
-        help=_verbose(GovernmentData, "contact_phone"),
-        width=18,
-    ),
-    *(
-        Column(name, header, help=_verbose(GovernmentData, name))
-        for name, header in (
-            ("working_age_population", "Penduduk usia kerja"),
-            ("labour_force", "Angkatan kerja"),
-            ("formal_workers", "Pekerja formal"),
-            ("informal_workers", "Pekerja informal"),
-            ("active_pu", "Peserta PU aktif"),
-            ("active_bpu", "Peserta BPU aktif"),
-            ("bpu_apbd_vulnerable", "Pekerja rentan BPU dibiayai APBD"),
-            ("non_asn_total", "Pegawai non-ASN"),
-            ("non_asn_covered", "Pegawai non-ASN terlindungi"),
-            ("employers_registered", "Pemberi kerja terdaftar"),
-            ("apbd_contribution_budget", "Anggaran iuran APBD (Rp)"),
-        )
-    ),
-    Column("data_date", "Tanggal data", DATE, help=_DATA_DATE_HELP, width=14),
-    Column("justification", "Justifikasi", TEXT, help=_JUSTIFICATION_HELP, width=40),
-)
-
-COLUMNS = {ImportKind.BUSINESS: BUSINESS_COLUMNS, ImportKind.GOVERNMENT: GOVERNMENT_COLUMNS}
-HEADERS = {kind: {c.field: c.header for c in columns} for kind, columns in COLUMNS.items()}
-
-_GOVERNMENT_TEXTS = (
-    "head_of_region",
-    "contact_name",
-    "contact_position",
-    "contact_email",
-    "contact_phone",
-)
-_DATA_FIELDS = {
-    ImportKind.BUSINESS: (*validators.BUSINESS_COUNTS, "justification"),
-    ImportKind.GOVERNMENT: (*_GOVERNMENT_TEXTS, *validators.GOVERNMENT_COUNTS, "justification"),
-}
-_COUNTS = {
-    ImportKind.BUSINESS: validators.BUSINESS_COUNTS,
-    ImportKind.GOVERNMENT: validators.GOVERNMENT_COUNTS,
-}
-
-
-def _normal_header(text) -> str:
-    return " ".join(str(text).split()).casefold()
-
-
-# ---------------------------------------------------------------------------------------------
-# Reading cells: a spreadsheet program stores what it likes (an int as 12.0, a date as a date,
-# a number typed as text with Indonesian thousand separators, a code 32.10 as the number 32.1).
-
-
-class _CellError(Exception):
-    pass
-
-
-_DIGITS = re.compile(r"[+-]?\d+")
-# Indonesian thousand separators (1.234.567), optionally with a zero decimal part (1.234,00).
-_GROUPED = re.compile(r"([+-]?\d{1,3}(?:\.\d{3})+|[+-]?\d+)(?:,0+)?")
-# 32.75, 32,75 (a decimal comma), 3275, 32.1 (32.10 once a program took it for a number), 32.
-_CODE = re.compile(r"(\d{2})(?:[.,](\d{1,2})|(\d{2}))?")
-_SCALES = {
-    **dict.fromkeys(["besar", "usahabesar", "large"], BusinessScale.LARGE),
-    **dict.fromkeys(["menengah", "usahamenengah", "medium"], BusinessScale.MEDIUM),
-    **dict.fromkeys(
-        [
-            "kecilmikro",
-            "kecildanmikro",
-            "usahakecildanmikro",
-            "kecil",
-            "mikro",
-            "umkm",
-            "ukm",
-            "smallmicro",
-        ],
-        BusinessScale.SMALL_MICRO,
-    ),
-}
-_DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d", "%d/%m/%y")
-
-
-def _whole(value) -> int | None:
-    """A float or Decimal that is a whole number, as an int; None otherwise."""
-    if isinstance(value, float):
-        return int(value) if value.is_integer() else None
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else None
-    return None
-
-
-def _count(raw, column):
-    """An int; text that is not a whole number is passed on for validators to name."""
-    if isinstance(raw, bool):
-        return str(raw)
-    if isinstance(raw, int):
-        number = raw
-    elif isinstance(raw, float | Decimal):
-        number = _whole(raw)
-        if number is None:
-            return str(raw)
-    elif isinstance(raw, date | datetime):
-        raise _CellError(_("Enter a whole number, not a date."))
-    else:
-        text = str(raw).strip().replace("\u00a0", "").replace(" ", "")
-        if text[:2].casefold() == "rp":
-            text = text[2:].lstrip(".")
-        match = _GROUPED.fullmatch(text)
-        if not match:
-            return str(raw).strip()
-        number = int(match.group(1).replace(".", ""))
-    if abs(number) > MAX_COUNT:
-        raise _CellError(_("This number is too large."))
-    return number
-
-
-def _text(raw, column) -> str:
-    if isinstance(raw, datetime | date):
-        text = raw.strftime("%d/%m/%Y")
-    elif isinstance(raw, float | Decimal) and _whole(raw) is not None:
-        # A phone number or a name typed into a number cell.
-        text = str(_whole(raw))
-    else:
-        text = str(raw).strip()
-    if column.max_length and len(text) > column.max_length:
-        raise _CellError(
-            _("At most %(max)s characters (this has %(length)s).")
-            % {"max": column.max_length, "length": len(text)}
-        )
-    return text
-
-
-def _npp(raw, column) -> str:
-    text = _text(raw, column) if not isinstance(raw, int) else str(raw)
-    try:
-        return validators.normalise_npp(text)
-    except ValidationError as error:
-        raise _CellError(" ".join(error.messages)) from None
-
-
-def _scale(raw, column) -> str:
-    key = re.sub(r"[^a-z]", "", str(raw).casefold())
-    if key not in _SCALES:
-        raise _CellError(_("Use one of: besar, menengah, kecil_mikro."))
-    return _SCALES[key]
-
-
-def _code(raw) -> str | None:
-    if isinstance(raw, bool):
-        return None
-    if isinstance(raw, int):
-        text = str(raw)
-    elif isinstance(raw, float | Decimal):
-        # 32.10 typed into a number cell is stored as 32.1.
-        text = str(_whole(raw)) if _whole(raw) is not None else f"{raw:.2f}"
-    else:
-        text = str(raw).strip()
-    match = _CODE.fullmatch(text)
-    if not match:
-        return None
-    province, regency, undotted = match.groups()
-    regency = regency or undotted
-    if regency is None:
-        return province
-    return f"{province}.{regency.ljust(2, '0')}"
-
-
-def _regency_code(raw, column) -> str:
-    code = _code(raw)
-    if code is None or "." not in code:
-        raise _CellError(_("Enter the regency/city code with its province, e.g. 75.71."))
-    return code
-
-
-def _region_code(raw, column) -> str:
-    code = _code(raw)
-    if code is None:
-        raise _CellError(
-            _("Enter a Kemendagri code: 2 digits for a province (e.g. 75), 2.2 for a regency/city.")
-        )
-    return code
-
-
-def _email(raw, column) -> str:
-    text = _text(raw, column)
-    try:
-        validate_email(text)
-    except ValidationError as error:
-        raise _CellError(" ".join(error.messages)) from None
-    return text
-
-
-def _date(raw, column) -> date:
-    if isinstance(raw, datetime):
-        return raw.date()
-    if isinstance(raw, date):
-        return raw
-    text = str(raw).strip()
-    for pattern in _DATE_FORMATS:
-        try:
-            return datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    raise _CellError(_("Enter a date such as 31/12/%(year)s.") % {"year": timezone.now().year})
-
-
-_PARSERS: dict[str, Callable] = {
-    COUNT: _count,
-    TEXT: _text,
-    NPP: _npp,
-    SCALE: _scale,
-    REGENCY_CODE: _regency_code,
-    REGION_CODE: _region_code,
-    EMAIL: _email,
-    DATE: _date,
-}
-
-
-def _empty(raw) -> bool:
-    return raw is None or (isinstance(raw, str) and not raw.strip())
-
-
-def _display(raw):
-    """A cell as the preview shows it (JSON-safe)."""
-    if raw is None:
-        return ""
-    if isinstance(raw, datetime | date):
-        return raw.strftime("%d/%m/%Y")
-    if isinstance(raw, bool):
-        return str(raw)
-    if isinstance(raw, int):
-        return raw
-    if isinstance(raw, float | Decimal):
-        whole = _whole(raw)
-        return whole if whole is not None else str(raw)
-    return str(raw)
-
-
-# ---------------------------------------------------------------------------------------------
-# Reading files
-
-
-class _FileError(Exception):
-    """The file as a whole cannot be read."""
-
-
-class _TooManyForRequest(Exception):
-    """A file found larger than a request should check: hand it to a worker."""
-
-
-def _xlsx_values(handle) -> Iterator[tuple[int, tuple]]:
-    """The fast path: values only, numbered by position (rows the file skips come back empty
-    from openpyxl, so the numbering holds)."""
-    try:
-        book = openpyxl.load_workbook(handle, read_only=True, data_only=True)
-    except Exception as error:  # zipfile, XML and openpyxl errors alike
-        raise _FileError(
-            _("This is not a readable XLSX workbook. Save it again as .xlsx or .csv.")
-        ) from error
-    try:
-        sheet = book["Data"] if "Data" in book.sheetnames else book.worksheets[0]
-        yield from enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1)
-    finally:
-        book.close()
-
-
-def _decode(raw: bytes) -> str:
-    # Spreadsheet programs save CSV as UTF-8 (often with a BOM) or in the Windows code page.
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return raw.decode("latin-1")
-
-
-def _csv_rows(handle) -> Iterator[tuple[int, list]]:
-    text = _decode(handle.read())
-    if "\x00" in text:
-        raise _FileError(_("This is not a CSV text file. Save it again as .xlsx or .csv."))
-    first_line = text.split("\n", 1)[0]
-    # Excel in an Indonesian locale separates with ";" (the comma is the decimal mark).
-    delimiter = max((",", ";", "\t"), key=first_line.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        yield from enumerate(reader, start=1)
-    except csv.Error as error:
-        raise _FileError(_("This CSV file cannot be read: %(error)s") % {"error": error}) from None
-
-
-def _rows_of(job: ImportJob) -> Iterator[tuple[int, list]]:
-    suffix = PurePath(job.file.name).suffix.lower()
-    job.file.open("rb")
-    try:
-        if suffix == ".xlsx":
-            yield from _xlsx_values(job.file)
-        elif suffix == ".csv":
-            yield from _csv_rows(job.file)
-        else:
-            raise _FileError(_("Upload an .xlsx or .csv file."))
-    finally:
-        job.file.close()
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,16 +1,29 @@
-"""A real Celery worker on the Redis broker runs a task and returns its result."""
+"""Real Celery workers on the Redis broker: a task's result, and a large spreadsheet import
+checked and saved by the worker while the page polls its progress."""
 
 import os
 import subprocess
 import sys
+import time
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection, transaction
 
+from accounts.enums import Role
+from accounts.services import role_assign
+from candidates.demo import seed_candidates
+from candidates.enums import ImportKind, ImportStatus
+from candidates.models import Branch, Edition, ImportJob, Nomination
+from candidates.services import regions_load
+from candidates.spreadsheets import import_confirm, import_upload
 from paritrana.tasks import health_check
+from tests.candidates.test_spreadsheets import business_row, write_xlsx
+from tests.factories import UserFactory
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -29,32 +42,43 @@ def redis_url(require_service):
     return url
 
 
-@pytest.fixture
-def worker(redis_url, transactional_db, tmp_path):
-    """Start `celery worker` in its own process on a private queue, stop it afterwards."""
-    queue = f"test-{uuid.uuid4().hex[:8]}"
+def _worker_env(redis_url) -> dict:
     db = settings.DATABASES["default"]
-    env = {**os.environ, "REDIS_URL": redis_url}
+    env = {**os.environ, "REDIS_URL": redis_url, "MEDIA_ROOT": str(settings.MEDIA_ROOT)}
     if connection.vendor == "postgresql":
         # The worker must use the test database the suite created, not the configured one.
         env["DATABASE_URL"] = (
             f"postgres://{db['USER'] or ''}{':' + db['PASSWORD'] if db['PASSWORD'] else ''}"
             f"@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
         )
+    return env
+
+
+@contextmanager
+def _running_worker(redis_url, queue, log):
+    env = _worker_env(redis_url)
     command = [sys.executable, "-m", "celery", "-A", "paritrana", "worker", "--pool", "solo"]
     command += ["--queues", queue, "--hostname", f"{queue}@%h", "--loglevel", "WARNING"]
     command += ["--without-gossip", "--without-mingle", "--without-heartbeat"]
-    log = tmp_path / "worker.log"
     with log.open("w") as output:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=output)
-        yield queue
-        process.terminate()
         try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+            yield queue
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
     print(log.read_text())  # shown by pytest when the test failed
+
+
+@pytest.fixture
+def worker(redis_url, transactional_db, tmp_path):
+    """A `celery worker` process on a private queue, stopped afterwards."""
+    with _running_worker(redis_url, f"test-{uuid.uuid4().hex[:8]}", tmp_path / "w.log") as q:
+        yield q
 
 
 @pytest.mark.services
@@ -75,3 +99,52 @@ def test_without_redis_tasks_run_in_process(settings):
         assert result.get() == {"database": True, "vendor": connection.vendor}
     finally:
         app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
+
+
+@pytest.mark.services
+def test_large_spreadsheet_import_runs_on_a_real_worker(
+    redis_url, transactional_db, tmp_path, require_service
+):
+    """2,500 business rows (above PARITRANA_IMPORT_ASYNC_ROWS): the check and the import run
+    in a Celery worker on Redis, against the same database, while the page polls progress."""
+    if connection.vendor != "postgresql":
+        require_service("a worker process cannot share the in-memory SQLite test database")
+
+    regions_load()
+    seed_candidates()
+    user = UserFactory()
+    role_assign(user=user, role=Role.BRANCH_STAFF, branch=Branch.objects.get(code="gorontalo"))
+    path = write_xlsx(tmp_path / "besar.xlsx", [business_row(i) for i in range(2500)])
+    before = Nomination.objects.count()
+
+    def wait_for(job, *statuses, seconds=180):
+        deadline = time.monotonic() + seconds
+        seen = set()
+        while time.monotonic() < deadline:
+            job.refresh_from_db()
+            seen.add((job.status, job.processed_rows))
+            if job.status in statuses:
+                return seen
+            time.sleep(0.2)
+        raise AssertionError(f"job stayed {job.status} ({job.processed_rows} rows): {seen}")
+
+    # The worker consumes the default queue, where views enqueue with .delay().
+    with _running_worker(redis_url, "celery", tmp_path / "worker.log"):
+        with transaction.atomic():
+            job = import_upload(
+                user=user,
+                kind=ImportKind.BUSINESS,
+                edition=Edition.objects.get(year=2021),
+                upload=SimpleUploadedFile("besar.xlsx", Path(path).read_bytes()),
+            )
+        assert job.status == ImportStatus.UPLOADED  # handed to the worker, not checked here
+        wait_for(job, ImportStatus.VALIDATED, ImportStatus.INVALID)
+        assert (job.status, job.total_rows, job.errors) == (ImportStatus.VALIDATED, 2500, [])
+        assert Nomination.objects.count() == before  # a check saves nothing
+        with transaction.atomic():
+            import_confirm(job=job)
+        seen = wait_for(job, ImportStatus.DONE, ImportStatus.INVALID, ImportStatus.FAILED)
+    assert (job.status, job.nominations_created) == (ImportStatus.DONE, 2500)
+    assert (ImportStatus.IMPORTING, 2500) in seen or (ImportStatus.DONE, 2500) in seen
+    assert Nomination.objects.count() == before + 2500
+    assert ImportJob.objects.get(pk=job.pk).finished_at is not None

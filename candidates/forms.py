@@ -137,7 +137,7 @@ class LegalProductForm(forms.ModelForm):
     class Meta:
         model = LegalProduct
         fields = ["type", "number", "year", "title", "scope", "pdf"]
-        widgets = {"pdf": forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"})}
+        widgets = {"pdf": forms.FileInput(attrs={"accept": "application/pdf,.pdf"})}
 
     def __init__(self, *args, edition_year: int, **kwargs):
         super().__init__(*args, **kwargs)

@@ -26,8 +26,13 @@ urlpatterns = [
     ),
     path(
         "branch/nominations/<int:pk>/legal-products/",
-        views.LegalProductCreate.as_view(),
+        views.LegalProductSave.as_view(),
         name="legal_product_create",
+    ),
+    path(
+        "branch/nominations/<int:pk>/legal-products/<int:product>/",
+        views.LegalProductSave.as_view(),
+        name="legal_product_edit",
     ),
     path(
         "branch/nominations/<int:pk>/legal-products/<int:product>/delete/",

@@ -173,7 +173,7 @@ class NominationDetail(BranchAccessMixin, TemplateView):
                 return redirect("candidates:nomination_detail", pk=nomination.pk)
         return self.render(nomination, form, status=400)
 
-    def render(self, nomination, form, *, legal_form=None, status=200):
+    def render(self, nomination, form, *, legal_form=None, editing=None, status=200):
         editable = nomination.state in EDITABLE_STATES
         kind = services.data_kind(nomination)
         values = services.figures_of(nomination)
@@ -187,6 +187,7 @@ class NominationDetail(BranchAccessMixin, TemplateView):
             legal_products=nomination.legal_products.all(),
             legal_form=legal_form
             or forms.LegalProductForm(edition_year=nomination.category.edition.year),
+            editing=editing,
             innovations=nomination.innovations.all(),
             innovation_form=forms.InnovationForm(),
             withdraw_form=forms.WithdrawForm(),
@@ -226,22 +227,49 @@ class NominationIndicatorsPreview(BranchAccessMixin, View):
         )
 
 
-class LegalProductCreate(BranchAccessMixin, View):
+class LegalProductSave(BranchAccessMixin, View):
+    """Add a legal product, or (with `product` in the URL) change one in place: htmx swaps the
+    section; without JavaScript the same URLs work as plain pages."""
+
+    def get_product(self, nomination):
+        if "product" not in self.kwargs:
+            return None
+        return get_object_or_404(nomination.legal_products, pk=self.kwargs["product"])
+
+    def get(self, request, *args, **kwargs):
+        nomination = self.get_nomination()
+        product = self.get_product(nomination)
+        if product is None:
+            return redirect("candidates:nomination_detail", pk=nomination.pk)
+        form = forms.LegalProductForm(
+            instance=product, edition_year=nomination.category.edition.year
+        )
+        return _legal_products_response(request, nomination, form, False, editing=product)
+
     def post(self, request, *args, **kwargs):
         nomination = self.get_nomination()
+        product = self.get_product(nomination)
         form = forms.LegalProductForm(
-            request.POST, request.FILES, edition_year=nomination.category.edition.year
+            request.POST,
+            request.FILES,
+            instance=product,
+            edition_year=nomination.category.edition.year,
         )
         saved = False
         if form.is_valid():
+            fields = dict(form.cleaned_data)
+            if product is not None and not request.FILES.get("pdf"):
+                fields.pop("pdf", None)  # keep the stored document
             try:
                 services.legal_product_save(
-                    actor=request.user, nomination=nomination, **form.cleaned_data
+                    actor=request.user, nomination=nomination, product=product, **fields
                 )
                 saved = True
             except ValidationError as error:
                 _add_errors(form, error)
-        return _legal_products_response(request, nomination, form, saved)
+        return _legal_products_response(
+            request, nomination, form, saved, editing=None if saved else product
+        )
 
 
 class LegalProductDelete(BranchAccessMixin, View):
@@ -259,7 +287,10 @@ class LegalProductDelete(BranchAccessMixin, View):
         return _legal_products_response(request, nomination, form, True)
 
 
-def _legal_products_response(request, nomination, form, saved: bool):
+def _legal_products_response(request, nomination, form, saved: bool, editing=None):
+    """The legal-products section after an add, change or removal (htmx), or the page."""
+    showing_edit_form = editing is not None and request.method == "GET"
+    status = 200 if saved or showing_edit_form else 400
     if request.htmx:
         return TemplateResponse(
             request,
@@ -270,16 +301,19 @@ def _legal_products_response(request, nomination, form, saved: bool):
                 "legal_form": forms.LegalProductForm(edition_year=nomination.category.edition.year)
                 if saved
                 else form,
+                "editing": editing,
                 "editable": nomination.state in EDITABLE_STATES,
             },
-            status=200 if saved else 400,
+            status=status,
         )
     if saved:
         messages.success(request, _("The legal products were updated."))
         return redirect("candidates:nomination_detail", pk=nomination.pk)
     view = NominationDetail()
     view.setup(request, pk=nomination.pk)
-    return view.render(nomination, _figures_form(nomination), legal_form=form, status=400)
+    return view.render(
+        nomination, _figures_form(nomination), legal_form=form, editing=editing, status=status
+    )
 
 
 class InnovationCreate(BranchAccessMixin, View):

@@ -444,3 +444,34 @@ def test_second_branch_fixture_is_independent(demo):
     branch = BranchFactory(code="bekasi-test")
     branch.regencies.set(Regency.objects.filter(code="32.75"))
     assert list(branch.regencies.values_list("code", flat=True)) == ["32.75"]
+
+
+def test_legal_product_is_changed_in_place_and_keeps_its_pdf(client, bekasi_staff, demo_accounts):
+    nomination = _register_bekasi(client, bekasi_staff)
+    _legal(nomination, client, pdf=_upload())
+    product = LegalProduct.objects.get(nomination=nomination)
+    stored = product.pdf.name
+    url = f"/branch/nominations/{nomination.pk}/legal-products/{product.pk}/"
+    form = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert 'value="Pelayanan Ketenagakerjaan"' in form
+    assert f'hx-post="{url}"' in form
+    response = client.post(
+        url,
+        {"type": "perda", "number": "18", "year": "2011", "title": "Pelayanan Tenaga Kerja"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    product.refresh_from_db()
+    assert (product.title, product.pdf.name) == ("Pelayanan Tenaga Kerja", stored)
+    response = client.post(url, {"type": "perda", "number": "18", "year": "2031", "title": "x"})
+    assert response.status_code == 400
+    product.refresh_from_db()
+    assert (product.year, product.title) == (2011, "Pelayanan Tenaga Kerja")
+    client.force_login(demo_accounts["cabang.gorontalo@paritrana.test"])
+    assert client.get(url).status_code == 404
+    assert (
+        client.post(url, {"type": "perda", "number": "1", "year": "2011", "title": "x"}).status_code
+        == 404
+    )
+    product.refresh_from_db()
+    assert product.number == "18"

@@ -475,3 +475,38 @@ def test_legal_product_is_changed_in_place_and_keeps_its_pdf(client, bekasi_staf
     )
     product.refresh_from_db()
     assert product.number == "18"
+
+
+# Kota Bekasi 2020 (awarded, Jawa Barat) and Kota Gorontalo 2021 (a draft of Gorontalo):
+# who may open each read-only dossier.
+DOSSIER_ACCESS = {
+    "admin@paritrana.test": (200, 200),
+    "cabang.gorontalo@paritrana.test": (404, 200),
+    "cabang.bekasi@paritrana.test": (200, 404),
+    "panel.jabar@paritrana.test": (200, 404),
+    "ketua.panel.jabar@paritrana.test": (200, 404),
+    "juri@paritrana.test": (200, 404),
+    "ketua.juri@paritrana.test": (200, 404),
+    "auditor@paritrana.test": (200, 200),
+}
+
+
+@pytest.mark.parametrize("email", sorted(DOSSIER_ACCESS))
+def test_read_only_dossier_and_its_documents_per_role(client, demo_accounts, email, settings):
+    bekasi = Nomination.objects.get(
+        candidate__name="Pemerintah Kota Bekasi", category__edition__year=2020
+    )
+    gorontalo = Nomination.objects.get(
+        candidate__name="Pemerintah Kota Gorontalo", category__edition__year=2021
+    )
+    product = bekasi.legal_products.get(number="18")
+    product.pdf = SimpleUploadedFile("perda.pdf", PDF)
+    product.save()
+    client.force_login(demo_accounts[email])
+    expected_bekasi, expected_gorontalo = DOSSIER_ACCESS[email]
+    assert client.get(f"/nominations/{bekasi.pk}/").status_code == expected_bekasi
+    assert client.get(f"/nominations/{gorontalo.pk}/").status_code == expected_gorontalo
+    document = client.get(f"/documents/legal-products/{product.pk}/")
+    assert document.status_code == expected_bekasi
+    if expected_bekasi == 200:
+        assert b"".join(document.streaming_content) == PDF

@@ -47,8 +47,11 @@ def regions(db):
 @pytest.fixture
 def demo(regions):
     from candidates.demo import seed_candidates
+    from scoring.demo import seed_stages
 
-    return seed_candidates()
+    seeded = seed_candidates()
+    seed_stages()
+    return seeded
 
 
 @pytest.fixture

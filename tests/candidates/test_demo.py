@@ -24,7 +24,8 @@ def test_seed_demo_builds_the_three_editions(regions):
     out = StringIO()
     call_command("seed_demo", stdout=out)
     assert out.getvalue().strip() == (
-        "Demo data: 3 editions, 14 categories, 2 branch offices, 21 candidates, 24 nominations."
+        "Demo data: 3 editions, 14 categories, 2 branch offices, 21 candidates, 24 nominations, "
+        "24 stages."
     )
     assert list(Edition.objects.values_list("year", flat=True)) == [2021, 2020, 2018]
 

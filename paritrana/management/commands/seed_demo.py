@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from candidates.demo import seed_candidates
+from scoring.demo import seed_stages
 
 
 class Command(BaseCommand):
@@ -14,10 +15,11 @@ class Command(BaseCommand):
             seeded = seed_candidates()
         except RuntimeError as error:
             raise CommandError(str(error)) from error
+        stages = seed_stages()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data: {seeded.editions} editions, {seeded.categories} categories, "
                 f"{seeded.branches} branch offices, {seeded.candidates} candidates, "
-                f"{seeded.nominations} nominations."
+                f"{seeded.nominations} nominations, {stages} stages."
             )
         )

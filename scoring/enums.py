@@ -1,0 +1,34 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+class StageKind(models.TextChoices):
+    """The default stages of an edition, in order (SPEC §3)."""
+
+    NOMINATION = "nomination", _("Socialisation and nomination")
+    PROVINCIAL_VERIFICATION = "provincial_verification", _("Provincial verification")
+    PROVINCIAL_ASSESSMENT = "provincial_assessment", _("Provincial assessment")
+    PROVINCIAL_RESULT = "provincial_result", _("Provincial result")
+    NATIONAL_SELECTION = "national_selection", _("National selection")
+    NATIONAL_INTERVIEW = "national_interview", _("National interview")
+    NATIONAL_RESULT = "national_result", _("National result")
+    CEREMONY = "ceremony", _("Ceremony and publication")
+
+
+class StageState(models.TextChoices):
+    PLANNED = "planned", pgettext_lazy("stage state", "Planned")
+    OPEN = "open", pgettext_lazy("stage state", "Open")
+    CLOSED = "closed", pgettext_lazy("stage state", "Closed")
+    FINALISED = "finalised", pgettext_lazy("stage state", "Finalised")
+
+
+_S = StageState
+# planned → open → closed → finalised; a closed stage may be opened again before it is
+# finalised; a finalised stage only moves back (to closed) through a chair's recorded reopening.
+STAGE_TRANSITIONS: dict[str, frozenset[str]] = {
+    _S.PLANNED: frozenset({_S.OPEN}),
+    _S.OPEN: frozenset({_S.CLOSED}),
+    _S.CLOSED: frozenset({_S.OPEN, _S.FINALISED}),
+    _S.FINALISED: frozenset(),
+}

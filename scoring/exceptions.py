@@ -1,0 +1,11 @@
+"""Domain errors raised by the scoring services. Their messages are shown to users."""
+
+from django.core.exceptions import ValidationError
+
+
+class StageTransitionNotAllowed(ValidationError):
+    """The stage cannot move from its state to the one asked for."""
+
+
+class StageFinalised(ValidationError):
+    """Nothing changes in a finalised stage unless a chair reopens it with a reason."""

@@ -23,3 +23,9 @@ def role_assign(*, user: User, role: Role, branch=None, province=None, edition=N
         user.save(update_fields=["is_staff"])
     forget_assignments(user)
     return assignment
+
+
+def actor_or_none(actor):
+    """The user to record as having made a change: None for the system (seed commands, tasks)
+    and for anonymous requests."""
+    return actor if actor is not None and actor.is_authenticated else None

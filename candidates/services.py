@@ -11,6 +11,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.services import actor_or_none
+
 from . import validators
 from .enums import (
     EDITABLE_STATES,
@@ -178,7 +180,7 @@ def _record(nomination, *, from_state, actor, reason="", deadline=None) -> Nomin
         nomination=nomination,
         from_state=from_state,
         to_state=nomination.state,
-        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor=actor_or_none(actor),
         reason=reason,
         deadline=deadline,
     )
@@ -286,7 +288,7 @@ def nomination_create(*, actor, candidate: Candidate, category: Category) -> Nom
             nomination = Nomination.objects.create(
                 candidate=candidate,
                 category=category,
-                created_by=actor if actor.is_authenticated else None,
+                created_by=actor_or_none(actor),
             )
     except IntegrityError:
         raise ValidationError(

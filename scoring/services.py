@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts.services import actor_or_none
 from candidates.models import Edition
 
 from .enums import STAGE_TRANSITIONS, StageKind, StageState
@@ -37,10 +38,12 @@ def stage_ensure_changeable(stage: Stage) -> None:
         )
 
 
-def _move(*, actor, stage: Stage, to_state: str, reason: str = "") -> Stage:
+def _move(*, actor, stage: Stage, to_state: str, reason: str = "", allowed=None) -> Stage:
+    """Lock the stage, check the move (against STAGE_TRANSITIONS unless `allowed` says), save
+    it and record who, when and why."""
     stage = Stage.objects.select_for_update().select_related("edition").get(pk=stage.pk)
     from_state = stage.state
-    if to_state not in STAGE_TRANSITIONS[from_state]:
+    if to_state not in (STAGE_TRANSITIONS[from_state] if allowed is None else allowed(from_state)):
         raise StageTransitionNotAllowed(
             _("%(stage)s cannot go from %(from)s to %(to)s.")
             % {
@@ -55,7 +58,7 @@ def _move(*, actor, stage: Stage, to_state: str, reason: str = "") -> Stage:
         stage=stage,
         from_state=from_state,
         to_state=to_state,
-        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor=actor_or_none(actor),
         reason=reason,
     )
     return stage
@@ -86,16 +89,12 @@ def stage_reopen(*, actor, stage: Stage, reason: str) -> Stage:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": [_("Give the reason for reopening the stage.")]})
-    stage = Stage.objects.select_for_update().get(pk=stage.pk)
-    if stage.state != StageState.FINALISED:
+    if Stage.objects.get(pk=stage.pk).state != StageState.FINALISED:
         raise StageTransitionNotAllowed(_("Only a finalised stage can be reopened."))
-    stage.state = StageState.CLOSED
-    stage.save(update_fields=["state"])
-    StageEvent.objects.create(
+    return _move(
+        actor=actor,
         stage=stage,
-        from_state=StageState.FINALISED,
         to_state=StageState.CLOSED,
-        actor=actor if actor is not None and actor.is_authenticated else None,
         reason=reason,
+        allowed=lambda state: {StageState.CLOSED} if state == StageState.FINALISED else set(),
     )
-    return stage

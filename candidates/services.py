@@ -483,3 +483,52 @@ def nomination_withdraw(*, actor, nomination: Nomination, reason: str) -> Nomina
     return nomination_transition(
         actor=actor, nomination=nomination, to_state=NominationState.WITHDRAWN, reason=reason
     )
+
+
+@transaction.atomic
+def nomination_provincial_result(
+    *, actor, nomination: Nomination, label: str, advanced: bool
+) -> Nomination:
+    """Record a verified nomination's provincial result (called by the scoring app when a
+    chair finalises a ranking): verified → scored → advanced | not advanced, with its label
+    (Peringkat I–III, Harapan I–III, or none)."""
+    nomination = nomination_transition(
+        actor=actor, nomination=nomination, to_state=NominationState.SCORED
+    )
+    nomination.provincial_label = label
+    nomination.save(update_fields=["provincial_label", "updated_at"])
+    return nomination_transition(
+        actor=actor,
+        nomination=nomination,
+        to_state=NominationState.ADVANCED if advanced else NominationState.NOT_ADVANCED,
+    )
+
+
+# A reopened provincial result sends its nominations back to be ranked again.
+_PROVINCIAL_RESULT_STATES = (
+    NominationState.SCORED,
+    NominationState.ADVANCED,
+    NominationState.NOT_ADVANCED,
+)
+
+
+@transaction.atomic
+def nomination_provincial_result_reopen(*, actor, nomination: Nomination, reason: str):
+    """Undo a provincial result when its chair reopens the ranking (with a reason): the
+    nomination goes back to verified and loses its label. The only move back the state
+    machine knows, and it is recorded like every other."""
+    nomination = _locked(nomination)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_("Give a reason.")]})
+    if nomination.state not in _PROVINCIAL_RESULT_STATES:
+        raise TransitionNotAllowed(
+            _("A %(state)s nomination has no provincial result to reopen.")
+            % {"state": nomination.get_state_display().lower()}
+        )
+    from_state = nomination.state
+    nomination.state = NominationState.VERIFIED
+    nomination.provincial_label = ""
+    nomination.save(update_fields=["state", "provincial_label", "updated_at"])
+    _record(nomination, from_state=from_state, actor=actor, reason=reason)
+    return nomination

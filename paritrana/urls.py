@@ -10,6 +10,7 @@ from rest_framework.routers import DefaultRouter
 
 from accounts.views import DashboardView
 from candidates import api as candidates_api
+from scoring import api as scoring_api
 
 from .views import HomeView, healthz
 
@@ -31,11 +32,13 @@ router.register(
     candidates_api.LegalProductViewSet,
     basename="nomination-legal-product",
 )
+scoring_api.register(router)
 
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("dashboard/", DashboardView.as_view(), name="dashboard"),
     path("", include("candidates.urls")),
+    path("panel/", include("scoring.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

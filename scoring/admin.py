@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from . import services
-from .models import Stage, StageEvent
+from .models import Conflict, Criterion, Panel, PanelMember, Rubric, Stage, StageEvent
 
 
 class StageEventInline(admin.TabularInline):
@@ -70,4 +70,90 @@ class StageEventAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.action(description=_("Finalise the selected stages"))
+def finalise_stages(modeladmin, request, queryset):
+    _run(
+        modeladmin, request, queryset, services.stage_finalise, _("%(count)s stage(s) finalised.")
+    )
+
+
+StageAdmin.actions = [open_stages, close_stages, finalise_stages]
+
+
+class CriterionInline(admin.TabularInline):
+    model = Criterion
+    extra = 0
+    fields = [
+        "order",
+        "code",
+        "name",
+        "kind",
+        "weight",
+        "indicator",
+        "mapping",
+        "zero_at",
+        "full_at",
+        "tie_break_order",
+    ]
+
+
+@admin.register(Rubric)
+class RubricAdmin(admin.ModelAdmin):
+    """The secretariat edits rubrics here; the default ones are marked as such."""
+
+    list_display = ["category", "stage", "aggregation", "zscore", "is_default"]
+    list_filter = ["stage__edition", "stage__kind", "is_default"]
+    list_select_related = ["category", "stage__edition"]
+    inlines = [CriterionInline]
+
+
+class PanelMemberInline(admin.TabularInline):
+    model = PanelMember
+    extra = 0
+    fields = ["user", "is_chair", "position", "organisation", "home_regency"]
+    autocomplete_fields = ["user", "organisation", "home_regency"]
+
+
+@admin.register(Panel)
+class PanelAdmin(admin.ModelAdmin):
+    """Members are saved through scoring.services so that their roles and automatic conflicts
+    follow."""
+
+    list_display = ["__str__", "edition", "province", "exclude_own_region"]
+    list_filter = ["edition"]
+    list_select_related = ["edition", "province"]
+    inlines = [PanelMemberInline]
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not PanelMember:
+            return super().save_formset(request, form, formset, change)
+        members = formset.save(commit=False)
+        for removed in formset.deleted_objects:
+            services.panel_member_remove(panel=form.instance, user=removed.user)
+        for member in members:
+            services.panel_member_add(
+                panel=form.instance,
+                user=member.user,
+                is_chair=member.is_chair,
+                position=member.position,
+                organisation=member.organisation,
+                home_regency=member.home_regency,
+            )
+        services.conflicts_refresh(panel=form.instance)
+
+
+@admin.register(Conflict)
+class ConflictAdmin(admin.ModelAdmin):
+    list_display = ["nomination", "assessor", "source", "panel", "created_at"]
+    list_filter = ["source", "panel__edition"]
+    list_select_related = ["nomination__candidate", "assessor", "panel__edition"]
+    readonly_fields = ["panel", "assessor", "nomination", "source", "reason", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

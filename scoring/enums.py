@@ -32,3 +32,48 @@ STAGE_TRANSITIONS: dict[str, frozenset[str]] = {
     _S.CLOSED: frozenset({_S.OPEN, _S.FINALISED}),
     _S.FINALISED: frozenset(),
 }
+
+
+# Stages whose nominees are scored with a rubric; the result stages rank what these produced.
+SCORED_STAGES = (
+    StageKind.PROVINCIAL_ASSESSMENT,
+    StageKind.NATIONAL_SELECTION,
+    StageKind.NATIONAL_INTERVIEW,
+)
+
+
+class CriterionKind(models.TextChoices):
+    """SPEC §6: how a criterion gets its 0–100 score."""
+
+    COMPUTED = "computed", pgettext_lazy("criterion kind", "Computed from the data")
+    JUDGED = "judged", pgettext_lazy("criterion kind", "Judged by the assessors")
+    INTERVIEW = "interview", pgettext_lazy("criterion kind", "Interview")
+
+
+ASSESSED_KINDS = (CriterionKind.JUDGED, CriterionKind.INTERVIEW)
+
+
+class Mapping(models.TextChoices):
+    """How a computed criterion turns its indicator into 0–100."""
+
+    LINEAR = "linear", _("Linear between the thresholds")
+    RELATIVE = "relative", _("Relative to the best in the cohort")
+
+
+class Aggregation(models.TextChoices):
+    """How the assessors' scores of a judged criterion become the criterion score."""
+
+    MEAN = "mean", _("Mean")
+    MEDIAN = "median", _("Median")
+    TRIMMED_MEAN = "trimmed_mean", _("Trimmed mean")
+
+
+class ScoresheetState(models.TextChoices):
+    DRAFT = "draft", pgettext_lazy("scoresheet state", "Draft")
+    SUBMITTED = "submitted", pgettext_lazy("scoresheet state", "Submitted")
+
+
+class ConflictSource(models.TextChoices):
+    ORGANISATION = "organisation", _("Own organisation")
+    REGION = "region", _("Own region")
+    DECLARED = "declared", _("Declared")

@@ -1,9 +1,23 @@
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from .enums import StageKind, StageState
+from candidates.enums import RankLabel
+from candidates.indicators import INDICATORS
+
+from .enums import (
+    Aggregation,
+    ConflictSource,
+    CriterionKind,
+    Mapping,
+    ScoresheetState,
+    StageKind,
+    StageState,
+)
 
 
 class Stage(models.Model):
@@ -72,3 +86,552 @@ class StageEvent(models.Model):
 
     def __str__(self):
         return f"{self.stage}: {self.from_state or '—'} → {self.to_state}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Rubrics (SPEC §6)
+
+
+class Rubric(models.Model):
+    """How one category is scored in one stage: its criteria, how the assessors' scores are
+    combined, and how ties are broken. Edited by the secretariat in the admin."""
+
+    stage = models.ForeignKey(
+        Stage, on_delete=models.CASCADE, related_name="rubrics", verbose_name=_("stage")
+    )
+    category = models.ForeignKey(
+        "candidates.Category",
+        on_delete=models.CASCADE,
+        related_name="rubrics",
+        verbose_name=_("category"),
+    )
+    aggregation = models.CharField(
+        _("combining the assessors"),
+        max_length=16,
+        choices=Aggregation.choices,
+        default=Aggregation.MEAN,
+    )
+    trim_percent = models.PositiveSmallIntegerField(
+        _("trimmed at each end (%)"),
+        default=20,
+        validators=[MaxValueValidator(49)],
+        help_text=_(
+            "Trimmed mean only: this share of the scores, rounded down, is dropped at the top "
+            "and at the bottom before averaging."
+        ),
+    )
+    zscore = models.BooleanField(
+        _("normalise each assessor (z-score)"),
+        default=False,
+        help_text=_(
+            "Each assessor's scores on a criterion are standardised over the nominees they "
+            "scored and put back on the scale of all assessors' scores."
+        ),
+    )
+    is_default = models.BooleanField(
+        _("seeded default"),
+        default=False,
+        help_text=_("A default seeded by the software, not an official figure of the award."),
+    )
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("rubric")
+        verbose_name_plural = _("rubrics")
+        ordering = ["stage__edition", "stage__order", "category__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["stage", "category"], name="rubric_unique"),
+            models.CheckConstraint(condition=Q(trim_percent__lte=49), name="rubric_trim_below_50"),
+        ]
+
+    def __str__(self):
+        return f"{self.category.name} — {self.stage}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        from .enums import SCORED_STAGES
+
+        errors = {}
+        if self.stage_id and self.stage.kind not in SCORED_STAGES:
+            errors["stage"] = _("Only assessment, selection and interview stages have rubrics.")
+        if self.stage_id and self.category_id and self.stage.edition_id != self.category.edition_id:
+            errors["category"] = _("The category belongs to another edition than the stage.")
+        if errors:
+            raise ValidationError(errors)
+
+
+INDICATOR_CHOICES = [(i.name, i.label) for i in INDICATORS]
+
+
+class Criterion(models.Model):
+    """One criterion of a rubric: its weight and how it is scored (SPEC §6)."""
+
+    rubric = models.ForeignKey(
+        Rubric, on_delete=models.CASCADE, related_name="criteria", verbose_name=_("rubric")
+    )
+    code = models.SlugField(_("code"), max_length=50)
+    name = models.CharField(_("name"), max_length=200)
+    guidance = models.TextField(_("guidance for assessors"), blank=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=CriterionKind.choices)
+    weight = models.DecimalField(
+        _("weight"),
+        max_digits=6,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    indicator = models.CharField(
+        _("indicator"), max_length=40, choices=INDICATOR_CHOICES, blank=True
+    )
+    mapping = models.CharField(
+        _("mapping to 0–100"), max_length=16, choices=Mapping.choices, default=Mapping.LINEAR
+    )
+    zero_at = models.DecimalField(
+        _("0 points at"),
+        max_digits=18,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_("Linear mapping: the indicator value that scores 0 (ratios: 0.5 = 50 %)."),
+    )
+    full_at = models.DecimalField(
+        _("100 points at"),
+        max_digits=18,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_(
+            "Linear mapping: the indicator value that scores 100. Below 0 points when lower is "
+            "better (contribution arrears)."
+        ),
+    )
+    tie_break_order = models.PositiveSmallIntegerField(
+        _("tie-break order"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("1 = compared first when totals are equal; empty = not a tie-breaker."),
+    )
+
+    class Meta:
+        verbose_name = _("criterion")
+        verbose_name_plural = _("criteria")
+        ordering = ["rubric", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["rubric", "code"], name="criterion_unique_code"),
+            models.UniqueConstraint(
+                fields=["rubric", "tie_break_order"],
+                condition=Q(tie_break_order__isnull=False),
+                name="criterion_unique_tie_break",
+            ),
+            models.CheckConstraint(condition=Q(weight__gt=0), name="criterion_weight_positive"),
+            models.CheckConstraint(
+                condition=~Q(kind=CriterionKind.COMPUTED) | ~Q(indicator=""),
+                name="criterion_computed_has_indicator",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=CriterionKind.COMPUTED, mapping=Mapping.LINEAR)
+                | (Q(zero_at__isnull=False, full_at__isnull=False) & ~Q(zero_at=F("full_at"))),
+                name="criterion_linear_has_thresholds",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_assessed(self) -> bool:
+        """Scored by each assessor on a scoresheet (judged and interview criteria)."""
+        return self.kind in (CriterionKind.JUDGED, CriterionKind.INTERVIEW)
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        errors = {}
+        if self.kind == CriterionKind.COMPUTED:
+            if not self.indicator:
+                errors["indicator"] = _("A computed criterion needs its indicator.")
+            if self.mapping == Mapping.LINEAR:
+                if self.zero_at is None:
+                    errors["zero_at"] = _("Give the value that scores 0.")
+                if self.full_at is None:
+                    errors["full_at"] = _("Give the value that scores 100.")
+                if (
+                    self.zero_at is not None
+                    and self.full_at is not None
+                    and self.zero_at == self.full_at
+                ):
+                    errors["full_at"] = _("The two thresholds must differ.")
+        elif self.indicator:
+            errors["indicator"] = _("Only a computed criterion has an indicator.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class IndicatorValue(models.Model):
+    """A nomination's computed indicator as it stood when the panel verified its data (the data
+    cannot change afterwards): what computed criteria are scored from."""
+
+    nomination = models.ForeignKey(
+        "candidates.Nomination", on_delete=models.CASCADE, related_name="indicator_values"
+    )
+    indicator = models.CharField(_("indicator"), max_length=40, choices=INDICATOR_CHOICES)
+    value = models.DecimalField(_("value"), max_digits=18, decimal_places=4, null=True)
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("indicator value")
+        verbose_name_plural = _("indicator values")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["nomination", "indicator"], name="indicator_value_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.nomination}: {self.indicator} = {self.value}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Panels, members and conflicts
+
+
+class Panel(models.Model):
+    """A provincial panel (one per province and edition) or, without a province, the national
+    jury of an edition. Its members are also given the matching role (accounts.RoleAssignment)
+    by scoring.services, which is what opens the pages to them."""
+
+    edition = models.ForeignKey(
+        "candidates.Edition",
+        on_delete=models.CASCADE,
+        related_name="panels",
+        verbose_name=_("edition"),
+    )
+    province = models.ForeignKey(
+        "candidates.Province",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="panels",
+        verbose_name=_("province"),
+        help_text=_("Empty for the national jury."),
+    )
+    exclude_own_region = models.BooleanField(
+        _("exclude assessors from their own region"),
+        default=False,
+        help_text=_(
+            "Besides their own organisation, assessors are excluded from candidates of the "
+            "regency/city they come from."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("panel")
+        verbose_name_plural = _("panels")
+        ordering = ["edition", "province"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "province"],
+                condition=Q(province__isnull=False),
+                name="panel_one_per_province",
+            ),
+            models.UniqueConstraint(
+                fields=["edition"],
+                condition=Q(province__isnull=True),
+                name="panel_one_jury_per_edition",
+            ),
+        ]
+
+    def __str__(self):
+        if self.province_id is None:
+            return _("National jury %(year)s") % {"year": self.edition.year}
+        return _("Provincial panel %(province)s %(year)s") % {
+            "province": self.province.name,
+            "year": self.edition.year,
+        }
+
+    @property
+    def is_jury(self) -> bool:
+        return self.province_id is None
+
+
+class PanelMember(models.Model):
+    """A person on a panel, with what the automatic conflict rules need to know about them."""
+
+    panel = models.ForeignKey(
+        Panel, on_delete=models.CASCADE, related_name="members", verbose_name=_("panel")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="panel_memberships",
+        verbose_name=_("person"),
+    )
+    is_chair = models.BooleanField(_("chair"), default=False)
+    position = models.CharField(
+        _("position on the panel"), max_length=150, blank=True, help_text=_("e.g. Sekda, union")
+    )
+    organisation = models.ForeignKey(
+        "candidates.Candidate",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("represents candidate"),
+        help_text=_(
+            "The government or business the member works for, when it is a candidate: they "
+            "never score it."
+        ),
+    )
+    home_regency = models.ForeignKey(
+        "candidates.Regency",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("own region"),
+    )
+
+    class Meta:
+        verbose_name = _("panel member")
+        verbose_name_plural = _("panel members")
+        ordering = ["panel", "-is_chair", "user__first_name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["panel", "user"], name="panel_member_unique"),
+            models.UniqueConstraint(
+                fields=["panel"], condition=Q(is_chair=True), name="panel_one_chair"
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.user)
+
+
+class Conflict(models.Model):
+    """An assessor excluded from a nominee: automatically (own organisation or region) or
+    declared by the assessor. Their scores for it never count."""
+
+    panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="conflicts")
+    assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="conflicts",
+        verbose_name=_("assessor"),
+    )
+    nomination = models.ForeignKey(
+        "candidates.Nomination",
+        on_delete=models.CASCADE,
+        related_name="conflicts",
+        verbose_name=_("nomination"),
+    )
+    source = models.CharField(_("source"), max_length=16, choices=ConflictSource.choices)
+    reason = models.TextField(_("reason"))
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("conflict of interest")
+        verbose_name_plural = _("conflicts of interest")
+        ordering = ["panel", "nomination", "assessor"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["panel", "assessor", "nomination"], name="conflict_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.assessor} × {self.nomination}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Scoresheets
+
+
+class Scoresheet(models.Model):
+    """One assessor's scores for one nominee in one stage: a draft until submitted."""
+
+    stage = models.ForeignKey(Stage, on_delete=models.PROTECT, related_name="scoresheets")
+    panel = models.ForeignKey(Panel, on_delete=models.PROTECT, related_name="scoresheets")
+    nomination = models.ForeignKey(
+        "candidates.Nomination", on_delete=models.CASCADE, related_name="scoresheets"
+    )
+    assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="scoresheets"
+    )
+    state = models.CharField(
+        _("state"),
+        max_length=16,
+        choices=ScoresheetState.choices,
+        default=ScoresheetState.DRAFT,
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("scoresheet")
+        verbose_name_plural = _("scoresheets")
+        ordering = ["stage", "nomination", "assessor"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["stage", "nomination", "assessor"], name="scoresheet_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["stage", "panel", "state"])]
+
+    def __str__(self):
+        return f"{self.assessor} — {self.nomination}"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.state == ScoresheetState.SUBMITTED
+
+
+class Score(models.Model):
+    """One assessor's 0–100 for one judged (or interview) criterion, with the written note."""
+
+    scoresheet = models.ForeignKey(Scoresheet, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="scores")
+    value = models.DecimalField(
+        _("score"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    note = models.TextField(_("note"))
+
+    class Meta:
+        verbose_name = _("score")
+        verbose_name_plural = _("scores")
+        ordering = ["scoresheet", "criterion__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["scoresheet", "criterion"], name="score_unique"),
+            models.CheckConstraint(
+                condition=Q(value__gte=0) & Q(value__lte=100), name="score_within_0_100"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.criterion}: {self.value}"
+
+
+class ScoreRevision(models.Model):
+    """The value a submitted score had before it was changed, who changed it, when and why."""
+
+    score = models.ForeignKey(Score, on_delete=models.CASCADE, related_name="revisions")
+    old_value = models.DecimalField(_("old score"), max_digits=5, decimal_places=2)
+    old_note = models.TextField(_("old note"))
+    new_value = models.DecimalField(_("new score"), max_digits=5, decimal_places=2)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+    reason = models.TextField(_("reason"))
+
+    class Meta:
+        verbose_name = _("score change")
+        verbose_name_plural = _("score changes")
+        ordering = ["score", "changed_at", "pk"]
+
+    def __str__(self):
+        return f"{self.score.criterion}: {self.old_value} → {self.new_value}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Ties and finalised rankings
+
+
+class TieDecision(models.Model):
+    """The chair's order for nominees still tied after the tie-breakers, with the reason."""
+
+    stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="tie_decisions")
+    panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="tie_decisions")
+    nomination = models.ForeignKey(
+        "candidates.Nomination", on_delete=models.CASCADE, related_name="tie_decisions"
+    )
+    position = models.PositiveSmallIntegerField(_("position within the tie"))
+    reason = models.TextField(_("reason"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    decided_at = models.DateTimeField(_("decided at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("tie decision")
+        verbose_name_plural = _("tie decisions")
+        constraints = [
+            models.UniqueConstraint(fields=["stage", "nomination"], name="tie_decision_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.nomination}: {self.position}"
+
+
+class RankingSnapshot(models.Model):
+    """A finalised ranking of one panel in one stage: frozen scores, totals, ranks and cut-off.
+    A reopened snapshot is kept, marked with who reopened it and why."""
+
+    stage = models.ForeignKey(Stage, on_delete=models.PROTECT, related_name="snapshots")
+    panel = models.ForeignKey(Panel, on_delete=models.PROTECT, related_name="snapshots")
+    category = models.ForeignKey(
+        "candidates.Category", on_delete=models.PROTECT, related_name="snapshots"
+    )
+    finalised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    finalised_at = models.DateTimeField(_("finalised at"), auto_now_add=True)
+    quota = models.PositiveSmallIntegerField(_("advance"), default=0)
+    cut_off = models.DecimalField(
+        _("cut-off"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        help_text=_("The total of the last nominee who advanced."),
+    )
+    reopened_at = models.DateTimeField(_("reopened at"), null=True, blank=True)
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    reopen_reason = models.TextField(_("reason for reopening"), blank=True)
+
+    class Meta:
+        verbose_name = _("finalised ranking")
+        verbose_name_plural = _("finalised rankings")
+        ordering = ["stage", "panel", "category__order", "-finalised_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["stage", "panel", "category"],
+                condition=Q(reopened_at__isnull=True),
+                name="snapshot_one_current",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.panel} — {self.category.name}"
+
+
+class RankingSnapshotRow(models.Model):
+    snapshot = models.ForeignKey(RankingSnapshot, on_delete=models.CASCADE, related_name="rows")
+    nomination = models.ForeignKey(
+        "candidates.Nomination", on_delete=models.PROTECT, related_name="snapshot_rows"
+    )
+    rank = models.PositiveIntegerField(_("rank"))
+    total = models.DecimalField(_("total"), max_digits=5, decimal_places=2)
+    label = models.CharField(_("label"), max_length=16, choices=RankLabel.choices, blank=True)
+    advanced = models.BooleanField(_("advanced"), default=False)
+    breakdown = models.JSONField(
+        _("breakdown"),
+        default=dict,
+        help_text=_("Per criterion: weight, score, contribution and the scores that counted."),
+    )
+    tie_reason = models.TextField(_("tie decision"), blank=True)
+
+    class Meta:
+        verbose_name = _("finalised ranking row")
+        verbose_name_plural = _("finalised ranking rows")
+        ordering = ["snapshot", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["snapshot", "nomination"], name="snapshot_row_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.rank}. {self.nomination} ({self.total})"

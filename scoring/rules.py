@@ -1,0 +1,38 @@
+"""Who may do what with a panel (django-rules; the object is a scoring.Panel). The pages, the
+API and the services ask the same questions; everything not allowed here is denied."""
+
+import rules
+
+from accounts.enums import Role
+from accounts.rules import assignments_of, is_auditor, is_national_admin, is_panel_member
+
+
+@rules.predicate
+def sits_on_panel(user, panel):
+    if panel is None or not user.is_authenticated:
+        return False
+    return panel.members.filter(user=user).exists()
+
+
+@rules.predicate
+def chairs_panel(user, panel):
+    if panel is None or not user.is_authenticated:
+        return False
+    return panel.members.filter(user=user, is_chair=True).exists()
+
+
+@rules.predicate
+def audits_panel(user, panel):
+    if panel is None:
+        return False
+    return any(a.edition_id in (None, panel.edition_id) for a in assignments_of(user, Role.AUDITOR))
+
+
+rules.add_perm("scoring.access_panels", is_panel_member | is_national_admin | is_auditor)
+rules.add_perm("scoring.view_panel", sits_on_panel | is_national_admin | audits_panel)
+rules.add_perm("scoring.verify_nominations", sits_on_panel | is_national_admin)
+rules.add_perm("scoring.score", sits_on_panel)
+rules.add_perm("scoring.declare_conflict", sits_on_panel)
+rules.add_perm("scoring.view_ranking", sits_on_panel | is_national_admin | audits_panel)
+rules.add_perm("scoring.view_conflicts", chairs_panel | is_national_admin | audits_panel)
+rules.add_perm("scoring.finalise_ranking", chairs_panel | is_national_admin)

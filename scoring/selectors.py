@@ -1,0 +1,506 @@
+"""Reusable reads of the scoring app: panels, worklists, conflicts and the ranking query."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import connection
+from django.db.models import Q, QuerySet
+
+from accounts.enums import Role
+from accounts.rules import assignments_of
+from candidates.enums import NominationState
+from candidates.models import Category, Nomination
+from candidates.selectors import nominations as all_nominations
+
+from . import maths
+from .enums import CriterionKind, ScoresheetState, StageKind
+from .models import (
+    Conflict,
+    Criterion,
+    Panel,
+    PanelMember,
+    RankingSnapshot,
+    Rubric,
+    Score,
+    Scoresheet,
+    Stage,
+    TieDecision,
+)
+
+# Nominations a provincial panel ranks: verified, and what verification led to.
+RANKED_STATES = (
+    NominationState.VERIFIED,
+    NominationState.SCORED,
+    NominationState.ADVANCED,
+    NominationState.NOT_ADVANCED,
+    NominationState.FINALIST,
+    NominationState.AWARDED,
+    NominationState.NOT_AWARDED,
+)
+# What the panel verifies: dossiers submitted, or resubmitted after a correction.
+TO_VERIFY_STATES = (NominationState.SUBMITTED, NominationState.RESUBMITTED)
+
+
+def _is_admin(user) -> bool:
+    return bool(assignments_of(user, Role.NATIONAL_ADMIN))
+
+
+def _is_auditor_of(user, edition_id) -> bool:
+    return any(a.edition_id in (None, edition_id) for a in assignments_of(user, Role.AUDITOR))
+
+
+def panels_visible_to(user) -> QuerySet[Panel]:
+    """Provincial panels the user sits on; every panel for the secretariat and auditors (of
+    their edition)."""
+    panels = Panel.objects.filter(province__isnull=False).select_related("edition", "province")
+    if _is_admin(user):
+        return panels
+    audited = [a.edition_id for a in assignments_of(user, Role.AUDITOR)]
+    scope = Q(members__user=user) if user.is_authenticated else Q(pk__in=[])
+    if None in audited:
+        scope |= Q(pk__isnull=False)
+    elif audited:
+        scope |= Q(edition__in=audited)
+    return panels.filter(scope).distinct()
+
+
+def membership(panel: Panel, user) -> PanelMember | None:
+    if not user.is_authenticated:
+        return None
+    return PanelMember.objects.filter(panel=panel, user=user).first()
+
+
+def panel_stage(panel: Panel, kind: StageKind) -> Stage | None:
+    return Stage.objects.filter(edition_id=panel.edition_id, kind=kind).first()
+
+
+def panel_nominations(panel: Panel) -> QuerySet[Nomination]:
+    """Every nomination of the panel's province and edition in a category with a provincial
+    round (what the panel may see)."""
+    return all_nominations().filter(
+        Q(candidate__province=panel.province_id)
+        | Q(candidate__regency__province=panel.province_id),
+        category__edition=panel.edition_id,
+        category__has_provincial_round=True,
+    )
+
+
+def nominations_to_verify(panel: Panel) -> QuerySet[Nomination]:
+    return panel_nominations(panel).filter(state__in=TO_VERIFY_STATES)
+
+
+def ranked_nominations(panel: Panel, category: Category | None = None) -> QuerySet[Nomination]:
+    nominations = panel_nominations(panel).filter(state__in=RANKED_STATES)
+    if category is not None:
+        nominations = nominations.filter(category=category)
+    return nominations
+
+
+def panel_categories(panel: Panel) -> list[Category]:
+    """The panel's categories that have verified nominees, in their order."""
+    ids = ranked_nominations(panel).values("category_id")
+    return list(Category.objects.filter(pk__in=ids).order_by("order", "name"))
+
+
+def rubric_for(stage: Stage, category: Category) -> Rubric | None:
+    return (
+        Rubric.objects.filter(stage=stage, category=category).prefetch_related("criteria").first()
+    )
+
+
+def conflicts_of(panel: Panel) -> QuerySet[Conflict]:
+    return Conflict.objects.filter(panel=panel).select_related("assessor", "nomination__candidate")
+
+
+def is_excluded(panel: Panel, user, nomination: Nomination) -> Conflict | None:
+    return Conflict.objects.filter(panel=panel, assessor=user, nomination=nomination).first()
+
+
+def current_snapshot(stage: Stage, panel: Panel, category: Category) -> RankingSnapshot | None:
+    return (
+        RankingSnapshot.objects.filter(
+            stage=stage, panel=panel, category=category, reopened_at__isnull=True
+        )
+        .select_related("finalised_by")
+        .first()
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Worklist
+
+
+@dataclass
+class WorklistRow:
+    nomination: Nomination
+    scoresheet: Scoresheet | None
+    conflict: Conflict | None
+
+    @property
+    def status(self) -> str:
+        if self.conflict is not None:
+            return "excluded"
+        if self.scoresheet is None:
+            return "todo"
+        return self.scoresheet.state
+
+
+def scoring_worklist(panel: Panel, stage: Stage, user) -> list[WorklistRow]:
+    """The member's nominees in this stage with their own scoresheet and any conflict: three
+    queries whatever the number of nominees."""
+    nominations = list(ranked_nominations(panel).order_by("category__order", "candidate__name"))
+    sheets = {
+        s.nomination_id: s
+        for s in Scoresheet.objects.filter(stage=stage, assessor=user, panel=panel)
+    }
+    conflicts = {c.nomination_id: c for c in Conflict.objects.filter(panel=panel, assessor=user)}
+    return [WorklistRow(n, sheets.get(n.pk), conflicts.get(n.pk)) for n in nominations]
+
+
+# ---------------------------------------------------------------------------------------------
+# Ranking
+
+
+@dataclass
+class CriterionResult:
+    criterion: Criterion
+    score: Decimal  # two decimals, half up
+    contribution: Decimal  # weight × score / Σ weight, two decimals
+    counted: int  # assessors' scores that counted (0 for computed criteria)
+
+
+@dataclass
+class RankingRow:
+    nomination: Nomination
+    total: Decimal
+    rank: int
+    tied: bool  # still tied after the tie-breakers and the chair's decisions
+    tie_broken: bool  # equal total, separated by the tie-break order or a decision
+    tie_position: int | None
+    criteria: list[CriterionResult] = field(default_factory=list)
+
+
+@dataclass
+class Ranking:
+    rubric: Rubric
+    criteria: list[Criterion]
+    rows: list[RankingRow]
+
+    @property
+    def ties(self) -> list[list[RankingRow]]:
+        """Groups of nominees that share a rank: they block finalisation."""
+        groups = defaultdict(list)
+        for row in self.rows:
+            if row.tied:
+                groups[row.rank].append(row)
+        return [groups[rank] for rank in sorted(groups)]
+
+
+def _numeric() -> str:
+    # PostgreSQL computes in exact numeric; SQLite has only floating point, so every value is
+    # made REAL there (its integer division would otherwise truncate 3/6 to 0).
+    return "NUMERIC" if connection.vendor == "postgresql" else "REAL"
+
+
+# Added before rounding: a total of exactly x.xx5 may come out of floating point as
+# x.xx4999…; no total the rules can produce lies within 1e-9 below a half, so this only
+# restores half-up rounding.
+_HALF_UP_NUDGE = "0.000000001"
+
+
+def _ranking_sql(rubric: Rubric, criteria: list[Criterion], cohort_sql: str) -> str:
+    num = _numeric()
+    t = {
+        "criterion": Criterion._meta.db_table,
+        "score": Score._meta.db_table,
+        "sheet": Scoresheet._meta.db_table,
+        "conflict": Conflict._meta.db_table,
+        "indicator": "scoring_indicatorvalue",
+        "tie": TieDecision._meta.db_table,
+    }
+    if rubric.zscore:
+        values = """
+    stats AS (
+        SELECT nomination_id, criterion_id, assessor_id, value,
+            AVG(value) OVER (PARTITION BY assessor_id, criterion_id) AS a_mean,
+            AVG(value * value) OVER (PARTITION BY assessor_id, criterion_id) AS a_sq,
+            AVG(value) OVER (PARTITION BY criterion_id) AS c_mean,
+            AVG(value * value) OVER (PARTITION BY criterion_id) AS c_sq
+        FROM raw
+    ),
+    normalised AS (
+        SELECT nomination_id, criterion_id,
+            CASE WHEN a_sq - a_mean * a_mean <= 0.000000000001 THEN c_mean
+                 ELSE c_mean + SQRT(CASE WHEN c_sq - c_mean * c_mean > 0
+                                         THEN c_sq - c_mean * c_mean ELSE 0 END)
+                      * (value - a_mean) / SQRT(a_sq - a_mean * a_mean)
+            END AS value
+        FROM stats
+    ),
+    vals AS (
+        SELECT nomination_id, criterion_id,
+            CASE WHEN value < 0 THEN 0 WHEN value > 100 THEN 100 ELSE value END AS value
+        FROM normalised
+    ),"""
+    else:
+        values = """
+    vals AS (SELECT nomination_id, criterion_id, value FROM raw),"""
+
+    aggregation = rubric.aggregation
+    if aggregation == "median":
+        keep = "rn IN ((n + 1) / 2, (n + 2) / 2)"
+    elif aggregation == "trimmed_mean":
+        cut = f"(n * {int(rubric.trim_percent)}) / 100"
+        keep = f"rn > {cut} AND rn <= n - {cut}"
+    else:
+        keep = "1 = 1"
+
+    tie_breakers = sorted(
+        (c for c in criteria if c.tie_break_order is not None), key=lambda c: c.tie_break_order
+    )
+    tb_select = "".join(
+        f",\n            MAX(CASE WHEN criterion_id = {int(c.pk)} "
+        f"THEN ROUND(score + {_HALF_UP_NUDGE}, 2) END) AS tb{i}"
+        for i, c in enumerate(tie_breakers)
+    )
+    tb_order = "".join(f"t.tb{i} DESC, " for i in range(len(tie_breakers)))
+
+    # Only integers, table names and fixed SQL words are formatted in; values are parameters.
+    return f"""
+    WITH cohort AS ({cohort_sql}),
+    crit AS (
+        SELECT id AS criterion_id, kind, CAST(weight AS {num}) AS weight, indicator, mapping,
+            CAST(zero_at AS {num}) AS zero_at, CAST(full_at AS {num}) AS full_at
+        FROM {t["criterion"]} WHERE rubric_id = %s
+    ),
+    raw AS (
+        SELECT sh.nomination_id, s.criterion_id, sh.assessor_id, CAST(s.value AS {num}) AS value
+        FROM {t["score"]} s
+        JOIN {t["sheet"]} sh ON sh.id = s.scoresheet_id
+        WHERE sh.stage_id = %s AND sh.state = %s
+          AND sh.nomination_id IN (SELECT id FROM cohort)
+          AND s.criterion_id IN (SELECT criterion_id FROM crit)
+          AND NOT EXISTS (
+              SELECT 1 FROM {t["conflict"]} cf
+              WHERE cf.panel_id = %s AND cf.assessor_id = sh.assessor_id
+                AND cf.nomination_id = sh.nomination_id
+          )
+    ),{values}
+    ordered AS (
+        SELECT nomination_id, criterion_id, value,
+            ROW_NUMBER() OVER (PARTITION BY nomination_id, criterion_id ORDER BY value) AS rn,
+            COUNT(*) OVER (PARTITION BY nomination_id, criterion_id) AS n
+        FROM vals
+    ),
+    assessed AS (
+        SELECT nomination_id, criterion_id, AVG(value) AS score, MAX(n) AS n
+        FROM ordered WHERE {keep}
+        GROUP BY nomination_id, criterion_id
+    ),
+    computed AS (
+        SELECT c.id AS nomination_id, cr.criterion_id, cr.mapping, cr.zero_at, cr.full_at,
+            CAST(iv.value AS {num}) AS v
+        FROM cohort c
+        CROSS JOIN crit cr
+        LEFT JOIN {t["indicator"]} iv ON iv.nomination_id = c.id AND iv.indicator = cr.indicator
+        WHERE cr.kind = %s
+    ),
+    computed_scores AS (
+        SELECT nomination_id, criterion_id,
+            CASE
+                WHEN v IS NULL THEN 0
+                WHEN mapping = 'relative' THEN
+                    CASE WHEN MAX(v) OVER (PARTITION BY criterion_id) > 0
+                         THEN CASE WHEN v <= 0 THEN 0
+                                   ELSE v * 100 / MAX(v) OVER (PARTITION BY criterion_id) END
+                         ELSE 0 END
+                WHEN (v - zero_at) * 100 / (full_at - zero_at) <= 0 THEN 0
+                WHEN (v - zero_at) * 100 / (full_at - zero_at) >= 100 THEN 100
+                ELSE (v - zero_at) * 100 / (full_at - zero_at)
+            END AS score
+        FROM computed
+    ),
+    crit_scores AS (
+        SELECT c.id AS nomination_id, cr.criterion_id, cr.weight,
+            COALESCE(a.score, cs.score, 0) AS score, COALESCE(a.n, 0) AS n
+        FROM cohort c
+        CROSS JOIN crit cr
+        LEFT JOIN assessed a ON a.nomination_id = c.id AND a.criterion_id = cr.criterion_id
+        LEFT JOIN computed_scores cs
+               ON cs.nomination_id = c.id AND cs.criterion_id = cr.criterion_id
+    ),
+    totals AS (
+        SELECT nomination_id,
+            ROUND(SUM(weight * score) / SUM(weight) + {_HALF_UP_NUDGE}, 2) AS total{tb_select}
+        FROM crit_scores GROUP BY nomination_id
+    ),
+    ranked AS (
+        SELECT t.nomination_id, t.total, td.position AS tie_position,
+            RANK() OVER (ORDER BY t.total DESC, {tb_order}COALESCE(td.position, 0)) AS rnk,
+            COUNT(*) OVER (PARTITION BY t.total) AS same_total
+        FROM totals t
+        LEFT JOIN {t["tie"]} td ON td.nomination_id = t.nomination_id AND td.stage_id = %s
+    ),
+    flagged AS (
+        SELECT r.*, COUNT(*) OVER (PARTITION BY rnk) AS same_rank FROM ranked r
+    )
+    SELECT f.nomination_id, f.total, f.rnk, f.same_rank, f.same_total, f.tie_position,
+        cs.criterion_id, cs.score, cs.n
+    FROM flagged f
+    JOIN crit_scores cs ON cs.nomination_id = f.nomination_id
+    ORDER BY f.rnk, f.nomination_id, cs.criterion_id
+    """  # noqa: S608
+
+
+def _decimal(value) -> Decimal:
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def ranking_for(*, rubric: Rubric, panel: Panel, nominations: QuerySet[Nomination]) -> Ranking:
+    """Rank `nominations` (one category's cohort: a province's in the provincial round) by the
+    rubric's stage total, in the database: the assessors' scores that count (submitted, no
+    conflict) are aggregated per criterion with window functions (median and trimmed mean by
+    row number, z-scores by windowed mean and deviation), computed criteria are mapped from the
+    indicator values recorded at verification, and RANK() orders the totals, then the
+    tie-breakers, then the chair's tie decisions. Three queries, whatever the cohort's size."""
+    criteria = sorted(rubric.criteria.all(), key=lambda c: (c.order, c.pk))
+    if not criteria:
+        return Ranking(rubric=rubric, criteria=[], rows=[])
+    cohort_sql, cohort_params = nominations.order_by().values("id").query.sql_with_params()
+    sql = _ranking_sql(rubric, criteria, cohort_sql)
+    params = [
+        *cohort_params,
+        rubric.pk,
+        rubric.stage_id,
+        ScoresheetState.SUBMITTED,
+        panel.pk,
+        CriterionKind.COMPUTED,
+        rubric.stage_id,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        records = cursor.fetchall()
+
+    by_id = {c.pk: c for c in criteria}
+    total_weight = sum(c.weight for c in criteria)
+    rows: dict[int, RankingRow] = {}
+    for (
+        nomination_id,
+        total,
+        rank,
+        same_rank,
+        same_total,
+        tie_position,
+        crit_id,
+        score,
+        n,
+    ) in records:
+        row = rows.get(nomination_id)
+        if row is None:
+            row = rows[nomination_id] = RankingRow(
+                nomination=None,
+                total=maths.round_half_up(_decimal(total)),
+                rank=int(rank),
+                tied=same_rank > 1,
+                tie_broken=same_total > 1 and same_rank == 1,
+                tie_position=tie_position,
+            )
+        criterion = by_id[crit_id]
+        score = _decimal(score)
+        row.criteria.append(
+            CriterionResult(
+                criterion=criterion,
+                score=maths.round_half_up(score),
+                contribution=maths.contribution(criterion.weight, score, total_weight),
+                counted=int(n),
+            )
+        )
+    details = all_nominations().in_bulk(list(rows))
+    order = {c.pk: i for i, c in enumerate(criteria)}
+    for nomination_id, row in rows.items():
+        row.nomination = details[nomination_id]
+        row.criteria.sort(key=lambda r: order[r.criterion.pk])
+    ranked = sorted(rows.values(), key=lambda r: (r.rank, r.nomination.candidate.name))
+    return Ranking(rubric=rubric, criteria=criteria, rows=ranked)
+
+
+@dataclass
+class MissingScoresheet:
+    nomination: Nomination
+    assessor: object
+
+
+def missing_scoresheets(
+    *, stage: Stage, panel: Panel, nominations: QuerySet[Nomination]
+) -> list[MissingScoresheet]:
+    """Every (nominee, member) pair still without a submitted scoresheet, conflicts aside."""
+    members = [m.user for m in panel.members.select_related("user")]
+    nominations = list(nominations.order_by("candidate__name"))
+    ids = [n.pk for n in nominations]
+    submitted = set(
+        Scoresheet.objects.filter(
+            stage=stage, nomination__in=ids, state=ScoresheetState.SUBMITTED
+        ).values_list("nomination_id", "assessor_id")
+    )
+    excluded = set(
+        Conflict.objects.filter(panel=panel, nomination__in=ids).values_list(
+            "nomination_id", "assessor_id"
+        )
+    )
+    return [
+        MissingScoresheet(nomination, member)
+        for nomination in nominations
+        for member in members
+        if (nomination.pk, member.pk) not in submitted | excluded
+    ]
+
+
+def scores_visible_to(user, *, stage: Stage, panel: Panel, nomination: Nomination):
+    """Other assessors' submitted scores of a nominee, for someone who may see them: the
+    secretariat, an auditor, or a member who has submitted their own scoresheet (blindness:
+    nobody sees others' scores before submitting their own). Assessors are anonymous (numbered)
+    except for the chair, the secretariat and auditors."""
+    if not (_is_admin(user) or _is_auditor_of(user, panel.edition_id)):
+        own = Scoresheet.objects.filter(
+            stage=stage, nomination=nomination, assessor=user, state=ScoresheetState.SUBMITTED
+        ).exists()
+        if not own:
+            return None
+    return (
+        Score.objects.filter(
+            scoresheet__stage=stage,
+            scoresheet__nomination=nomination,
+            scoresheet__state=ScoresheetState.SUBMITTED,
+        )
+        .exclude(scoresheet__assessor=user)
+        .select_related("criterion", "scoresheet__assessor")
+        .order_by("scoresheet__assessor_id", "criterion__order")
+    )
+
+
+def may_see_assessor_names(user, panel: Panel) -> bool:
+    if _is_admin(user) or _is_auditor_of(user, panel.edition_id):
+        return True
+    return PanelMember.objects.filter(panel=panel, user=user, is_chair=True).exists()
+
+
+def may_see_ranking(user, *, panel: Panel, stage: Stage, category: Category) -> bool:
+    """Blindness extends to the ranking: its totals are made of everyone's scores, so a member
+    sees them only once they have submitted (or are excluded from) every nominee of the
+    category, or once it is finalised. The secretariat and auditors, who do not score, always
+    may."""
+    if _is_admin(user) or _is_auditor_of(user, panel.edition_id):
+        return True
+    if not PanelMember.objects.filter(panel=panel, user=user).exists():
+        return False
+    if current_snapshot(stage, panel, category) is not None:
+        return True
+    nominees = ranked_nominations(panel, category).values("pk")
+    done = Scoresheet.objects.filter(
+        stage=stage, assessor=user, nomination__in=nominees, state=ScoresheetState.SUBMITTED
+    ).values("nomination_id")
+    excluded = Conflict.objects.filter(panel=panel, assessor=user).values("nomination_id")
+    return not (
+        ranked_nominations(panel, category).exclude(pk__in=done).exclude(pk__in=excluded).exists()
+    )

@@ -1,0 +1,3 @@
+"""Panel pages: panels, verification, the scoring worklist, scoresheets and conflicts."""
+
+urlpatterns = []

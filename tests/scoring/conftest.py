@@ -1,0 +1,106 @@
+"""A provincial round ready to score: edition 2030 with its stages, a Jawa Barat panel of three
+assessors and a chair, one regency/city category and a rubric, nominees verified."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal as D
+
+import pytest
+
+from candidates.enums import NominationState
+from candidates.models import Regency
+from scoring import services
+from scoring.enums import CriterionKind, Mapping, StageKind, StageState
+from scoring.models import IndicatorValue, Stage
+from tests.factories import (
+    CategoryFactory,
+    EditionFactory,
+    NominationFactory,
+    RegencyGovernmentFactory,
+    UserFactory,
+)
+
+JABAR_CITIES = ["32.71", "32.72", "32.73", "32.74", "32.75", "32.76", "32.77", "32.78", "32.79"]
+
+
+@dataclass
+class Round:
+    edition: object
+    category: object
+    panel: object
+    chair: object
+    members: list
+    stages: dict
+    rubric: object = None
+    nominations: list = field(default_factory=list)
+
+    def stage(self, kind):
+        return self.stages[kind]
+
+    def open(self, *kinds):
+        for kind in kinds:
+            stage = Stage.objects.get(pk=self.stages[kind].pk)
+            if stage.state != StageState.OPEN:
+                services.stage_open(actor=None, stage=stage)
+
+    def nominate(self, code: str, state=NominationState.VERIFIED, **indicators):
+        nomination = NominationFactory(
+            category=self.category,
+            candidate=RegencyGovernmentFactory(regency=Regency.objects.get(code=code)),
+            state=state,
+        )
+        for name, value in indicators.items():
+            IndicatorValue.objects.create(nomination=nomination, indicator=name, value=value)
+        self.nominations.append(nomination)
+        return nomination
+
+    def score(self, assessor, nomination, *values, submit=True, notes=None, reason=""):
+        criteria = [c for c in self.rubric.criteria.order_by("order") if c.is_assessed]
+        return services.scoresheet_save(
+            actor=assessor,
+            panel=self.panel,
+            nomination=nomination,
+            scores={
+                c.pk: services.ScoreInput(v, (notes or {}).get(c.code, f"catatan {c.code}"))
+                for c, v in zip(criteria, values, strict=True)
+            },
+            submit=submit,
+            reason=reason,
+        )
+
+
+def criterion(code, kind=CriterionKind.JUDGED, weight=1, indicator="", mapping=Mapping.LINEAR,
+              zero_at=None, full_at=None, tie=None):  # fmt: skip
+    return (code, code.title(), kind, D(weight), indicator, mapping, zero_at, full_at, tie)
+
+
+@pytest.fixture
+def make_round(regions):
+    def build(criteria=None, members=3, **rubric_options):
+        edition = EditionFactory(year=2030)
+        stages = {s.kind: s for s in services.stages_create_defaults(edition=edition)}
+        category = CategoryFactory(edition=edition, code="kab-kota", provincial_quota=1)
+        panel = services.panel_get_or_create(edition=edition, province=regions_province())
+        chair = UserFactory(email="ketua@example.test", first_name="Ketua")
+        services.panel_member_add(panel=panel, user=chair, is_chair=True)
+        people = [chair]
+        for i in range(1, members):
+            person = UserFactory(email=f"anggota{i}@example.test", first_name=f"Anggota {i}")
+            services.panel_member_add(panel=panel, user=person)
+            people.append(person)
+        round_ = Round(edition, category, panel, chair, people, stages)
+        round_.rubric = services.rubric_create(
+            stage=stages[StageKind.PROVINCIAL_ASSESSMENT],
+            category=category,
+            criteria=criteria or [criterion("judged")],
+            **rubric_options,
+        )
+        round_.open(StageKind.PROVINCIAL_ASSESSMENT)
+        return round_
+
+    return build
+
+
+def regions_province():
+    from candidates.models import Province
+
+    return Province.objects.get(code="32")

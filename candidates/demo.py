@@ -8,7 +8,14 @@ not give, the value is marked here as illustrative:
   medium firms together), so they are entered as large;
 - the year of Kota Bekasi's Instruksi Wali Kota 134.4/313/Setda.KS is not reported (2020 here);
 - in Jawa Barat 2018 the first-placed nominee of each category advances (default quota 1), as
-  the article reports for Kota Bekasi.
+  the article reports for Kota Bekasi;
+- Kota Bekasi "beat eight other regencies/cities" in Jawa Barat 2018, but the article names only
+  the four placed behind it; the other four (Kota Depok, Kabupaten Bekasi, Kabupaten Karawang,
+  Kota Cirebon) are illustrative.
+
+The Jawa Barat 2018 provincial round is entered as submitted dossiers; scoring.demo replays the
+round (verification, the panel's scores, the chair's finalisation) to produce the published
+outcome, which `_N.provincial_label` records here for the replay to aim at.
 """
 
 from dataclasses import dataclass
@@ -44,7 +51,7 @@ _DEFAULT_CATEGORIES = [
 # Jawa Barat 2018 ranked large and medium firms together (ANTARA, January 2019).
 _CATEGORIES_2018 = [
     _DEFAULT_CATEGORIES[0],
-    _DEFAULT_CATEGORIES[1],
+    (*_DEFAULT_CATEGORIES[1], 5),  # Peringkat I–III and Harapan I–II were given
     ("usaha-besar-menengah", "Usaha Besar dan Menengah", CandidateKind.BUSINESS, "", True, AwardScheme.RANKED, 9),
     _DEFAULT_CATEGORIES[4],
 ]  # fmt: skip
@@ -107,6 +114,8 @@ class _N:
 
 
 _JABAR_2018 = "pemerintah-kabupaten-kota"
+# Editions whose provincial round scoring.demo replays through the services.
+REPLAYED_YEARS = (2018,)
 _NOMINATIONS = [
     # Jawa Barat 2018 (ANTARA Megapolitan, 12 January 2019)
     _N(2018, _JABAR_2018, "Pemerintah Kota Bekasi", "Kota Bekasi", S.ADVANCED, L.PERINGKAT_1),
@@ -114,6 +123,10 @@ _NOMINATIONS = [
     _N(2018, _JABAR_2018, "Pemerintah Kota Bandung", "Kota Bandung", S.NOT_ADVANCED, L.PERINGKAT_3),
     _N(2018, _JABAR_2018, "Pemerintah Kota Sukabumi", "Kota Sukabumi", S.NOT_ADVANCED, L.HARAPAN_1),
     _N(2018, _JABAR_2018, "Pemerintah Kota Cimahi", "Kota Cimahi", S.NOT_ADVANCED, L.HARAPAN_2),
+    _N(2018, _JABAR_2018, "Pemerintah Kota Depok", "Kota Depok", S.NOT_ADVANCED),
+    _N(2018, _JABAR_2018, "Pemerintah Kabupaten Bekasi", "Kabupaten Bekasi", S.NOT_ADVANCED),
+    _N(2018, _JABAR_2018, "Pemerintah Kabupaten Karawang", "Kabupaten Karawang", S.NOT_ADVANCED),
+    _N(2018, _JABAR_2018, "Pemerintah Kota Cirebon", "Kota Cirebon", S.NOT_ADVANCED),
     _N(2018, "usaha-besar-menengah", "Yutaka MFG Indonesia", "Kabupaten Bekasi", S.ADVANCED, L.PERINGKAT_1, npp="99000001"),
     _N(2018, "usaha-besar-menengah", "Kartika Paramedika", "Kota Sukabumi", S.NOT_ADVANCED, L.PERINGKAT_2, npp="99000002"),
     _N(2018, "usaha-besar-menengah", "Chitose Internasional", "Kota Cimahi", S.NOT_ADVANCED, L.PERINGKAT_3, npp="99000003"),
@@ -208,6 +221,25 @@ _INNOVATIONS = {
 }
 
 
+def published_provincial_outcome(year: int) -> dict[tuple[str, str], list[_N]]:
+    """The published provincial outcome of a replayed edition, per (category code, province
+    code), best first: what scoring.demo's replay must reproduce."""
+    outcome: dict[tuple[str, str], list[_N]] = {}
+    for spec in _NOMINATIONS:
+        if spec.year != year:
+            continue
+        province = spec.region if spec.region.isdigit() else _province_of(spec.region)
+        outcome.setdefault((spec.category, province), []).append(spec)
+    order = [L.PERINGKAT_1, L.PERINGKAT_2, L.PERINGKAT_3, L.HARAPAN_1, L.HARAPAN_2, L.HARAPAN_3]
+    for specs in outcome.values():
+        specs.sort(key=lambda n: order.index(n.provincial_label) if n.provincial_label else 9)
+    return outcome
+
+
+def _province_of(regency_name: str) -> str:
+    return Regency.objects.get(name=regency_name).province_id
+
+
 @dataclass(frozen=True)
 class DemoSeeded:
     editions: int
@@ -275,7 +307,7 @@ def seed_candidates() -> DemoSeeded:
         edition, _ = Edition.objects.update_or_create(
             year=year, defaults={"notes": spec["notes"], "nominations_open": year == 2021}
         )
-        for order, (code, name, kind, scale, provincial, scheme, finalists) in enumerate(
+        for order, (code, name, kind, scale, provincial, scheme, finalists, *labels) in enumerate(
             spec["categories"]
         ):
             category, _ = Category.objects.update_or_create(
@@ -288,22 +320,32 @@ def seed_candidates() -> DemoSeeded:
                     "has_provincial_round": provincial,
                     "award_scheme": scheme,
                     "finalist_quota": finalists,
+                    "provincial_labels": labels[0] if labels else 6,
                     "order": order,
                 },
             )
             categories[(year, code)] = category
 
     for spec in _NOMINATIONS:
-        nomination, _ = Nomination.objects.update_or_create(
-            candidate=_candidate(spec),
-            category=categories[(spec.year, spec.category)],
-            defaults={
-                "state": spec.state,
-                "provincial_label": spec.provincial_label,
-                "national_label": spec.national_label,
-                "national_rank": spec.national_rank,
-            },
-        )
+        if spec.year in REPLAYED_YEARS:
+            # Entered as submitted dossiers; the replay (scoring.demo) owns their state from
+            # there, so a second run leaves it alone.
+            nomination, _ = Nomination.objects.get_or_create(
+                candidate=_candidate(spec),
+                category=categories[(spec.year, spec.category)],
+                defaults={"state": S.SUBMITTED},
+            )
+        else:
+            nomination, _ = Nomination.objects.update_or_create(
+                candidate=_candidate(spec),
+                category=categories[(spec.year, spec.category)],
+                defaults={
+                    "state": spec.state,
+                    "provincial_label": spec.provincial_label,
+                    "national_label": spec.national_label,
+                    "national_rank": spec.national_rank,
+                },
+            )
         key = (spec.year, spec.name)
         if key in _GOVERNMENT_DATA:
             GovernmentData.objects.update_or_create(

@@ -148,6 +148,15 @@ class Category(models.Model):
     provincial_quota = models.PositiveSmallIntegerField(
         _("advance per province"), default=1, validators=[MinValueValidator(1)]
     )
+    provincial_labels = models.PositiveSmallIntegerField(
+        _("provincial labels given"),
+        default=6,
+        validators=[MaxValueValidator(6)],
+        help_text=_(
+            "How many of each province's best receive a label, in order: Peringkat I–III, "
+            "then Harapan I–III (6 = all of them)."
+        ),
+    )
     finalist_quota = models.PositiveSmallIntegerField(
         _("national finalists"), default=9, validators=[MinValueValidator(1)]
     )

@@ -3,7 +3,22 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from . import services
-from .models import Conflict, Criterion, Panel, PanelMember, Rubric, Stage, StageEvent
+from .models import (
+    Conflict,
+    Criterion,
+    IndicatorValue,
+    Panel,
+    PanelMember,
+    RankingSnapshot,
+    RankingSnapshotRow,
+    Rubric,
+    Score,
+    ScoreRevision,
+    Scoresheet,
+    Stage,
+    StageEvent,
+    TieDecision,
+)
 
 
 class StageEventInline(admin.TabularInline):
@@ -75,9 +90,7 @@ class StageEventAdmin(admin.ModelAdmin):
 
 @admin.action(description=_("Finalise the selected stages"))
 def finalise_stages(modeladmin, request, queryset):
-    _run(
-        modeladmin, request, queryset, services.stage_finalise, _("%(count)s stage(s) finalised.")
-    )
+    _run(modeladmin, request, queryset, services.stage_finalise, _("%(count)s stage(s) finalised."))
 
 
 StageAdmin.actions = [open_stages, close_stages, finalise_stages]
@@ -105,6 +118,7 @@ class RubricAdmin(admin.ModelAdmin):
     """The secretariat edits rubrics here; the default ones are marked as such."""
 
     list_display = ["category", "stage", "aggregation", "zscore", "is_default"]
+    search_fields = ["category__name", "stage__edition__year"]
     list_filter = ["stage__edition", "stage__kind", "is_default"]
     list_select_related = ["category", "stage__edition"]
     inlines = [CriterionInline]
@@ -123,6 +137,7 @@ class PanelAdmin(admin.ModelAdmin):
     follow."""
 
     list_display = ["__str__", "edition", "province", "exclude_own_region"]
+    search_fields = ["province__name", "edition__year", "members__user__email"]
     list_filter = ["edition"]
     list_select_related = ["edition", "province"]
     inlines = [PanelMemberInline]
@@ -148,6 +163,7 @@ class PanelAdmin(admin.ModelAdmin):
 @admin.register(Conflict)
 class ConflictAdmin(admin.ModelAdmin):
     list_display = ["nomination", "assessor", "source", "panel", "created_at"]
+    search_fields = ["nomination__candidate__name", "assessor__email", "reason"]
     list_filter = ["source", "panel__edition"]
     list_select_related = ["nomination__candidate", "assessor", "panel__edition"]
     readonly_fields = ["panel", "assessor", "nomination", "source", "reason", "created_at"]
@@ -157,3 +173,109 @@ class ConflictAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class _RecordAdmin(admin.ModelAdmin):
+    """Records written only by the scoring services: readable, never edited by hand."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Criterion)
+class CriterionAdmin(admin.ModelAdmin):
+    list_display = ["name", "rubric", "kind", "weight", "indicator", "tie_break_order"]
+    list_filter = ["kind", "rubric__stage__edition"]
+    list_select_related = ["rubric__category", "rubric__stage__edition"]
+    search_fields = ["name", "code", "rubric__category__name"]
+
+
+@admin.register(PanelMember)
+class PanelMemberAdmin(_RecordAdmin):
+    """Shown for reference; members are added on their panel's page."""
+
+    list_display = ["user", "panel", "is_chair", "position"]
+    list_select_related = ["user", "panel__edition", "panel__province"]
+    search_fields = ["user__email", "user__first_name", "panel__province__name", "position"]
+
+
+@admin.register(IndicatorValue)
+class IndicatorValueAdmin(_RecordAdmin):
+    list_display = ["nomination", "indicator", "value", "recorded_at"]
+    list_filter = ["indicator"]
+    list_select_related = ["nomination__candidate", "nomination__category__edition"]
+    search_fields = ["nomination__candidate__name"]
+
+
+class ScoreInline(admin.TabularInline):
+    model = Score
+    extra = 0
+    fields = ["criterion", "value", "note"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Scoresheet)
+class ScoresheetAdmin(_RecordAdmin):
+    list_display = ["nomination", "assessor", "stage", "state", "submitted_at"]
+    list_filter = ["state", "stage__edition", "stage__kind"]
+    list_select_related = ["nomination__candidate", "assessor", "stage__edition"]
+    search_fields = ["nomination__candidate__name", "assessor__email"]
+    inlines = [ScoreInline]
+
+
+@admin.register(Score)
+class ScoreAdmin(_RecordAdmin):
+    list_display = ["scoresheet", "criterion", "value"]
+    list_select_related = ["scoresheet__nomination__candidate", "scoresheet__assessor", "criterion"]
+    search_fields = ["scoresheet__nomination__candidate__name", "criterion__name"]
+
+
+@admin.register(ScoreRevision)
+class ScoreRevisionAdmin(_RecordAdmin):
+    list_display = ["score", "old_value", "new_value", "changed_by", "changed_at"]
+    list_select_related = ["score__criterion", "changed_by"]
+    search_fields = ["score__scoresheet__nomination__candidate__name", "reason"]
+
+
+@admin.register(TieDecision)
+class TieDecisionAdmin(_RecordAdmin):
+    list_display = ["nomination", "position", "stage", "decided_by", "decided_at"]
+    list_select_related = ["nomination__candidate", "stage__edition", "decided_by"]
+    search_fields = ["nomination__candidate__name", "reason"]
+
+
+class SnapshotRowInline(admin.TabularInline):
+    model = RankingSnapshotRow
+    extra = 0
+    fields = ["rank", "nomination", "total", "label", "advanced", "tie_reason"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RankingSnapshot)
+class RankingSnapshotAdmin(_RecordAdmin):
+    list_display = ["panel", "category", "stage", "finalised_by", "finalised_at", "reopened_at"]
+    list_filter = ["stage__edition"]
+    list_select_related = ["panel__edition", "panel__province", "category", "stage__edition"]
+    search_fields = ["panel__province__name", "category__name", "reopen_reason"]
+    inlines = [SnapshotRowInline]
+
+
+@admin.register(RankingSnapshotRow)
+class RankingSnapshotRowAdmin(_RecordAdmin):
+    list_display = ["nomination", "snapshot", "rank", "total", "label", "advanced"]
+    list_select_related = ["nomination__candidate", "snapshot__panel__province"]
+    search_fields = ["nomination__candidate__name"]

@@ -667,7 +667,8 @@ def ranking_finalise(*, actor, panel: Panel, category: Category) -> RankingSnaps
     Refused while a member's scoresheet is missing or a tie is unresolved (the message lists
     them), outside the provincial result stage, and when it is already finalised. Otherwise, in
     one transaction: freezes the scores, totals, ranks and cut-off as a snapshot; gives the
-    first six the provincial labels Peringkat I–III and Harapan I–III (ranked categories);
+    first ones the provincial labels Peringkat I–III and Harapan I–III (ranked categories; as
+    many as the category's `provincial_labels`, six by default);
     advances the top N (the category's quota) to the national stage and records every other
     nominee as not advanced."""
     panel = _lock_panel(panel)
@@ -724,7 +725,8 @@ def ranking_finalise(*, actor, panel: Panel, category: Category) -> RankingSnaps
     }
     for index, row in enumerate(ranking.rows):
         if ranked_labels:
-            label = PROVINCIAL_LABELS[index] if index < len(PROVINCIAL_LABELS) else ""
+            labels = PROVINCIAL_LABELS[: category.provincial_labels]
+            label = labels[index] if index < len(labels) else ""
         else:
             label = RankLabel.TERBAIK if index == 0 else ""
         advanced = index < quota

@@ -47,10 +47,10 @@ def regions(db):
 @pytest.fixture
 def demo(regions):
     from candidates.demo import seed_candidates
-    from scoring.demo import seed_stages
+    from scoring.demo import seed_scoring
 
     seeded = seed_candidates()
-    seed_stages()
+    seed_scoring()
     return seeded
 
 

@@ -24,8 +24,8 @@ def test_seed_demo_builds_the_three_editions(regions):
     out = StringIO()
     call_command("seed_demo", stdout=out)
     assert out.getvalue().strip() == (
-        "Demo data: 3 editions, 14 categories, 2 branch offices, 21 candidates, 24 nominations, "
-        "24 stages."
+        "Demo data: 3 editions, 14 categories, 2 branch offices, 24 candidates, 28 nominations, "
+        "24 stages, 36 default rubrics added; Jawa Barat 2018 replayed up to 'finalised'."
     )
     assert list(Edition.objects.values_list("year", flat=True)) == [2021, 2020, 2018]
 
@@ -50,6 +50,11 @@ def test_seed_demo_jawa_barat_2018_provincial_results(demo):
         "Pemerintah Kota Bandung": (RankLabel.PERINGKAT_3, NominationState.NOT_ADVANCED),
         "Pemerintah Kota Sukabumi": (RankLabel.HARAPAN_1, NominationState.NOT_ADVANCED),
         "Pemerintah Kota Cimahi": (RankLabel.HARAPAN_2, NominationState.NOT_ADVANCED),
+        # "Beat eight other regencies/cities": the four the article does not name.
+        "Pemerintah Kota Depok": ("", NominationState.NOT_ADVANCED),
+        "Pemerintah Kabupaten Bekasi": ("", NominationState.NOT_ADVANCED),
+        "Pemerintah Kabupaten Karawang": ("", NominationState.NOT_ADVANCED),
+        "Pemerintah Kota Cirebon": ("", NominationState.NOT_ADVANCED),
     }
     martabak = _nomination(2018, "Martabak Air Mancur")
     assert (martabak.provincial_label, martabak.candidate.regency.name) == (

@@ -2,10 +2,12 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from accounts.enums import Role
+from accounts.enums import JURY_ROLES, PANEL_ROLES, Role
 from accounts.models import User
 from accounts.services import role_assign
 from candidates.models import Branch, Edition, Province
+from scoring.models import PanelMember
+from scoring.services import panel_get_or_create, panel_member_add
 
 DEMO_PASSWORD = "paritrana-demo-2026"  # noqa: S105 - printed on purpose; refused unless DEBUG
 
@@ -28,6 +30,19 @@ DEMO_ACCOUNTS = [
     ("auditor@paritrana.test", "Auditor", "Inspektorat",
      [(Role.AUDITOR, None, None, None)]),
 ]  # fmt: skip
+
+
+def _seat(user, role, province_code, year) -> None:
+    """Panel and jury roles come with a seat on the panel (scoring.PanelMember), so that the
+    scoring pages open; a seat the demo replay gave already is kept as it is."""
+    panel = panel_get_or_create(
+        edition=Edition.objects.get(year=year),
+        province=Province.objects.get(code=province_code) if province_code else None,
+    )
+    if not PanelMember.objects.filter(panel=panel, user=user).exists():
+        panel_member_add(
+            panel=panel, user=user, is_chair=role in (Role.PANEL_CHAIR, Role.JURY_CHAIR)
+        )
 
 
 class Command(BaseCommand):
@@ -53,6 +68,9 @@ class Command(BaseCommand):
             user.set_password(DEMO_PASSWORD)
             user.save()
             for role, branch, province, year in roles:
+                if role in (*PANEL_ROLES, *JURY_ROLES):
+                    _seat(user, role, province, year)
+                    continue
                 role_assign(
                     user=user,
                     role=role,

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from candidates.demo import seed_candidates
-from scoring.demo import seed_stages
+from scoring.demo import REPLAY_STEPS, seed_scoring
 
 
 class Command(BaseCommand):
@@ -10,16 +10,34 @@ class Command(BaseCommand):
         "Run load_regions first."
     )
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--jabar-2018",
+            choices=REPLAY_STEPS,
+            default="finalised",
+            help=(
+                "How far to replay the Jawa Barat 2018 provincial round (default: finalised). "
+                "'submitted' leaves it to be run in the browser from verification on; it only "
+                "applies to a database where the round has not been replayed yet."
+            ),
+        )
+
     def handle(self, *args, **options):
         try:
             seeded = seed_candidates()
         except RuntimeError as error:
             raise CommandError(str(error)) from error
-        stages = seed_stages()
+        scoring = seed_scoring(jabar_2018=options["jabar_2018"])
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data: {seeded.editions} editions, {seeded.categories} categories, "
                 f"{seeded.branches} branch offices, {seeded.candidates} candidates, "
-                f"{seeded.nominations} nominations, {stages} stages."
+                f"{seeded.nominations} nominations, {scoring['stages']} stages, "
+                f"{scoring['rubrics']} default rubrics added"
+                + (
+                    f"; Jawa Barat 2018 replayed up to '{options['jabar_2018']}'."
+                    if scoring["replayed"]
+                    else "."
+                )
             )
         )

@@ -1,5 +1,9 @@
 from .rules import is_national_admin
 
+# What the secretariat may not do by virtue of its role: give scores and declare conflicts are
+# an assessor's own acts (SPEC §6), held only by sitting on the panel.
+ASSESSOR_ONLY = frozenset({"scoring.score", "scoring.declare_conflict"})
+
 
 class NationalAdminBackend:
     """The national admin (secretariat) may do everything (SPEC §2), including the Django admin.
@@ -12,6 +16,8 @@ class NationalAdminBackend:
         return None
 
     def has_perm(self, user_obj, perm, obj=None):
+        if perm in ASSESSOR_ONLY:
+            return False  # the rules decide: only a person sitting on the panel scores
         return is_national_admin(user_obj)
 
     def has_module_perms(self, user_obj, app_label):

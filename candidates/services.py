@@ -532,3 +532,12 @@ def nomination_provincial_result_reopen(*, actor, nomination: Nomination, reason
     nomination.save(update_fields=["state", "provincial_label", "updated_at"])
     _record(nomination, from_state=from_state, actor=actor, reason=reason)
     return nomination
+
+
+@transaction.atomic
+def edition_nominations_set_open(*, edition, is_open: bool) -> None:
+    """Open or close an edition for nominations: called by the scoring app when the edition's
+    nomination stage opens, closes or is finalised, so the flag follows the stage."""
+    if edition.nominations_open != is_open:
+        edition.nominations_open = is_open
+        edition.save(update_fields=["nominations_open"])

@@ -189,12 +189,14 @@ class Ranking:
 
     @property
     def ties(self) -> list[list[RankingRow]]:
-        """Groups of nominees that share a rank: they block finalisation."""
+        """Groups of nominees still tied (equal totals and tie-breakers, not wholly ordered by
+        the chair): they block finalisation."""
         groups = defaultdict(list)
         for row in self.rows:
             if row.tied:
-                groups[row.rank].append(row)
-        return [groups[rank] for rank in sorted(groups)]
+                key = (row.total, *(c.score for c in row.criteria if c.criterion.tie_break_order))
+                groups[key].append(row)
+        return sorted(groups.values(), key=lambda group: group[0].rank)
 
 
 def _numeric() -> str:
@@ -265,6 +267,7 @@ def _ranking_sql(rubric: Rubric, criteria: list[Criterion], cohort_sql: str) -> 
         for i, c in enumerate(tie_breakers)
     )
     tb_order = "".join(f"t.tb{i} DESC, " for i in range(len(tie_breakers)))
+    tb_key = "".join(f", t.tb{i}" for i in range(len(tie_breakers)))
 
     # Only integers, table names and fixed SQL words are formatted in; values are parameters.
     return f"""
@@ -338,15 +341,19 @@ def _ranking_sql(rubric: Rubric, criteria: list[Criterion], cohort_sql: str) -> 
     ranked AS (
         SELECT t.nomination_id, t.total, td.position AS tie_position,
             RANK() OVER (ORDER BY t.total DESC, {tb_order}COALESCE(td.position, 0)) AS rnk,
-            COUNT(*) OVER (PARTITION BY t.total) AS same_total
+            COUNT(*) OVER (PARTITION BY t.total) AS same_total,
+            COUNT(*) OVER (PARTITION BY t.total{tb_key}) AS same_key,
+            COUNT(td.position) OVER (PARTITION BY t.total{tb_key}) AS decided
         FROM totals t
         LEFT JOIN {t["tie"]} td ON td.nomination_id = t.nomination_id AND td.stage_id = %s
     ),
     flagged AS (
         SELECT r.*, COUNT(*) OVER (PARTITION BY rnk) AS same_rank FROM ranked r
     )
-    SELECT f.nomination_id, f.total, f.rnk, f.same_rank, f.same_total, f.tie_position,
-        cs.criterion_id, cs.score, cs.n
+    SELECT f.nomination_id, f.total, f.rnk,
+        CASE WHEN f.same_rank > 1 OR (f.same_key > 1 AND f.decided < f.same_key)
+             THEN 1 ELSE 0 END AS tied,
+        f.same_total, f.tie_position, cs.criterion_id, cs.score, cs.n
     FROM flagged f
     JOIN crit_scores cs ON cs.nomination_id = f.nomination_id
     ORDER BY f.rnk, f.nomination_id, cs.criterion_id
@@ -389,7 +396,7 @@ def ranking_for(*, rubric: Rubric, panel: Panel, nominations: QuerySet[Nominatio
         nomination_id,
         total,
         rank,
-        same_rank,
+        tied,
         same_total,
         tie_position,
         crit_id,
@@ -402,8 +409,10 @@ def ranking_for(*, rubric: Rubric, panel: Panel, nominations: QuerySet[Nominatio
                 nomination=None,
                 total=maths.round_half_up(_decimal(total)),
                 rank=int(rank),
-                tied=same_rank > 1,
-                tie_broken=same_total > 1 and same_rank == 1,
+                # Tied: sharing a rank, or in a group of equal totals and tie-breakers that the
+                # chair's decision does not cover whole (a nominee who joined the tie later).
+                tied=bool(tied),
+                tie_broken=same_total > 1 and not tied,
                 tie_position=tie_position,
             )
         criterion = by_id[crit_id]

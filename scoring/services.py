@@ -93,6 +93,11 @@ def _move(*, actor, stage: Stage, to_state: str, reason: str = "", allowed=None)
         )
     stage.state = to_state
     stage.save(update_fields=["state"])
+    if stage.kind == StageKind.NOMINATION:
+        # Branch staff register and edit drafts exactly while the nomination stage is open.
+        candidate_services.edition_nominations_set_open(
+            edition=stage.edition, is_open=to_state == StageState.OPEN
+        )
     StageEvent.objects.create(
         stage=stage,
         from_state=from_state,

@@ -1,3 +1,509 @@
-"""Ranking pages: the panel's ranking, tie decisions, finalisation, reopening, XLSX export."""
+"""Ranking pages: the panel's ranking, tie decisions, finalisation, reopening, XLSX export.
 
-urlpatterns = []
+Who gets what: anonymous visitors are sent to the login page; a user without a panel role
+(branch staff, the national jury) gets 403; a panel the user may not see (another province,
+another edition's auditor) answers 404, so its existence does not leak; on a panel they see,
+only its chair and the secretariat decide ties, finalise and reopen (403 for the others).
+
+Blindness (selectors.may_see_ranking): a member who has not yet submitted (or been excluded
+from) every nominee of a category sees its progress only, on the page and in the XLSX."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views import View
+from django.views.generic import TemplateView
+from rules.contrib.views import PermissionRequiredMixin
+
+from candidates.models import Category
+
+from . import selectors, services, spreadsheets
+from .enums import StageKind, StageState
+from .forms_ranking import ReopenForm, TieDecisionForm, parse_ids
+from .models import RankingSnapshot, RankingSnapshotRow, TieDecision
+from .spreadsheets import region_of
+
+
+@dataclass
+class LiveRow:
+    """A row of the live ranking with what the page adds: the cut-off and the chair's
+    decision when the row's tie was decided."""
+
+    row: selectors.RankingRow
+    advances: bool
+    last_advancing: bool
+    decision: TieDecision | None
+
+    @property
+    def nomination(self):
+        return self.row.nomination
+
+    @property
+    def region(self) -> str:
+        return region_of(self.row.nomination.candidate)
+
+
+@dataclass
+class FrozenCriterion:
+    code: str
+    name: str
+    weight: Decimal
+
+
+@dataclass
+class FrozenRow:
+    row: RankingSnapshotRow
+    criteria: list  # per column of the snapshot: {"score", "contribution"} or None
+    last_advancing: bool = False
+
+    @property
+    def nomination(self):
+        return self.row.nomination
+
+    @property
+    def region(self) -> str:
+        return region_of(self.row.nomination.candidate)
+
+
+@dataclass
+class MissingLine:
+    """A nominee still waiting for scoresheets: who (when the user may see names) or how many."""
+
+    nomination: object
+    assessors: list = field(default_factory=list)
+    count: int = 0
+
+
+@dataclass
+class CategoryRanking:
+    """Everything one category's section shows, the same for the page and the XLSX."""
+
+    category: Category
+    stage: object
+    visible: bool
+    show_names: bool
+    can_manage: bool
+    quota: int
+    nominees: list = field(default_factory=list)  # alphabetical, for progress
+    pending: list = field(default_factory=list)  # still waiting for verification
+    progress: list = field(default_factory=list)  # MissingLine per nominee, alphabetical
+    missing: list = field(default_factory=list)  # the MissingLines with a count
+    missing_total: int = 0
+    own_missing: int | None = None
+    rubric: object = None
+    criteria: list = field(default_factory=list)
+    rows: list = field(default_factory=list)  # LiveRow
+    cut_off: Decimal | None = None
+    tie_forms: list = field(default_factory=list)
+    snapshot: RankingSnapshot | None = None
+    frozen_criteria: list = field(default_factory=list)
+    frozen_rows: list = field(default_factory=list)  # FrozenRow
+    history: list = field(default_factory=list)  # reopened snapshots
+    reopen_form: ReopenForm | None = None
+    refusal: list = field(default_factory=list)  # messages of a refused action
+
+    @property
+    def finalised(self) -> bool:
+        return self.snapshot is not None
+
+    @property
+    def advancing(self) -> list:
+        return [r for r in self.rows if r.advances]
+
+    @property
+    def decided(self) -> list:
+        return [r for r in self.rows if r.decision is not None]
+
+    @property
+    def still_tied(self) -> int:
+        return sum(1 for r in self.rows if r.row.tied)
+
+
+def _frozen(snapshot: RankingSnapshot) -> tuple[list, list]:
+    rows = list(snapshot.rows.all())
+    columns = [
+        FrozenCriterion(c["code"], c["name"], Decimal(c["weight"]))
+        for c in (rows[0].breakdown.get("criteria", []) if rows else [])
+    ]
+    frozen = []
+    for row in rows:
+        by_code = {c["code"]: c for c in row.breakdown.get("criteria", [])}
+        frozen.append(
+            FrozenRow(
+                row=row,
+                criteria=[
+                    {
+                        "score": Decimal(by_code[c.code]["score"]),
+                        "contribution": Decimal(by_code[c.code]["contribution"]),
+                    }
+                    if c.code in by_code
+                    else None
+                    for c in columns
+                ],
+            )
+        )
+    advanced = [f for f in frozen if f.row.advanced]
+    if advanced and advanced[-1] is not frozen[-1]:
+        advanced[-1].last_advancing = True
+    return columns, frozen
+
+
+_SNAPSHOT_ROWS = Prefetch(
+    "rows",
+    queryset=RankingSnapshotRow.objects.select_related(
+        "nomination__candidate__regency", "nomination__candidate__province"
+    ).order_by("rank", "nomination__candidate__name"),
+)
+
+
+def category_ranking(
+    *,
+    user,
+    panel,
+    stage,
+    category: Category,
+    can_manage: bool,
+    show_names: bool,
+    is_member: bool = False,
+    tie_form: TieDecisionForm | None = None,
+    reopen_form: ReopenForm | None = None,
+    refusal: list | None = None,
+) -> CategoryRanking:
+    """One category's ranking as `user` may see it. A fixed number of queries whatever the
+    number of nominees (the ranking itself is one query, see selectors.ranking_for)."""
+    visible = selectors.may_see_ranking(user, panel=panel, stage=stage, category=category)
+    section = CategoryRanking(
+        category=category,
+        stage=stage,
+        visible=visible,
+        show_names=show_names,
+        can_manage=can_manage,
+        quota=category.provincial_quota,
+        refusal=list(refusal or []),
+    )
+    nominations = selectors.ranked_nominations(panel, category)
+    section.pending = list(
+        selectors.nominations_to_verify(panel).filter(category=category).order_by("candidate__name")
+    )
+    section.history = list(
+        RankingSnapshot.objects.filter(
+            stage=stage, panel=panel, category=category, reopened_at__isnull=False
+        )
+        .select_related("finalised_by", "reopened_by")
+        .prefetch_related(_SNAPSHOT_ROWS)
+        .order_by("-reopened_at")
+    )
+    snapshot = (
+        RankingSnapshot.objects.filter(
+            stage=stage, panel=panel, category=category, reopened_at__isnull=True
+        )
+        .select_related("finalised_by")
+        .prefetch_related(_SNAPSHOT_ROWS)
+        .first()
+    )
+    if snapshot is not None:
+        section.snapshot = snapshot
+        section.quota = snapshot.quota
+        section.cut_off = snapshot.cut_off
+        section.frozen_criteria, section.frozen_rows = _frozen(snapshot)
+        section.nominees = sorted(
+            (r.nomination for r in section.frozen_rows), key=lambda n: n.candidate.name
+        )
+        if can_manage:
+            section.reopen_form = reopen_form or ReopenForm(auto_id=f"reopen-{category.pk}-%s")
+        return section
+
+    section.nominees = list(nominations.order_by("candidate__name", "pk"))
+    missing = selectors.missing_scoresheets(stage=stage, panel=panel, nominations=nominations)
+    section.missing_total = len(missing)
+    if is_member:
+        section.own_missing = sum(1 for m in missing if m.assessor.pk == user.pk)
+    lines = {n.pk: MissingLine(n) for n in section.nominees}
+    for item in missing:
+        line = lines[item.nomination.pk]
+        line.count += 1
+        if show_names:
+            line.assessors.append(item.assessor)
+    section.progress = list(lines.values())
+    section.missing = [line for line in section.progress if line.count]
+    section.rubric = selectors.rubric_for(stage, category)
+    if not visible or section.rubric is None:
+        return section
+
+    ranking = selectors.ranking_for(rubric=section.rubric, panel=panel, nominations=nominations)
+    section.criteria = ranking.criteria
+    decisions = {
+        d.nomination_id: d
+        for d in TieDecision.objects.filter(
+            stage=stage, panel=panel, nomination__category=category
+        ).select_related("decided_by")
+    }
+    quota = section.quota
+    section.rows = [
+        LiveRow(
+            row=row,
+            advances=index < quota,
+            last_advancing=index == quota - 1 and index < len(ranking.rows) - 1,
+            decision=decisions.get(row.nomination.pk) if row.tie_position is not None else None,
+        )
+        for index, row in enumerate(ranking.rows)
+    ]
+    advancing = ranking.rows[:quota]
+    section.cut_off = advancing[-1].total if advancing else None
+    if can_manage:
+        for group in ranking.ties:
+            group_nominations = [r.nomination for r in group]
+            if tie_form is not None and {n.pk for n in tie_form.nominations} == {
+                n.pk for n in group_nominations
+            }:
+                form, tie_form = tie_form, None
+            else:
+                form = TieDecisionForm(nominations=group_nominations)
+            form.rank = group[0].rank
+            section.tie_forms.append(form)
+    if tie_form is not None:
+        # The group the chair ordered is no longer a tie (someone decided or a score changed).
+        section.refusal += [str(e) for errors in tie_form.errors.values() for e in errors] or [
+            _("Order exactly the nominees of one tie, each once.")
+        ]
+    return section
+
+
+# ---------------------------------------------------------------------------------------------
+# Views
+
+
+class PanelAccessMixin(PermissionRequiredMixin):
+    """A panel role first (403 without one), then the panel among those the user may see (404
+    otherwise), then `panel_permission` on it (403)."""
+
+    permission_required = "scoring.access_panels"
+    panel_permission = "scoring.view_ranking"
+
+    def get_permission_object(self):
+        return None
+
+    def has_permission(self):
+        if not super().has_permission():
+            return False
+        user = self.request.user
+        panels = selectors.panels_visible_to(user)
+        self.panel = get_object_or_404(panels, pk=self.kwargs["panel_pk"])
+        self.category = None
+        if "category_pk" in self.kwargs:
+            self.category = get_object_or_404(
+                Category.objects.select_related("edition"),
+                pk=self.kwargs["category_pk"],
+                edition=self.panel.edition_id,
+                has_provincial_round=True,
+            )
+        return user.has_perm(self.panel_permission, self.panel)
+
+    def stage(self):
+        stage = selectors.panel_stage(self.panel, StageKind.PROVINCIAL_ASSESSMENT)
+        if stage is None:
+            raise Http404
+        return stage
+
+    def page_context(self, **overrides) -> dict:
+        user = self.request.user
+        stage = self.stage()
+        can_manage = user.has_perm("scoring.finalise_ranking", self.panel)
+        show_names = selectors.may_see_assessor_names(user, self.panel)
+        is_member = selectors.membership(self.panel, user) is not None
+        categories = (
+            [self.category] if self.category is not None else selectors.panel_categories(self.panel)
+        )
+        result_stage = selectors.panel_stage(self.panel, StageKind.PROVINCIAL_RESULT)
+        sections = [
+            category_ranking(
+                user=user,
+                panel=self.panel,
+                stage=stage,
+                category=category,
+                can_manage=can_manage,
+                show_names=show_names,
+                is_member=is_member,
+                **overrides,
+            )
+            for category in categories
+        ]
+        return {
+            "panel": self.panel,
+            "may_score": is_member,
+            "ranking_url": reverse("scoring:ranking", args=[self.panel.pk]),
+            "stage": stage,
+            "result_stage": result_stage,
+            "result_open": result_stage is not None and result_stage.state == StageState.OPEN,
+            "single": self.category,
+            "sections": sections,
+            "can_manage": can_manage,
+        }
+
+
+class RankingPage(PanelAccessMixin, TemplateView):
+    """The panel's ranking, every category or one."""
+
+    template_name = "scoring/ranking.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**self.page_context(), **kwargs)
+
+
+class RankingXlsx(PanelAccessMixin, View):
+    """One category's ranking as the page shows it to the user, as XLSX."""
+
+    def get(self, request, panel_pk, category_pk):
+        section = category_ranking(
+            user=request.user,
+            panel=self.panel,
+            stage=self.stage(),
+            category=self.category,
+            can_manage=False,
+            show_names=False,
+        )
+        content = spreadsheets.ranking_workbook(panel=self.panel, section=section)
+        name = spreadsheets.ranking_filename(panel=self.panel, category=self.category)
+        response = HttpResponse(content, content_type=spreadsheets.XLSX_CONTENT_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+class RankingAction(PanelAccessMixin, View):
+    """A chair's (or the secretariat's) change to one category's ranking: on success back to
+    the category's page with a message; on refusal the page again with what went wrong."""
+
+    http_method_names = ["post"]
+    panel_permission = "scoring.finalise_ranking"
+
+    def done(self, message: str):
+        messages.success(self.request, message)
+        return redirect("scoring:ranking_category", self.panel.pk, self.category.pk)
+
+    def again(self, **overrides):
+        return TemplateResponse(
+            self.request, "scoring/ranking.html", self.page_context(**overrides)
+        )
+
+
+def _messages(error: ValidationError) -> list[str]:
+    return [str(m) for m in error.messages]
+
+
+class TieDecide(RankingAction):
+    def post(self, request, panel_pk, category_pk):
+        stage = self.stage()
+        if not selectors.may_see_ranking(
+            request.user, panel=self.panel, stage=stage, category=self.category
+        ):
+            # Ordering a tie means reading the totals, which blindness hides until one's own
+            # scoresheets are in.
+            raise PermissionDenied
+        ids = parse_ids(request.POST.get("nominees", ""))
+        nominations = list(
+            selectors.ranked_nominations(self.panel, self.category)
+            .filter(pk__in=ids or [])
+            .order_by("candidate__name")
+        )
+        if not ids or len(nominations) != len(ids):
+            return self.again(refusal=[_("Order exactly the nominees of one tie, each once.")])
+        form = TieDecisionForm(request.POST, nominations=nominations)
+        if form.is_valid():
+            try:
+                services.tie_decide(
+                    actor=request.user,
+                    panel=self.panel,
+                    category=self.category,
+                    order=form.order,
+                    reason=form.cleaned_data["reason"],
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                return self.done(
+                    _("The order of %(candidates)s is recorded.")
+                    % {"candidates": ", ".join(n.candidate.name for n in form.order)}
+                )
+        return self.again(tie_form=form)
+
+
+class Finalise(RankingAction):
+    def post(self, request, panel_pk, category_pk):
+        try:
+            snapshot = services.ranking_finalise(
+                actor=request.user, panel=self.panel, category=self.category
+            )
+        except ValidationError as error:
+            return self.again(refusal=_messages(error))
+        advanced = snapshot.rows.filter(advanced=True).count()
+        return self.done(
+            ngettext(
+                "The ranking of %(category)s is finalised; %(count)s nominee advances.",
+                "The ranking of %(category)s is finalised; %(count)s nominees advance.",
+                advanced,
+            )
+            % {"category": self.category.name, "count": advanced}
+        )
+
+
+class Reopen(RankingAction):
+    def post(self, request, panel_pk, category_pk):
+        stage = self.stage()
+        form = ReopenForm(request.POST, auto_id=f"reopen-{self.category.pk}-%s")
+        snapshot = selectors.current_snapshot(stage, self.panel, self.category)
+        if snapshot is None:
+            return self.again(refusal=[_("This ranking is not finalised.")])
+        if form.is_valid():
+            try:
+                services.ranking_reopen(
+                    actor=request.user, snapshot=snapshot, reason=form.cleaned_data["reason"]
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                return self.done(
+                    _("The ranking of %(category)s is reopened.") % {"category": self.category.name}
+                )
+        return self.again(reopen_form=form)
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for name, field_errors in error.message_dict.items():
+            for message in field_errors:
+                form.add_error(name if name in form.fields else None, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+urlpatterns = [
+    path("<int:panel_pk>/ranking/", RankingPage.as_view(), name="ranking"),
+    path(
+        "<int:panel_pk>/ranking/<int:category_pk>/",
+        RankingPage.as_view(),
+        name="ranking_category",
+    ),
+    path("<int:panel_pk>/ranking/<int:category_pk>/ties/", TieDecide.as_view(), name="tie_decide"),
+    path(
+        "<int:panel_pk>/ranking/<int:category_pk>/finalise/",
+        Finalise.as_view(),
+        name="finalise",
+    ),
+    path("<int:panel_pk>/ranking/<int:category_pk>/reopen/", Reopen.as_view(), name="reopen"),
+    path(
+        "<int:panel_pk>/ranking/<int:category_pk>/ranking.xlsx",
+        RankingXlsx.as_view(),
+        name="ranking_xlsx",
+    ),
+]

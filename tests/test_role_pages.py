@@ -18,6 +18,7 @@ PAGES = {
     "candidates:jury_nominations": "/jury/nominations/",
     "candidates:audit_nominations": "/audit/nominations/",
     "candidates:secretariat": "/secretariat/",
+    "scoring:panels": "/panel/",
     "admin": "/admin/",
 }
 
@@ -35,11 +36,26 @@ ALLOWED = {
         "candidates:branch_worklist",
         "candidates:import_start",
     },
-    "panel.jabar@paritrana.test": {"home", "dashboard", "candidates:panel_nominations"},
-    "ketua.panel.jabar@paritrana.test": {"home", "dashboard", "candidates:panel_nominations"},
+    "panel.jabar@paritrana.test": {
+        "home",
+        "dashboard",
+        "candidates:panel_nominations",
+        "scoring:panels",
+    },
+    "ketua.panel.jabar@paritrana.test": {
+        "home",
+        "dashboard",
+        "candidates:panel_nominations",
+        "scoring:panels",
+    },
     "juri@paritrana.test": {"home", "dashboard", "candidates:jury_nominations"},
     "ketua.juri@paritrana.test": {"home", "dashboard", "candidates:jury_nominations"},
-    "auditor@paritrana.test": {"home", "dashboard", "candidates:audit_nominations"},
+    "auditor@paritrana.test": {
+        "home",
+        "dashboard",
+        "candidates:audit_nominations",
+        "scoring:panels",
+    },
 }
 
 
@@ -112,7 +128,7 @@ def test_branch_staff_sees_its_regions_of_every_edition(demo_accounts):
 def test_panel_member_sees_only_own_province_and_editions(demo_accounts):
     user = demo_accounts["panel.jabar@paritrana.test"]
     seen = _names(selectors.panel_nominations(user))
-    assert len(seen) == 19
+    assert len(seen) == 23  # 2018: nine regencies/cities, six firms, one UMKM; 2020: seven
     assert (2020, "Pemerintah Kota Bekasi") in seen
     assert (2018, "Yutaka MFG Indonesia") in seen
     assert all(name != "Pemerintah Kabupaten Bone Bolango" for _, name in seen)
@@ -129,9 +145,9 @@ def test_jury_sees_national_stage_only(demo_accounts):
 
 
 def test_auditor_and_admin_see_everything(demo_accounts):
-    assert selectors.audit_nominations(demo_accounts["auditor@paritrana.test"]).count() == 24
+    assert selectors.audit_nominations(demo_accounts["auditor@paritrana.test"]).count() == 28
     admin = demo_accounts["admin@paritrana.test"]
-    assert selectors.nominations_visible_to(admin).count() == 24
+    assert selectors.nominations_visible_to(admin).count() == 28
 
 
 def test_nothing_is_visible_to_the_anonymous(demo):

@@ -339,6 +339,8 @@ def test_branches_need_a_role(api, users, role):
 PANEL_NOMINATIONS = sorted(
     [(2018, f"Pemerintah {r}") for r in ("Kota Bekasi", "Kota Bogor", "Kota Bandung")]
     + [(2018, f"Pemerintah {r}") for r in ("Kota Sukabumi", "Kota Cimahi")]
+    + [(2018, f"Pemerintah {r}") for r in ("Kota Depok", "Kabupaten Bekasi")]
+    + [(2018, f"Pemerintah {r}") for r in ("Kabupaten Karawang", "Kota Cirebon")]
     + [
         (2018, name)
         for name in (
@@ -395,7 +397,7 @@ def test_nomination_list_per_role(api, users, role):
     expected = VISIBLE_NOMINATIONS.get(role, everything)
     body = response.json()
     assert (response.status_code, body["count"], names(body)) == (200, len(expected), expected)
-    assert len(everything) == 24
+    assert len(everything) == 28
 
 
 @by_role
@@ -952,8 +954,8 @@ def test_nomination_list_is_paginated(api, users, demo):
     api.force_authenticate(users[ADMIN])
     first = api.get("/api/v1/nominations/", {"page": 1}).json()
     assert (first["count"], len(first["results"]), first["next"], first["previous"]) == (
-        24,
-        24,
+        28,
+        28,
         None,
         None,
     )

@@ -180,6 +180,15 @@ def test_tie_break_order_then_flag_then_the_chairs_decision(make_round):
     ]
     assert ranking.ties == []
 
+    # A nominee who joins the tie later reopens it: the old decision does not cover them.
+    s = round_.nominate("32.74")
+    round_.score(round_.chair, s, 60, 80)
+    ranking, rows = rank(round_)
+    assert [sorted(x.nomination.pk for x in group) for group in ranking.ties] == [
+        sorted([q.pk, r.pk, s.pk])
+    ]
+    assert rows[p.pk].tied is False
+
 
 def test_excluded_scores_never_count(make_round):
     round_ = make_round([criterion("a")], members=3)

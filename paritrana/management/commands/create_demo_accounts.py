@@ -23,6 +23,14 @@ DEMO_ACCOUNTS = [
      [(Role.PANEL_MEMBER, None, "32", 2018), (Role.PANEL_MEMBER, None, "32", 2020)]),
     ("ketua.panel.jabar@paritrana.test", "Ketua Tim Penilai Jawa Barat", "Setda Provinsi Jawa Barat",
      [(Role.PANEL_CHAIR, None, "32", 2018), (Role.PANEL_CHAIR, None, "32", 2020)]),
+    # The rest of the Jawa Barat 2018 panel (scoring.demo), so that the round can be scored by
+    # every member in the browser.
+    ("sekretaris.panel.jabar@paritrana.test", "Sekretaris Tim Penilai Jawa Barat",
+     "BPJS Ketenagakerjaan Kantor Wilayah Jawa Barat", [(Role.PANEL_MEMBER, None, "32", 2018)]),
+    ("apindo.panel.jabar@paritrana.test", "Anggota Unsur Pengusaha", "Apindo Jawa Barat",
+     [(Role.PANEL_MEMBER, None, "32", 2018)]),
+    ("disnaker.bekasi@paritrana.test", "Anggota dari Disnaker Kota Bekasi",
+     "Pemerintah Kota Bekasi", [(Role.PANEL_MEMBER, None, "32", 2018)]),
     ("juri@paritrana.test", "Anggota Dewan Juri", "Kementerian Ketenagakerjaan",
      [(Role.JURY_MEMBER, None, None, 2020), (Role.JURY_MEMBER, None, None, 2021)]),
     ("ketua.juri@paritrana.test", "Ketua Dewan Juri", "Kemenko PMK",

@@ -15,7 +15,7 @@ from accounts.models import RoleAssignment
 from accounts.rules import assignments_of, forget_assignments
 from accounts.services import actor_or_none, role_assign
 from candidates import services as candidate_services
-from candidates.enums import NominationState, RankLabel
+from candidates.enums import PANEL_STATES, NominationState, RankLabel
 from candidates.models import Candidate, Category, Edition, Nomination, Province, Regency
 from candidates.selectors import nomination_indicators
 
@@ -339,7 +339,11 @@ def conflict_declare(*, actor, panel: Panel, nomination: Nomination, reason: str
     """An assessor declares a conflict with a nominee: from now on their scores for it do not
     count (the chair sees who was excluded and why)."""
     _member(panel, actor)
-    if not selectors.panel_nominations(panel).filter(pk=nomination.pk).exists():
+    if (
+        not selectors.panel_nominations(panel)
+        .filter(pk=nomination.pk, state__in=PANEL_STATES)
+        .exists()
+    ):
         raise PermissionDenied(_("This nomination is not before your panel."))
     reason = (reason or "").strip()
     if not reason:

@@ -64,3 +64,17 @@ def demo_accounts(demo, settings):
     from accounts.models import User
 
     return {u.email: u for u in User.objects.all()}
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """On PostgreSQL every table's ids start above 10,000, so that an id printed with the
+    thousands separator of the Indonesian format (10.001) breaks a test here instead of a page
+    in production."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
+            cursor.execute("SELECT schemaname, sequencename FROM pg_sequences")
+            for schema, name in cursor.fetchall():
+                cursor.execute("SELECT setval(%s, 10000)", [f'"{schema}"."{name}"'])

@@ -225,16 +225,6 @@ def _criterion(criterion) -> dict:
     }
 
 
-def _assessor_labels(scores, show_names: bool) -> dict[int, str]:
-    """Each assessor's name, or 'Assessor 1', 'Assessor 2'… in a fixed order."""
-    ids = sorted({s.scoresheet.assessor_id for s in scores})
-    people = {s.scoresheet.assessor_id: s.scoresheet.assessor for s in scores}
-    return {
-        pk: str(people[pk]) if show_names else _("Assessor %(number)s") % {"number": number}
-        for number, pk in enumerate(ids, start=1)
-    }
-
-
 @extend_schema(parameters=[PANEL_PK])
 class ScoresheetViewSet(_PanelRoute):
     """Your scoring worklist and scoresheets in the panel's provincial assessment. Others'
@@ -290,27 +280,21 @@ class ScoresheetViewSet(_PanelRoute):
 
     def _others(self, nomination) -> "list[dict] | None":  # `list` is an action here
         """Other assessors' submitted scores, when the user may see them (blindness)."""
-        user, stage = self.request.user, self.assessment
-        visible = selectors.scores_visible_to(
-            user, stage=stage, panel=self.panel, nomination=nomination
+        others = selectors.other_assessors_scores(
+            self.request.user, stage=self.assessment, panel=self.panel, nomination=nomination
         )
-        if visible is None:
+        if others is None:
             return None
-        scores = list(visible)
-        labels = _assessor_labels(scores, selectors.may_see_assessor_names(user, self.panel))
-        excluded = set(
-            Conflict.objects.filter(panel=self.panel, nomination=nomination).values_list(
-                "assessor_id", flat=True
-            )
-        )
-        grouped: dict[int, list] = {}
-        for score in scores:
-            grouped.setdefault(score.scoresheet.assessor_id, []).append(
-                {"criterion": score.criterion.code, "value": score.value, "note": score.note}
-            )
         return [
-            {"assessor": labels[pk], "counts": pk not in excluded, "scores": grouped[pk]}
-            for pk in sorted(grouped)
+            {
+                "assessor": assessor.label,
+                "counts": not assessor.excluded,
+                "scores": [
+                    {"criterion": s.criterion.code, "value": s.value, "note": s.note}
+                    for s in assessor.scores
+                ],
+            }
+            for assessor in others
         ]
 
     def _sheet(self, nomination) -> dict:

@@ -3,8 +3,7 @@ API and the services ask the same questions; everything not allowed here is deni
 
 import rules
 
-from accounts.enums import Role
-from accounts.rules import assignments_of, is_auditor, is_national_admin, is_panel_member
+from accounts.rules import is_auditor, is_national_admin, is_panel_member
 
 
 @rules.predicate
@@ -23,9 +22,9 @@ def chairs_panel(user, panel):
 
 @rules.predicate
 def audits_panel(user, panel):
-    if panel is None:
-        return False
-    return any(a.edition_id in (None, panel.edition_id) for a in assignments_of(user, Role.AUDITOR))
+    from .selectors import is_auditor_of
+
+    return panel is not None and is_auditor_of(user, panel.edition_id)
 
 
 rules.add_perm("scoring.access_panels", is_panel_member | is_national_admin | is_auditor)

@@ -11,6 +11,7 @@ from accounts.enums import Role
 from accounts.rules import assignments_of
 from candidates.enums import NominationState
 from candidates.models import Category, Nomination
+from candidates.selectors import is_admin
 from candidates.selectors import nominations as all_nominations
 
 from . import maths
@@ -42,11 +43,7 @@ RANKED_STATES = (
 TO_VERIFY_STATES = (NominationState.SUBMITTED, NominationState.RESUBMITTED)
 
 
-def _is_admin(user) -> bool:
-    return bool(assignments_of(user, Role.NATIONAL_ADMIN))
-
-
-def _is_auditor_of(user, edition_id) -> bool:
+def is_auditor_of(user, edition_id) -> bool:
     return any(a.edition_id in (None, edition_id) for a in assignments_of(user, Role.AUDITOR))
 
 
@@ -54,7 +51,7 @@ def panels_visible_to(user) -> QuerySet[Panel]:
     """Provincial panels the user sits on; every panel for the secretariat and auditors (of
     their edition)."""
     panels = Panel.objects.filter(province__isnull=False).select_related("edition", "province")
-    if _is_admin(user):
+    if is_admin(user):
         return panels
     audited = [a.edition_id for a in assignments_of(user, Role.AUDITOR)]
     scope = Q(members__user=user) if user.is_authenticated else Q(pk__in=[])
@@ -470,7 +467,7 @@ def scores_visible_to(user, *, stage: Stage, panel: Panel, nomination: Nominatio
     secretariat, an auditor, or a member who has submitted their own scoresheet (blindness:
     nobody sees others' scores before submitting their own). Assessors are anonymous (numbered)
     except for the chair, the secretariat and auditors."""
-    if not (_is_admin(user) or _is_auditor_of(user, panel.edition_id)):
+    if not (is_admin(user) or is_auditor_of(user, panel.edition_id)):
         own = Scoresheet.objects.filter(
             stage=stage, nomination=nomination, assessor=user, state=ScoresheetState.SUBMITTED
         ).exists()
@@ -489,7 +486,7 @@ def scores_visible_to(user, *, stage: Stage, panel: Panel, nomination: Nominatio
 
 
 def may_see_assessor_names(user, panel: Panel) -> bool:
-    if _is_admin(user) or _is_auditor_of(user, panel.edition_id):
+    if is_admin(user) or is_auditor_of(user, panel.edition_id):
         return True
     return PanelMember.objects.filter(panel=panel, user=user, is_chair=True).exists()
 
@@ -499,7 +496,7 @@ def may_see_ranking(user, *, panel: Panel, stage: Stage, category: Category) -> 
     sees them only once they have submitted (or are excluded from) every nominee of the
     category, or once it is finalised. The secretariat and auditors, who do not score, always
     may."""
-    if _is_admin(user) or _is_auditor_of(user, panel.edition_id):
+    if is_admin(user) or is_auditor_of(user, panel.edition_id):
         return True
     if not PanelMember.objects.filter(panel=panel, user=user).exists():
         return False
@@ -513,3 +510,42 @@ def may_see_ranking(user, *, panel: Panel, stage: Stage, category: Category) -> 
     return not (
         ranked_nominations(panel, category).exclude(pk__in=done).exclude(pk__in=excluded).exists()
     )
+
+
+@dataclass
+class AssessorScores:
+    label: str  # the name, or "Assessor 1", "Assessor 2"… in a fixed order
+    excluded: bool  # excluded from the nominee since: these scores do not count
+    scores: list  # Score rows, by criterion
+
+
+def other_assessors_scores(
+    user, *, stage: Stage, panel: Panel, nomination: Nomination
+) -> list[AssessorScores] | None:
+    """The other assessors' submitted scores of a nominee grouped per assessor, as `user` may
+    see them (scores_visible_to: None before their own submission), named only where
+    may_see_assessor_names allows."""
+    from django.utils.translation import gettext as _
+
+    visible = scores_visible_to(user, stage=stage, panel=panel, nomination=nomination)
+    if visible is None:
+        return None
+    named = may_see_assessor_names(user, panel)
+    excluded = set(
+        Conflict.objects.filter(panel=panel, nomination=nomination).values_list(
+            "assessor_id", flat=True
+        )
+    )
+    grouped: dict[int, list] = {}
+    for score in visible:
+        grouped.setdefault(score.scoresheet.assessor_id, []).append(score)
+    return [
+        AssessorScores(
+            label=str(scores[0].scoresheet.assessor)
+            if named
+            else _("Assessor %(number)s") % {"number": number},
+            excluded=assessor_id in excluded,
+            scores=scores,
+        )
+        for number, (assessor_id, scores) in enumerate(sorted(grouped.items()), start=1)
+    ]

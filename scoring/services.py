@@ -12,12 +12,12 @@ from django.utils.translation import gettext as _
 
 from accounts.enums import Role
 from accounts.models import RoleAssignment
-from accounts.rules import assignments_of, forget_assignments
+from accounts.rules import forget_assignments
 from accounts.services import actor_or_none, role_assign
 from candidates import services as candidate_services
 from candidates.enums import PANEL_STATES, NominationState, RankLabel
 from candidates.models import Candidate, Category, Edition, Nomination, Province, Regency
-from candidates.selectors import nomination_indicators
+from candidates.selectors import is_admin, nomination_indicators
 
 from . import selectors
 from .enums import (
@@ -156,10 +156,6 @@ def stage_ensure_open(stage: Stage | None, *, doing: str) -> Stage:
 
 # ---------------------------------------------------------------------------------------------
 # Panels, members and conflicts
-
-
-def _is_admin(user) -> bool:
-    return bool(assignments_of(user, Role.NATIONAL_ADMIN))
 
 
 @transaction.atomic
@@ -315,7 +311,7 @@ def _member(panel: Panel, actor) -> PanelMember:
 
 
 def _chair_or_admin(panel: Panel, actor) -> None:
-    if _is_admin(actor):
+    if is_admin(actor):
         return
     member = selectors.membership(panel, actor)
     if member is None or not member.is_chair:
@@ -379,7 +375,7 @@ def _panel_for(actor, nomination: Nomination) -> Panel:
     )
     if panel is None:
         raise PermissionDenied(_("No panel has been formed for this province and edition."))
-    if not _is_admin(actor):
+    if not is_admin(actor):
         _member(panel, actor)
     return panel
 

@@ -403,35 +403,6 @@ def _dossier(nomination) -> dict:
     }
 
 
-def _others_scores(user, *, stage, panel, nomination) -> list[dict] | None:
-    """The other assessors' submitted scores, once the person may see them (blindness), per
-    assessor: named for the chair, the secretariat and auditors, numbered for members."""
-    scores = selectors.scores_visible_to(user, stage=stage, panel=panel, nomination=nomination)
-    if scores is None:
-        return None
-    named = selectors.may_see_assessor_names(user, panel)
-    excluded = set(
-        Conflict.objects.filter(panel=panel, nomination=nomination).values_list(
-            "assessor_id", flat=True
-        )
-    )
-    assessors = []
-    for number, (assessor_id, items) in enumerate(
-        groupby(scores, key=lambda s: s.scoresheet.assessor_id), start=1
-    ):
-        items = list(items)
-        assessors.append(
-            {
-                "label": str(items[0].scoresheet.assessor)
-                if named
-                else _("Assessor %(number)s") % {"number": number},
-                "excluded": assessor_id in excluded,
-                "scores": items,
-            }
-        )
-    return assessors
-
-
 class ScoresheetView(PanelView):
     """One nominee for one member: the dossier read-only, then their scores for the judged
     criteria (draft, submit, change with a reason), the history of their changes, and the
@@ -440,6 +411,15 @@ class ScoresheetView(PanelView):
     permission = "scoring.score"
     post_permission = "scoring.score"
     members_only = ("GET", "POST")
+
+    def others(self) -> list[dict] | None:
+        """The other assessors' scores (None before the user's own submission: blindness)."""
+        if self.stage is None:
+            return None
+        others = selectors.other_assessors_scores(
+            self.request.user, stage=self.stage, panel=self.panel, nomination=self.nomination
+        )
+        return None if others is None else [vars(assessor) for assessor in others]
 
     def setup_nominee(self):
         self.nomination = get_object_or_404(
@@ -551,14 +531,7 @@ class ScoresheetView(PanelView):
                 "sheet": self.sheet,
                 "closed_reason": self.closed_reason(),
                 "revisions": revisions,
-                "others": _others_scores(
-                    self.request.user,
-                    stage=self.stage,
-                    panel=self.panel,
-                    nomination=self.nomination,
-                )
-                if self.stage
-                else None,
+                "others": self.others(),
                 **_dossier(self.nomination),
             },
             status=status,

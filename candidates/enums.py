@@ -51,6 +51,9 @@ class NominationState(models.TextChoices):
     ADVANCED = "advanced", pgettext_lazy("nomination state", "Advanced to national")
     NOT_ADVANCED = "not_advanced", pgettext_lazy("nomination state", "Not advanced")
     FINALIST = "finalist", pgettext_lazy("nomination state", "Finalist")
+    # Scored in the national selection without becoming a finalist (kept apart from "not
+    # advanced", which is the provincial outcome).
+    NOT_FINALIST = "not_finalist", pgettext_lazy("nomination state", "Not a finalist")
     AWARDED = "awarded", pgettext_lazy("nomination state", "Awarded")
     NOT_AWARDED = "not_awarded", pgettext_lazy("nomination state", "Not awarded")
     WITHDRAWN = "withdrawn", pgettext_lazy("nomination state", "Withdrawn")
@@ -61,6 +64,7 @@ class NominationState(models.TextChoices):
 NATIONAL_STATES = (
     NominationState.ADVANCED,
     NominationState.FINALIST,
+    NominationState.NOT_FINALIST,
     NominationState.AWARDED,
     NominationState.NOT_AWARDED,
 )
@@ -107,11 +111,14 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     _S.VERIFIED: frozenset({_S.SCORED, _S.WITHDRAWN}),
     # A category without a provincial round goes from its national selection score straight
     # to finalist or not.
-    _S.SCORED: frozenset({_S.ADVANCED, _S.NOT_ADVANCED, _S.FINALIST, _S.WITHDRAWN}),
-    _S.ADVANCED: frozenset({_S.FINALIST, _S.NOT_ADVANCED, _S.WITHDRAWN}),
+    _S.SCORED: frozenset(
+        {_S.ADVANCED, _S.NOT_ADVANCED, _S.FINALIST, _S.NOT_FINALIST, _S.WITHDRAWN}
+    ),
+    _S.ADVANCED: frozenset({_S.FINALIST, _S.NOT_FINALIST, _S.WITHDRAWN}),
     _S.FINALIST: frozenset({_S.AWARDED, _S.NOT_AWARDED, _S.WITHDRAWN}),
     _S.INELIGIBLE: frozenset(),
     _S.NOT_ADVANCED: frozenset(),
+    _S.NOT_FINALIST: frozenset(),
     _S.AWARDED: frozenset(),
     _S.NOT_AWARDED: frozenset(),
     _S.WITHDRAWN: frozenset(),

@@ -160,6 +160,24 @@ class Category(models.Model):
     finalist_quota = models.PositiveSmallIntegerField(
         _("national finalists"), default=9, validators=[MinValueValidator(1)]
     )
+    finalist_minimum = models.DecimalField(
+        _("minimum selection total for finalists"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_("Optional: below this national selection total nobody becomes a finalist."),
+    )
+    national_labels = models.PositiveSmallIntegerField(
+        _("national labels given"),
+        default=6,
+        validators=[MaxValueValidator(6)],
+        help_text=_(
+            "Ranked categories: how many of the national ranking receive a label, in order: "
+            "Peringkat I–III, then Harapan I–III."
+        ),
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:

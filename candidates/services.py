@@ -541,3 +541,89 @@ def edition_nominations_set_open(*, edition, is_open: bool) -> None:
     if edition.nominations_open != is_open:
         edition.nominations_open = is_open
         edition.save(update_fields=["nominations_open"])
+
+
+@transaction.atomic
+def nomination_selection_result(*, actor, nomination: Nomination, finalist: bool) -> Nomination:
+    """Record a nominee's national selection result (called by the scoring app when the jury's
+    chair finalises the selection): advanced → finalist | not a finalist; a nominee of a
+    category without a provincial round goes verified → scored → finalist | not a finalist."""
+    nomination = _locked(nomination)
+    if nomination.state == NominationState.VERIFIED:
+        nomination = nomination_transition(
+            actor=actor, nomination=nomination, to_state=NominationState.SCORED
+        )
+    return nomination_transition(
+        actor=actor,
+        nomination=nomination,
+        to_state=NominationState.FINALIST if finalist else NominationState.NOT_FINALIST,
+    )
+
+
+def _move_back(nomination, *, actor, reason: str, allowed, to_state, clear: dict) -> Nomination:
+    nomination = _locked(nomination)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_("Give a reason.")]})
+    if nomination.state not in allowed:
+        raise TransitionNotAllowed(
+            _("A %(state)s nomination has no result to reopen here.")
+            % {"state": nomination.get_state_display().lower()}
+        )
+    from_state = nomination.state
+    nomination.state = to_state
+    for name, value in clear.items():
+        setattr(nomination, name, value)
+    nomination.save(update_fields=["state", *clear, "updated_at"])
+    _record(nomination, from_state=from_state, actor=actor, reason=reason)
+    return nomination
+
+
+@transaction.atomic
+def nomination_selection_reopen(*, actor, nomination: Nomination, reason: str) -> Nomination:
+    """Undo a national selection result when the jury's chair reopens the selection (with a
+    reason): back to advanced, or to verified for a category without a provincial round."""
+    to_state = (
+        NominationState.ADVANCED
+        if nomination.category.has_provincial_round
+        else NominationState.VERIFIED
+    )
+    return _move_back(
+        nomination,
+        actor=actor,
+        reason=reason,
+        allowed=(NominationState.FINALIST, NominationState.NOT_FINALIST, NominationState.SCORED),
+        to_state=to_state,
+        clear={},
+    )
+
+
+@transaction.atomic
+def nomination_national_result(
+    *, actor, nomination: Nomination, label: str, rank: int, awarded: bool
+) -> Nomination:
+    """Record a finalist's national result when the national ranking is signed off: its rank,
+    its label (Peringkat I–III, Harapan I–III, Terbaik, or none) and awarded | not awarded."""
+    nomination = nomination_transition(
+        actor=actor,
+        nomination=nomination,
+        to_state=NominationState.AWARDED if awarded else NominationState.NOT_AWARDED,
+    )
+    nomination.national_label = label
+    nomination.national_rank = rank
+    nomination.save(update_fields=["national_label", "national_rank", "updated_at"])
+    return nomination
+
+
+@transaction.atomic
+def nomination_national_result_reopen(*, actor, nomination: Nomination, reason: str):
+    """Undo a national result when the jury's chair reopens the signed-off ranking (with a
+    reason): the nomination is a finalist again, without rank or label."""
+    return _move_back(
+        nomination,
+        actor=actor,
+        reason=reason,
+        allowed=(NominationState.AWARDED, NominationState.NOT_AWARDED),
+        to_state=NominationState.FINALIST,
+        clear={"national_label": "", "national_rank": None},
+    )

@@ -108,6 +108,11 @@ INTERVIEW = [
 ]  # fmt: skip
 
 
+# How much each national stage counts in the national result (SPEC §3 stage 7; an example, not
+# an official figure).
+FINAL_WEIGHTS = {StageKind.NATIONAL_SELECTION: D(60), StageKind.NATIONAL_INTERVIEW: D(40)}
+
+
 def criteria_for(kind: str, stage_kind: str) -> list[tuple]:
     if stage_kind == StageKind.NATIONAL_INTERVIEW:
         return INTERVIEW

@@ -77,3 +77,41 @@ class ConflictSource(models.TextChoices):
     ORGANISATION = "organisation", _("Own organisation")
     REGION = "region", _("Own region")
     DECLARED = "declared", _("Declared")
+
+
+# The panel's scoring stages: a provincial panel assesses; the national jury selects the
+# finalists, then interviews them.
+PROVINCIAL_SCORING = (StageKind.PROVINCIAL_ASSESSMENT,)
+NATIONAL_SCORING = (StageKind.NATIONAL_SELECTION, StageKind.NATIONAL_INTERVIEW)
+NATIONAL_STAGES = (*NATIONAL_SCORING, StageKind.NATIONAL_RESULT)
+# The stage whose finalised ranking freezes a scoring stage's scores: the provincial ranking and
+# the finalists are ranked in their own stage; interviews are frozen by the national result.
+FROZEN_BY = {
+    StageKind.PROVINCIAL_ASSESSMENT: StageKind.PROVINCIAL_ASSESSMENT,
+    StageKind.NATIONAL_SELECTION: StageKind.NATIONAL_SELECTION,
+    StageKind.NATIONAL_INTERVIEW: StageKind.NATIONAL_RESULT,
+}
+# Short names of the stages in the pages' and the API's addresses.
+STAGE_SLUGS = {
+    "assessment": StageKind.PROVINCIAL_ASSESSMENT,
+    "selection": StageKind.NATIONAL_SELECTION,
+    "interview": StageKind.NATIONAL_INTERVIEW,
+    "final": StageKind.NATIONAL_RESULT,
+}
+SLUG_OF = {kind: slug for slug, kind in STAGE_SLUGS.items()}
+
+
+class Attendance(models.TextChoices):
+    """Who presented at a finalist's interview (SPEC §6: the attendance factor)."""
+
+    HEAD = "head", _("Head of region or company director")
+    DEPUTY = "deputy", _("Deputy head of region or deputy director")
+    SECRETARY = "secretary", _("Regional secretary or senior manager")
+    OTHER = "other", _("Head of agency or other official")
+
+
+class AwardKind(models.TextChoices):
+    RANKED = "ranked", _("Ranked")
+    BEST_PER_PROVINCE = "best_per_province", _("Best in the province")
+    BEST_PER_ZONE = "best_per_zone", _("Best in the zone")
+    SPECIAL = "special", _("Special award (predikat terbaik khusus)")

@@ -11,6 +11,8 @@ from candidates.indicators import INDICATORS
 
 from .enums import (
     Aggregation,
+    Attendance,
+    AwardKind,
     ConflictSource,
     CriterionKind,
     Mapping,
@@ -128,6 +130,45 @@ class Rubric(models.Model):
             "scored and put back on the scale of all assessors' scores."
         ),
     )
+    final_weight = models.DecimalField(
+        _("weight in the national result"),
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal(0),
+        validators=[MinValueValidator(Decimal(0))],
+        help_text=_(
+            "National selection and interview only: how much this stage's total counts in the "
+            "final ranking (e.g. selection 60, interview 40). 0 = not counted."
+        ),
+    )
+    factor_head = models.DecimalField(
+        _("factor: head of region or director attended"),
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("1.00"),
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(1))],
+    )
+    factor_deputy = models.DecimalField(
+        _("factor: deputy attended"),
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("0.90"),
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(1))],
+    )
+    factor_secretary = models.DecimalField(
+        _("factor: regional secretary or senior manager attended"),
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("0.80"),
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(1))],
+    )
+    factor_other = models.DecimalField(
+        _("factor: head of agency or other attended"),
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("0.70"),
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(1))],
+    )
     is_default = models.BooleanField(
         _("seeded default"),
         default=False,
@@ -142,10 +183,29 @@ class Rubric(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["stage", "category"], name="rubric_unique"),
             models.CheckConstraint(condition=Q(trim_percent__lte=49), name="rubric_trim_below_50"),
+            models.CheckConstraint(
+                condition=Q(final_weight__gte=0), name="rubric_final_weight_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(factor_head__gte=0, factor_head__lte=1)
+                & Q(factor_deputy__gte=0, factor_deputy__lte=1)
+                & Q(factor_secretary__gte=0, factor_secretary__lte=1)
+                & Q(factor_other__gte=0, factor_other__lte=1),
+                name="rubric_factors_0_1",
+            ),
         ]
 
     def __str__(self):
         return f"{self.category.name} — {self.stage}"
+
+    def attendance_factor(self, attendance: str) -> Decimal | None:
+        """The factor an interview criterion's score is multiplied by, for who attended."""
+        return {
+            Attendance.HEAD: self.factor_head,
+            Attendance.DEPUTY: self.factor_deputy,
+            Attendance.SECRETARY: self.factor_secretary,
+            Attendance.OTHER: self.factor_other,
+        }.get(attendance)
 
     def clean(self):
         from django.core.exceptions import ValidationError
@@ -592,6 +652,12 @@ class RankingSnapshot(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )
     reopen_reason = models.TextField(_("reason for reopening"), blank=True)
+    signed_off_at = models.DateTimeField(
+        _("signed off at"),
+        null=True,
+        blank=True,
+        help_text=_("National result: when the last juror confirmed the ranking."),
+    )
 
     class Meta:
         verbose_name = _("finalised ranking")
@@ -635,3 +701,140 @@ class RankingSnapshotRow(models.Model):
 
     def __str__(self):
         return f"{self.rank}. {self.nomination} ({self.total})"
+
+
+class RankingConfirmation(models.Model):
+    """A juror's confirmation of a finalised national ranking: once every juror has confirmed,
+    the ranking is signed off and the awards are given from it."""
+
+    snapshot = models.ForeignKey(
+        RankingSnapshot, on_delete=models.CASCADE, related_name="confirmations"
+    )
+    juror = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="ranking_confirmations",
+        verbose_name=_("juror"),
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("confirmation of the ranking")
+        verbose_name_plural = _("confirmations of the ranking")
+        ordering = ["snapshot", "confirmed_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["snapshot", "juror"], name="confirmation_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.juror} — {self.snapshot}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Interviews (SPEC §3 stage 6)
+
+
+class Interview(models.Model):
+    """A finalist's interview before the national jury: when, where (video link), who attended
+    for the candidate (the attendance factor) and the minutes."""
+
+    panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="interviews")
+    nomination = models.ForeignKey(
+        "candidates.Nomination",
+        on_delete=models.CASCADE,
+        related_name="interviews",
+        verbose_name=_("finalist"),
+    )
+    scheduled_at = models.DateTimeField(_("date and time"), null=True, blank=True)
+    video_link = models.URLField(_("video link"), max_length=500, blank=True)
+    attendance = models.CharField(
+        _("highest official attending"), max_length=16, choices=Attendance.choices, blank=True
+    )
+    attendee = models.CharField(
+        _("who attended"), max_length=300, blank=True, help_text=_("Name and position.")
+    )
+    minutes = models.TextField(_("minutes"), blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("interview")
+        verbose_name_plural = _("interviews")
+        ordering = ["panel", "scheduled_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["panel", "nomination"], name="interview_unique")
+        ]
+
+    def __str__(self):
+        return str(self.nomination)
+
+
+# ---------------------------------------------------------------------------------------------
+# Awards (SPEC §4: by the category's scheme; special awards with a reason)
+
+
+class Award(models.Model):
+    """An award of the national round: given from the signed-off national ranking (ranked, best
+    per province, best per zone) or, with a reason, as a special award. An award withdrawn when
+    its ranking is reopened stays on the record."""
+
+    category = models.ForeignKey(
+        "candidates.Category", on_delete=models.PROTECT, related_name="awards"
+    )
+    nomination = models.ForeignKey(
+        "candidates.Nomination",
+        on_delete=models.PROTECT,
+        related_name="awards",
+        verbose_name=_("recipient"),
+    )
+    snapshot = models.ForeignKey(
+        RankingSnapshot,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="awards",
+        help_text=_("The signed-off ranking the award comes from (none for special awards)."),
+    )
+    kind = models.CharField(_("kind"), max_length=24, choices=AwardKind.choices)
+    label = models.CharField(_("label"), max_length=16, choices=RankLabel.choices, blank=True)
+    title = models.CharField(_("title"), max_length=200)
+    rank = models.PositiveIntegerField(_("national rank"), null=True, blank=True)
+    province = models.ForeignKey(
+        "candidates.Province", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    zone = models.CharField(_("zone"), max_length=32, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    given_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    given_at = models.DateTimeField(_("given at"), auto_now_add=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    withdrawn_reason = models.TextField(_("reason for withdrawal"), blank=True)
+
+    class Meta:
+        verbose_name = _("award")
+        verbose_name_plural = _("awards")
+        ordering = ["category__order", "kind", "rank", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["nomination", "kind"],
+                condition=Q(withdrawn_at__isnull=True) & ~Q(kind=AwardKind.SPECIAL),
+                name="award_one_current_per_kind",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=AwardKind.SPECIAL) | ~Q(reason=""),
+                name="award_special_has_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} — {self.nomination.candidate}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.withdrawn_at is None

@@ -3,7 +3,7 @@ API and the services ask the same questions; everything not allowed here is deni
 
 import rules
 
-from accounts.rules import is_auditor, is_national_admin, is_panel_member
+from accounts.rules import is_auditor, is_jury_member, is_national_admin, is_panel_member
 
 
 @rules.predicate
@@ -27,7 +27,9 @@ def audits_panel(user, panel):
     return panel is not None and is_auditor_of(user, panel.edition_id)
 
 
-rules.add_perm("scoring.access_panels", is_panel_member | is_national_admin | is_auditor)
+rules.add_perm(
+    "scoring.access_panels", is_panel_member | is_jury_member | is_national_admin | is_auditor
+)
 rules.add_perm("scoring.view_panel", sits_on_panel | is_national_admin | audits_panel)
 rules.add_perm("scoring.verify_nominations", sits_on_panel | is_national_admin)
 rules.add_perm("scoring.score", sits_on_panel)

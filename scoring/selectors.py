@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from accounts.enums import Role
 from accounts.rules import assignments_of
@@ -15,10 +15,19 @@ from candidates.selectors import is_admin
 from candidates.selectors import nominations as all_nominations
 
 from . import maths
-from .enums import CriterionKind, ScoresheetState, StageKind
+from .enums import (
+    FROZEN_BY,
+    NATIONAL_SCORING,
+    PROVINCIAL_SCORING,
+    CriterionKind,
+    ScoresheetState,
+    StageKind,
+)
 from .models import (
+    Award,
     Conflict,
     Criterion,
+    Interview,
     Panel,
     PanelMember,
     RankingSnapshot,
@@ -36,11 +45,25 @@ RANKED_STATES = (
     NominationState.ADVANCED,
     NominationState.NOT_ADVANCED,
     NominationState.FINALIST,
+    NominationState.NOT_FINALIST,
     NominationState.AWARDED,
     NominationState.NOT_AWARDED,
 )
 # What the panel verifies: dossiers submitted, or resubmitted after a correction.
 TO_VERIFY_STATES = (NominationState.SUBMITTED, NominationState.RESUBMITTED)
+# The national jury's cohorts. The national selection ranks every nominee a province advanced
+# and every verified nominee of a category without a provincial round (provincial governments
+# enter there directly); the interview and the national result rank the finalists.
+FINALIST_STATES = (NominationState.FINALIST, NominationState.AWARDED, NominationState.NOT_AWARDED)
+_AFTER_SELECTION = (*FINALIST_STATES, NominationState.NOT_FINALIST)
+SELECTION_VIA_PROVINCE = (NominationState.ADVANCED, *_AFTER_SELECTION)
+SELECTION_DIRECT = (NominationState.VERIFIED, NominationState.SCORED, *_AFTER_SELECTION)
+# The state a nominee is scored in, per scoring stage (before its ranking is finalised).
+SCOREABLE = {
+    StageKind.PROVINCIAL_ASSESSMENT: (NominationState.VERIFIED,),
+    StageKind.NATIONAL_SELECTION: (NominationState.ADVANCED, NominationState.VERIFIED),
+    StageKind.NATIONAL_INTERVIEW: (NominationState.FINALIST,),
+}
 
 
 def is_auditor_of(user, edition_id) -> bool:
@@ -48,9 +71,9 @@ def is_auditor_of(user, edition_id) -> bool:
 
 
 def panels_visible_to(user) -> QuerySet[Panel]:
-    """Provincial panels the user sits on; every panel for the secretariat and auditors (of
-    their edition)."""
-    panels = Panel.objects.filter(province__isnull=False).select_related("edition", "province")
+    """Panels (provincial panels and national juries) the user sits on; every panel for the
+    secretariat and auditors (of their edition)."""
+    panels = Panel.objects.select_related("edition", "province")
     if is_admin(user):
         return panels
     audited = [a.edition_id for a in assignments_of(user, Role.AUDITOR)]
@@ -72,9 +95,36 @@ def panel_stage(panel: Panel, kind: StageKind) -> Stage | None:
     return Stage.objects.filter(edition_id=panel.edition_id, kind=kind).first()
 
 
+def scoring_stage_kinds(panel: Panel) -> tuple[StageKind, ...]:
+    """The stages the panel scores in: the provincial assessment, or the jury's selection and
+    interview."""
+    return NATIONAL_SCORING if panel.is_jury else PROVINCIAL_SCORING
+
+
+def result_stage_kind(panel: Panel, kind: StageKind) -> StageKind:
+    """The stage in which a scoring stage's ranking is finalised (it must be open then)."""
+    return {
+        StageKind.PROVINCIAL_ASSESSMENT: StageKind.PROVINCIAL_RESULT,
+        StageKind.NATIONAL_SELECTION: StageKind.NATIONAL_SELECTION,
+        StageKind.NATIONAL_INTERVIEW: StageKind.NATIONAL_RESULT,
+        StageKind.NATIONAL_RESULT: StageKind.NATIONAL_RESULT,
+    }[kind]
+
+
 def panel_nominations(panel: Panel) -> QuerySet[Nomination]:
-    """Every nomination of the panel's province and edition in a category with a provincial
-    round (what the panel may see)."""
+    """What the panel may see. A provincial panel: every nomination of its province and edition
+    in a category with a provincial round. The national jury: the edition's nominations in the
+    national round, and the dossiers of categories without a provincial round, which it
+    verifies itself."""
+    if panel.is_jury:
+        return all_nominations().filter(
+            Q(category__has_provincial_round=True, state__in=SELECTION_VIA_PROVINCE)
+            | Q(
+                category__has_provincial_round=False,
+                state__in=(*TO_VERIFY_STATES, *RANKED_STATES),
+            ),
+            category__edition=panel.edition_id,
+        )
     return all_nominations().filter(
         Q(candidate__province=panel.province_id)
         | Q(candidate__regency__province=panel.province_id),
@@ -87,16 +137,37 @@ def nominations_to_verify(panel: Panel) -> QuerySet[Nomination]:
     return panel_nominations(panel).filter(state__in=TO_VERIFY_STATES)
 
 
-def ranked_nominations(panel: Panel, category: Category | None = None) -> QuerySet[Nomination]:
-    nominations = panel_nominations(panel).filter(state__in=RANKED_STATES)
+def stage_nominations(
+    panel: Panel, kind: StageKind, category: Category | None = None
+) -> QuerySet[Nomination]:
+    """The cohort a panel ranks in a stage: the verified nominees of the provincial assessment;
+    the national selection's nominees; the finalists of the interview and the national
+    result."""
+    nominations = panel_nominations(panel)
+    if kind == StageKind.PROVINCIAL_ASSESSMENT:
+        nominations = nominations.filter(state__in=RANKED_STATES)
+    elif kind == StageKind.NATIONAL_SELECTION:
+        nominations = nominations.filter(
+            Q(category__has_provincial_round=True, state__in=SELECTION_VIA_PROVINCE)
+            | Q(category__has_provincial_round=False, state__in=SELECTION_DIRECT)
+        )
+    else:
+        nominations = nominations.filter(state__in=FINALIST_STATES)
     if category is not None:
         nominations = nominations.filter(category=category)
     return nominations
 
 
-def panel_categories(panel: Panel) -> list[Category]:
-    """The panel's categories that have verified nominees, in their order."""
-    ids = ranked_nominations(panel).values("category_id")
+def ranked_nominations(panel: Panel, category: Category | None = None) -> QuerySet[Nomination]:
+    """The cohort of the panel's first scoring stage (provincial assessment, national
+    selection)."""
+    return stage_nominations(panel, scoring_stage_kinds(panel)[0], category)
+
+
+def panel_categories(panel: Panel, kind: StageKind | None = None) -> list[Category]:
+    """The panel's categories that have nominees in the stage, in their order."""
+    kind = kind or scoring_stage_kinds(panel)[0]
+    ids = stage_nominations(panel, kind).values("category_id")
     return list(Category.objects.filter(pk__in=ids).order_by("order", "name"))
 
 
@@ -112,6 +183,21 @@ def conflicts_of(panel: Panel) -> QuerySet[Conflict]:
 
 def is_excluded(panel: Panel, user, nomination: Nomination) -> Conflict | None:
     return Conflict.objects.filter(panel=panel, assessor=user, nomination=nomination).first()
+
+
+def freezing_stage(stage: Stage) -> Stage | None:
+    """The stage whose finalised ranking freezes `stage`'s scores (itself, or the national
+    result for the interview)."""
+    kind = FROZEN_BY.get(stage.kind, stage.kind)
+    if kind == stage.kind:
+        return stage
+    return Stage.objects.filter(edition_id=stage.edition_id, kind=kind).first()
+
+
+def frozen_snapshot(stage: Stage, panel: Panel, category: Category) -> RankingSnapshot | None:
+    """The current finalised ranking that freezes the scores of `stage` for the category."""
+    frozen_by = freezing_stage(stage)
+    return current_snapshot(frozen_by, panel, category) if frozen_by is not None else None
 
 
 def current_snapshot(stage: Stage, panel: Panel, category: Category) -> RankingSnapshot | None:
@@ -146,7 +232,9 @@ class WorklistRow:
 def scoring_worklist(panel: Panel, stage: Stage, user) -> list[WorklistRow]:
     """The member's nominees in this stage with their own scoresheet and any conflict: three
     queries whatever the number of nominees."""
-    nominations = list(ranked_nominations(panel).order_by("category__order", "candidate__name"))
+    nominations = list(
+        stage_nominations(panel, stage.kind).order_by("category__order", "candidate__name")
+    )
     sheets = {
         s.nomination_id: s
         for s in Scoresheet.objects.filter(stage=stage, assessor=user, panel=panel)
@@ -165,6 +253,8 @@ class CriterionResult:
     score: Decimal  # two decimals, half up
     contribution: Decimal  # weight × score / Σ weight, two decimals
     counted: int  # assessors' scores that counted (0 for computed criteria)
+    judged: Decimal | None = None  # interview: the assessors' score before the factor
+    factor: Decimal | None = None  # interview: the attendance factor applied (None: not yet)
 
 
 @dataclass
@@ -217,6 +307,7 @@ def _ranking_sql(rubric: Rubric, criteria: list[Criterion], cohort_sql: str) -> 
         "conflict": Conflict._meta.db_table,
         "indicator": "scoring_indicatorvalue",
         "tie": TieDecision._meta.db_table,
+        "interview": Interview._meta.db_table,
     }
     if rubric.zscore:
         values = """
@@ -321,14 +412,29 @@ def _ranking_sql(rubric: Rubric, criteria: list[Criterion], cohort_sql: str) -> 
             END AS score
         FROM computed
     ),
+    factors AS (
+        SELECT c.id AS nomination_id,
+            CASE iv.attendance
+                WHEN 'head' THEN CAST(%s AS {num}) WHEN 'deputy' THEN CAST(%s AS {num})
+                WHEN 'secretary' THEN CAST(%s AS {num}) WHEN 'other' THEN CAST(%s AS {num})
+            END AS factor
+        FROM cohort c
+        LEFT JOIN {t["interview"]} iv ON iv.nomination_id = c.id AND iv.panel_id = %s
+    ),
     crit_scores AS (
         SELECT c.id AS nomination_id, cr.criterion_id, cr.weight,
-            COALESCE(a.score, cs.score, 0) AS score, COALESCE(a.n, 0) AS n
+            COALESCE(a.score, cs.score, 0)
+                * CASE WHEN cr.kind = 'interview' THEN COALESCE(f.factor, 1) ELSE 1 END
+                AS score,
+            COALESCE(a.score, cs.score, 0) AS raw,
+            CASE WHEN cr.kind = 'interview' THEN f.factor END AS factor,
+            COALESCE(a.n, 0) AS n
         FROM cohort c
         CROSS JOIN crit cr
         LEFT JOIN assessed a ON a.nomination_id = c.id AND a.criterion_id = cr.criterion_id
         LEFT JOIN computed_scores cs
                ON cs.nomination_id = c.id AND cs.criterion_id = cr.criterion_id
+        LEFT JOIN factors f ON f.nomination_id = c.id
     ),
     totals AS (
         SELECT nomination_id,
@@ -350,7 +456,7 @@ def _ranking_sql(rubric: Rubric, criteria: list[Criterion], cohort_sql: str) -> 
     SELECT f.nomination_id, f.total, f.rnk,
         CASE WHEN f.same_rank > 1 OR (f.same_key > 1 AND f.decided < f.same_key)
              THEN 1 ELSE 0 END AS tied,
-        f.same_total, f.tie_position, cs.criterion_id, cs.score, cs.n
+        f.same_total, f.tie_position, cs.criterion_id, cs.score, cs.n, cs.raw, cs.factor
     FROM flagged f
     JOIN crit_scores cs ON cs.nomination_id = f.nomination_id
     ORDER BY f.rnk, f.nomination_id, cs.criterion_id
@@ -380,6 +486,11 @@ def ranking_for(*, rubric: Rubric, panel: Panel, nominations: QuerySet[Nominatio
         ScoresheetState.SUBMITTED,
         panel.pk,
         CriterionKind.COMPUTED,
+        rubric.factor_head,
+        rubric.factor_deputy,
+        rubric.factor_secretary,
+        rubric.factor_other,
+        panel.pk,
         rubric.stage_id,
     ]
     with connection.cursor() as cursor:
@@ -399,6 +510,8 @@ def ranking_for(*, rubric: Rubric, panel: Panel, nominations: QuerySet[Nominatio
         crit_id,
         score,
         n,
+        raw,
+        factor,
     ) in records:
         row = rows.get(nomination_id)
         if row is None:
@@ -420,6 +533,8 @@ def ranking_for(*, rubric: Rubric, panel: Panel, nominations: QuerySet[Nominatio
                 score=maths.round_half_up(score),
                 contribution=maths.contribution(criterion.weight, score, total_weight),
                 counted=int(n),
+                judged=maths.round_half_up(_decimal(raw)),
+                factor=None if factor is None else _decimal(factor).quantize(Decimal("0.01")),
             )
         )
     details = all_nominations().in_bulk(list(rows))
@@ -491,25 +606,39 @@ def may_see_assessor_names(user, panel: Panel) -> bool:
     return PanelMember.objects.filter(panel=panel, user=user, is_chair=True).exists()
 
 
+def scoring_stage_of(stage: Stage) -> Stage | None:
+    """The stage whose scores a ranking is made of: itself, or the interview for the national
+    result."""
+    if stage.kind != StageKind.NATIONAL_RESULT:
+        return stage
+    return Stage.objects.filter(
+        edition_id=stage.edition_id, kind=StageKind.NATIONAL_INTERVIEW
+    ).first()
+
+
 def may_see_ranking(user, *, panel: Panel, stage: Stage, category: Category) -> bool:
     """Blindness extends to the ranking: its totals are made of everyone's scores, so a member
     sees them only once they have submitted (or are excluded from) every nominee of the
-    category, or once it is finalised. The secretariat and auditors, who do not score, always
-    may."""
+    category in the stage, or once it is finalised. The secretariat and auditors, who do not
+    score, always may."""
     if is_admin(user) or is_auditor_of(user, panel.edition_id):
         return True
     if not PanelMember.objects.filter(panel=panel, user=user).exists():
         return False
-    if current_snapshot(stage, panel, category) is not None:
+    scoring = scoring_stage_of(stage)
+    if scoring is None:
+        return False
+    if frozen_snapshot(scoring, panel, category) is not None:
         return True
-    nominees = ranked_nominations(panel, category).values("pk")
+    nominees = stage_nominations(panel, scoring.kind, category)
     done = Scoresheet.objects.filter(
-        stage=stage, assessor=user, nomination__in=nominees, state=ScoresheetState.SUBMITTED
+        stage=scoring,
+        assessor=user,
+        nomination__in=nominees.values("pk"),
+        state=ScoresheetState.SUBMITTED,
     ).values("nomination_id")
     excluded = Conflict.objects.filter(panel=panel, assessor=user).values("nomination_id")
-    return not (
-        ranked_nominations(panel, category).exclude(pk__in=done).exclude(pk__in=excluded).exists()
-    )
+    return not nominees.exclude(pk__in=done).exclude(pk__in=excluded).exists()
 
 
 @dataclass
@@ -549,3 +678,312 @@ def other_assessors_scores(
         )
         for number, (assessor_id, scores) in enumerate(sorted(grouped.items()), start=1)
     ]
+
+
+# ---------------------------------------------------------------------------------------------
+# The national result: the national stages combined (SPEC §3 stage 7)
+
+
+@dataclass
+class StageResult:
+    """A finalist's result in one national stage, as it counts in the final ranking."""
+
+    stage: Stage
+    weight: Decimal
+    total: Decimal
+    rank: int | None
+    criteria: list  # CriterionResult (live) or the frozen breakdown's dicts
+    frozen: bool  # from the stage's finalised ranking
+
+
+@dataclass
+class FinalRow:
+    nomination: Nomination
+    total: Decimal
+    rank: int
+    tied: bool
+    tie_broken: bool
+    tie_position: int | None
+    stages: list[StageResult]
+    interview: Interview | None
+    tie_key: tuple = ()
+
+    @property
+    def attendance_factor(self) -> Decimal | None:
+        for result in self.stages:
+            for c in result.criteria:
+                factor = c.get("factor") if isinstance(c, dict) else c.factor
+                if factor is not None:
+                    return Decimal(str(factor))
+        return None
+
+
+@dataclass
+class FinalRanking:
+    category: Category
+    stages: list[tuple[Stage, Rubric]]  # the national stages that count, with their rubric
+    weights: list[Decimal]
+    rows: list[FinalRow]
+    problems: list[str] = field(default_factory=list)  # why it cannot be computed yet
+
+    @property
+    def ties(self) -> list[list[FinalRow]]:
+        groups = defaultdict(list)
+        for row in self.rows:
+            if row.tied:
+                groups[row.tie_key].append(row)
+        return sorted(groups.values(), key=lambda group: group[0].rank)
+
+    @property
+    def missing_attendance(self) -> list[Nomination]:
+        return [
+            r.nomination for r in self.rows if r.interview is None or not r.interview.attendance
+        ]
+
+
+def rank_rows(rows: list, key, position) -> None:
+    """Give each row `rank`, `tied`, `tie_broken` and `tie_key` as ranking_for's SQL does:
+    RANK() over (key, the chair's position); a row is tied while it shares its rank, or its
+    key's group is not wholly ordered by the chair. `key(row)` is a tuple, larger is better;
+    its first item is the total."""
+    keyed = [(tuple(key(r)), position(r), r) for r in rows]
+    by_key = defaultdict(list)
+    by_total = defaultdict(int)
+    for k, p, _row in keyed:
+        by_key[k].append(p)
+        by_total[k[0]] += 1
+    order = sorted(keyed, key=lambda item: (tuple(-v for v in item[0]), item[1] or 0))
+    sort_keys = [(tuple(-v for v in k), p or 0) for k, p, _r in order]
+    for k, p, r in order:
+        mine = (tuple(-v for v in k), p or 0)
+        r.rank = 1 + sum(1 for other in sort_keys if other < mine)
+        same_rank = sum(1 for other in sort_keys if other == mine)
+        decided = sum(1 for q in by_key[k] if q is not None)
+        r.tied = same_rank > 1 or (len(by_key[k]) > 1 and decided < len(by_key[k]))
+        r.tie_broken = by_total[k[0]] > 1 and not r.tied
+        r.tie_key = k
+    rows.sort(key=lambda r: (r.rank, r.nomination.candidate.name))
+
+
+def final_ranking_for(*, panel: Panel, category: Category) -> FinalRanking:
+    """The national result of a category: for each finalist, Σ weight × stage total / Σ weight
+    over the national stages that count (each rubric's `final_weight`; e.g. selection 60,
+    interview 40), rounded half up to two decimals. The selection total is the one frozen when
+    the finalists were chosen; the interview total is live until the result is finalised (its
+    interview criterion multiplied by the attendance factor). Ties are broken by the selection
+    rubric's tie-breakers, then the interview rubric's, then the chair's decisions (stage 7).
+    A fixed number of queries whatever the number of finalists."""
+    stages = {
+        s.kind: s
+        for s in Stage.objects.filter(
+            edition_id=panel.edition_id,
+            kind__in=(*NATIONAL_SCORING, StageKind.NATIONAL_RESULT),
+        )
+    }
+    result_stage = stages.get(StageKind.NATIONAL_RESULT)
+    counted: list[tuple[Stage, Rubric]] = []
+    problems: list[str] = []
+    from django.utils.translation import gettext as _
+
+    for kind in NATIONAL_SCORING:
+        stage = stages.get(kind)
+        rubric = rubric_for(stage, category) if stage is not None else None
+        if rubric is not None and rubric.final_weight > 0 and rubric.criteria.exists():
+            counted.append((stage, rubric))
+    if not counted:
+        problems.append(
+            _("No national stage of %(category)s has a weight in the national result.")
+            % {"category": category.name}
+        )
+    finalists = stage_nominations(panel, StageKind.NATIONAL_RESULT, category)
+    results: dict[int, list[StageResult]] = defaultdict(list)
+    tie_scores: dict[int, list[Decimal]] = defaultdict(list)
+    for stage, rubric in counted:
+        breakers = sorted(
+            (c for c in rubric.criteria.all() if c.tie_break_order is not None),
+            key=lambda c: c.tie_break_order,
+        )
+        snapshot = current_snapshot(stage, panel, category)
+        if snapshot is not None:
+            frozen = {r.nomination_id: r for r in snapshot.rows.all()}
+            for nomination_id in finalists.values_list("pk", flat=True):
+                row = frozen.get(nomination_id)
+                if row is None:
+                    continue
+                by_code = {c["code"]: c for c in row.breakdown.get("criteria", [])}
+                results[nomination_id].append(
+                    StageResult(stage, rubric.final_weight, row.total, row.rank,
+                                row.breakdown.get("criteria", []), True)
+                )  # fmt: skip
+                tie_scores[nomination_id] += [
+                    Decimal(by_code[c.code]["score"]) if c.code in by_code else Decimal(0)
+                    for c in breakers
+                ]
+        else:
+            ranking = ranking_for(rubric=rubric, panel=panel, nominations=finalists)
+            for row in ranking.rows:
+                results[row.nomination.pk].append(
+                    StageResult(stage, rubric.final_weight, row.total, row.rank,
+                                row.criteria, False)
+                )  # fmt: skip
+                by_id = {c.criterion.pk: c for c in row.criteria}
+                tie_scores[row.nomination.pk] += [by_id[c.pk].score for c in breakers]
+    nominations = list(finalists)
+    interviews = {
+        i.nomination_id: i
+        for i in Interview.objects.filter(panel=panel, nomination__in=[n.pk for n in nominations])
+    }
+    decisions = (
+        {
+            d.nomination_id: d.position
+            for d in TieDecision.objects.filter(stage=result_stage, nomination__in=nominations)
+        }
+        if result_stage is not None
+        else {}
+    )
+    weights = [rubric.final_weight for _stage, rubric in counted]
+    rows = []
+    for nomination in nominations if counted else []:
+        stage_results = results.get(nomination.pk, [])
+        if len(stage_results) != len(counted):
+            problems.append(
+                _("%(candidate)s has no result in every national stage.")
+                % {"candidate": nomination.candidate.name}
+            )
+            continue
+        total = maths.stage_total([(r.weight, r.total) for r in stage_results])
+        rows.append(
+            FinalRow(
+                nomination=nomination,
+                total=total,
+                rank=0,
+                tied=False,
+                tie_broken=False,
+                tie_position=decisions.get(nomination.pk),
+                stages=stage_results,
+                interview=interviews.get(nomination.pk),
+            )
+        )
+    rank_rows(
+        rows,
+        key=lambda r: (r.total, *tie_scores.get(r.nomination.pk, [])),
+        position=lambda r: r.tie_position,
+    )
+    return FinalRanking(
+        category=category, stages=counted, weights=weights, rows=rows, problems=problems
+    )
+
+
+def interviews_of(panel: Panel) -> dict[int, Interview]:
+    return {i.nomination_id: i for i in Interview.objects.filter(panel=panel)}
+
+
+def awards_of(category: Category, *, current: bool = True) -> QuerySet[Award]:
+    awards = Award.objects.filter(category=category).select_related(
+        "nomination__candidate__regency__province", "nomination__candidate__province", "province"
+    )
+    return awards.filter(withdrawn_at__isnull=True) if current else awards
+
+
+# ---------------------------------------------------------------------------------------------
+# Agreement between assessors (for chairs, before finalisation)
+
+# A nominee's scores on one criterion whose standard deviation reaches this many points are
+# flagged as a strong disagreement between the assessors.
+DISAGREEMENT_SD = Decimal(15)
+
+
+@dataclass
+class Spread:
+    n: int
+    mean: Decimal
+    sd: Decimal  # population standard deviation of the scores
+    low: Decimal
+    high: Decimal
+
+    @classmethod
+    def of(cls, values: list[Decimal]) -> "Spread":
+        import statistics
+
+        n = len(values)
+        mean = sum(values) / n
+        sd = statistics.pstdev(values) if n > 1 else Decimal(0)
+        return cls(
+            n=n,
+            mean=maths.round_half_up(mean),
+            sd=maths.round_half_up(Decimal(sd)),
+            low=min(values),
+            high=max(values),
+        )
+
+    @property
+    def disagree(self) -> bool:
+        return self.n > 1 and self.sd >= DISAGREEMENT_SD
+
+
+@dataclass
+class AgreementRow:
+    nomination: Nomination
+    spreads: list  # Spread | None per criterion, in the rubric's order
+
+    @property
+    def flagged(self) -> bool:
+        return any(s is not None and s.disagree for s in self.spreads)
+
+
+@dataclass
+class Agreement:
+    criteria: list[Criterion]
+    overall: list  # Spread | None per criterion: every counted score of the category
+    rows: list[AgreementRow]
+    threshold: Decimal = DISAGREEMENT_SD
+
+    @property
+    def flagged(self) -> list[AgreementRow]:
+        return [r for r in self.rows if r.flagged]
+
+
+def agreement(*, panel: Panel, stage: Stage, category: Category) -> Agreement | None:
+    """How far the assessors agree, per assessed criterion of the category's rubric in the
+    stage: the number of counted scores (submitted, no conflict), their mean and standard
+    deviation over the category, and per nominee, flagged where the deviation reaches
+    DISAGREEMENT_SD. Three queries."""
+    rubric = rubric_for(stage, category)
+    if rubric is None:
+        return None
+    criteria = [c for c in sorted(rubric.criteria.all(), key=lambda c: (c.order, c.pk))
+                if c.is_assessed]  # fmt: skip
+    nominations = list(stage_nominations(panel, stage.kind, category).order_by("candidate__name"))
+    excluded = Conflict.objects.filter(
+        panel=panel, assessor=OuterRef("scoresheet__assessor"),
+        nomination=OuterRef("scoresheet__nomination"),
+    )  # fmt: skip
+    values = (
+        Score.objects.filter(
+            scoresheet__stage=stage,
+            scoresheet__state=ScoresheetState.SUBMITTED,
+            scoresheet__nomination__in=[n.pk for n in nominations],
+            criterion__in=[c.pk for c in criteria],
+        )
+        .exclude(Exists(excluded))
+        .values_list("scoresheet__nomination_id", "criterion_id", "value")
+    )
+    grouped: dict[tuple[int, int], list[Decimal]] = defaultdict(list)
+    by_criterion: dict[int, list[Decimal]] = defaultdict(list)
+    for nomination_id, criterion_id, value in values:
+        grouped[(nomination_id, criterion_id)].append(value)
+        by_criterion[criterion_id].append(value)
+    return Agreement(
+        criteria=criteria,
+        overall=[Spread.of(by_criterion[c.pk]) if by_criterion[c.pk] else None for c in criteria],
+        rows=[
+            AgreementRow(
+                nomination=n,
+                spreads=[
+                    Spread.of(grouped[(n.pk, c.pk)]) if grouped[(n.pk, c.pk)] else None
+                    for c in criteria
+                ],
+            )
+            for n in nominations
+        ],
+    )

@@ -22,6 +22,8 @@ from candidates.selectors import is_admin, nomination_indicators
 from . import selectors
 from .enums import (
     STAGE_TRANSITIONS,
+    Attendance,
+    AwardKind,
     ConflictSource,
     ScoresheetState,
     StageKind,
@@ -35,10 +37,13 @@ from .exceptions import (
     StageTransitionNotAllowed,
 )
 from .models import (
+    Award,
     Conflict,
     IndicatorValue,
+    Interview,
     Panel,
     PanelMember,
+    RankingConfirmation,
     RankingSnapshot,
     RankingSnapshotRow,
     Rubric,
@@ -275,7 +280,7 @@ def conflicts_refresh(*, panel: Panel, members=None, nominations=None) -> int:
         panel.members.select_related("user", "home_regency") if members is None else members
     )
     if nominations is None:
-        nominations = selectors.panel_nominations(panel) if not panel.is_jury else []
+        nominations = selectors.panel_nominations(panel)
     nominations = list(nominations)
     count = 0
     for member in members:
@@ -318,9 +323,22 @@ def _chair_or_admin(panel: Panel, actor) -> None:
         raise PermissionDenied(_("Only the panel's chair may do this."))
 
 
+def _current_scoring_kind(panel: Panel, nomination: Nomination) -> StageKind:
+    """The scoring stage a nominee is in before the panel: the jury interviews finalists and
+    selects the others."""
+    if panel.is_jury and nomination.state in selectors.FINALIST_STATES:
+        return StageKind.NATIONAL_INTERVIEW
+    return selectors.scoring_stage_kinds(panel)[0]
+
+
 def _ensure_not_finalised(stage: Stage, panel: Panel, category: Category) -> None:
+    """Refuse a change to `stage`'s work once the stage is finalised or the ranking that freezes
+    it (the stage's own, or the national result for the interview) is finalised."""
     stage_ensure_changeable(stage)
-    if selectors.current_snapshot(stage, panel, category) is not None:
+    frozen_by = selectors.freezing_stage(stage)
+    if frozen_by is not None and frozen_by != stage:
+        stage_ensure_changeable(frozen_by)
+    if selectors.frozen_snapshot(stage, panel, category) is not None:
         raise RankingFinalised(
             _(
                 "The ranking of %(category)s is finalised; the chair must reopen it, with a "
@@ -344,7 +362,7 @@ def conflict_declare(*, actor, panel: Panel, nomination: Nomination, reason: str
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": [_("Say what the conflict of interest is.")]})
-    stage = selectors.panel_stage(panel, StageKind.PROVINCIAL_ASSESSMENT)
+    stage = selectors.panel_stage(panel, _current_scoring_kind(panel, nomination))
     if stage is not None:
         _ensure_not_finalised(stage, panel, nomination.category)
     conflict, created = Conflict.objects.get_or_create(
@@ -365,15 +383,18 @@ def conflict_declare(*, actor, panel: Panel, nomination: Nomination, reason: str
 def _panel_for(actor, nomination: Nomination) -> Panel:
     """The panel of the nomination's province and edition, which the actor must sit on (the
     secretariat may act for any panel)."""
+    # A category without a provincial round is verified by the national jury.
+    province = (
+        nomination.candidate.home_province if nomination.category.has_provincial_round else None
+    )
     panel = (
-        Panel.objects.filter(
-            edition=nomination.category.edition_id,
-            province=nomination.candidate.home_province,
-        )
+        Panel.objects.filter(edition=nomination.category.edition_id, province=province)
         .select_related("edition", "province")
         .first()
     )
     if panel is None:
+        if province is None:
+            raise PermissionDenied(_("No national jury has been formed for this edition."))
         raise PermissionDenied(_("No panel has been formed for this province and edition."))
     if not is_admin(actor):
         _member(panel, actor)
@@ -381,9 +402,16 @@ def _panel_for(actor, nomination: Nomination) -> Panel:
 
 
 def _verification_stage(nomination: Nomination, doing: str) -> Stage:
-    stage = Stage.objects.filter(
-        edition=nomination.category.edition_id, kind=StageKind.PROVINCIAL_VERIFICATION
-    ).first()
+    """The provincial verification stage must be open; the jury verifies the dossiers of a
+    category without a provincial round while that stage or the national selection is open."""
+    stages = Stage.objects.filter(edition=nomination.category.edition_id)
+    stage = stages.filter(kind=StageKind.PROVINCIAL_VERIFICATION).first()
+    if not nomination.category.has_provincial_round and (
+        stage is None or stage.state != StageState.OPEN
+    ):
+        selection = stages.filter(kind=StageKind.NATIONAL_SELECTION).first()
+        if selection is not None and selection.state == StageState.OPEN:
+            return selection
     return stage_ensure_open(stage, doing=doing)
 
 
@@ -463,6 +491,15 @@ def _parse_score(raw) -> Decimal | None:
     return value
 
 
+def _scoring_kind(panel: Panel, stage_kind) -> StageKind:
+    kinds = selectors.scoring_stage_kinds(panel)
+    if stage_kind is None:
+        return kinds[0]
+    if stage_kind not in kinds:
+        raise ValidationError(_("This panel does not score in that stage."))
+    return StageKind(stage_kind)
+
+
 def _lock_panel(panel: Panel) -> Panel:
     # Scores and finalisations of one panel take this lock in turn: a score submitted while
     # the chair finalises is either in the snapshot or refused, never lost.
@@ -478,8 +515,11 @@ def scoresheet_save(
     scores: Mapping[int, ScoreInput],
     submit: bool = False,
     reason: str = "",
+    stage_kind: StageKind | None = None,
 ) -> Scoresheet:
-    """Save the actor's scores for a nominee in the panel's assessment stage: a draft, or
+    """Save the actor's scores for a nominee in one of the panel's scoring stages (default: its
+    first, the provincial assessment or the national selection; the jury also scores the
+    finalists' interviews, `stage_kind` NATIONAL_INTERVIEW): a draft, or
     submitted when `submit`. Each judged criterion takes 0–100 with two decimals at most and a
     written note (both required to submit). Changing a submitted score needs `reason`; the old
     value, its note, the author, the time and the reason are kept (ScoreRevision).
@@ -488,14 +528,15 @@ def scoresheet_save(
     is not open, or when the category's ranking is finalised."""
     panel = _lock_panel(panel)
     _member(panel, actor)
-    stage = selectors.panel_stage(panel, StageKind.PROVINCIAL_ASSESSMENT)
+    kind = _scoring_kind(panel, stage_kind)
+    stage = selectors.panel_stage(panel, kind)
     stage_ensure_open(stage, doing=_("Scoring"))
-    nomination = selectors.ranked_nominations(panel).filter(pk=nomination.pk).first()
+    nomination = selectors.stage_nominations(panel, kind).filter(pk=nomination.pk).first()
     if nomination is None:
-        raise PermissionDenied(_("This nomination is not verified for your panel."))
+        raise PermissionDenied(_("This nomination is not before your panel in this stage."))
     _ensure_not_finalised(stage, panel, nomination.category)
-    if nomination.state != NominationState.VERIFIED:
-        raise RankingFinalised(_("This nominee's provincial result is already recorded."))
+    if nomination.state not in selectors.SCOREABLE[kind]:
+        raise RankingFinalised(_("This nominee's result in this stage is already recorded."))
     conflict = selectors.is_excluded(panel, actor, nomination)
     if conflict is not None:
         raise PermissionDenied(
@@ -591,16 +632,45 @@ PROVINCIAL_LABELS = [
     RankLabel.HARAPAN_2,
     RankLabel.HARAPAN_3,
 ]
+# What a panel ranks and finalises: the provincial assessment (provincial panels), the national
+# selection and the national result (the jury).
+RANKED_KINDS = (
+    StageKind.PROVINCIAL_ASSESSMENT,
+    StageKind.NATIONAL_SELECTION,
+    StageKind.NATIONAL_RESULT,
+)
 
 
-def _assessment(panel: Panel) -> Stage:
-    stage = selectors.panel_stage(panel, StageKind.PROVINCIAL_ASSESSMENT)
+def _ranking_kind(panel: Panel, stage_kind) -> StageKind:
+    if stage_kind is None:
+        return selectors.scoring_stage_kinds(panel)[0]
+    allowed = (
+        (StageKind.NATIONAL_SELECTION, StageKind.NATIONAL_RESULT)
+        if panel.is_jury
+        else (StageKind.PROVINCIAL_ASSESSMENT,)
+    )
+    if stage_kind not in allowed:
+        raise ValidationError(_("This panel has no ranking in that stage."))
+    return StageKind(stage_kind)
+
+
+def _ranking_stage(panel: Panel, kind: StageKind) -> Stage:
+    stage = selectors.panel_stage(panel, kind)
     if stage is None:
-        raise StageNotOpen(_("This edition has no provincial assessment stage."))
+        raise StageNotOpen(
+            _("This edition has no stage “%(stage)s”.") % {"stage": StageKind(kind).label}
+        )
     return stage
 
 
 def _category_ranking(panel: Panel, stage: Stage, category: Category):
+    """The live ranking of a category in a ranked stage (selectors.ranking_for, or the
+    combined national result)."""
+    if stage.kind == StageKind.NATIONAL_RESULT:
+        ranking = selectors.final_ranking_for(panel=panel, category=category)
+        if ranking.problems and not ranking.stages:
+            raise FinalisationRefused(ranking.problems)
+        return ranking
     rubric = selectors.rubric_for(stage, category)
     if rubric is None or not rubric.criteria.exists():
         raise FinalisationRefused(
@@ -610,19 +680,26 @@ def _category_ranking(panel: Panel, stage: Stage, category: Category):
     return selectors.ranking_for(
         rubric=rubric,
         panel=panel,
-        nominations=selectors.ranked_nominations(panel, category),
+        nominations=selectors.stage_nominations(panel, stage.kind, category),
     )
 
 
 @transaction.atomic
 def tie_decide(
-    *, actor, panel: Panel, category: Category, order: list[Nomination], reason: str
+    *,
+    actor,
+    panel: Panel,
+    category: Category,
+    order: list[Nomination],
+    reason: str,
+    stage_kind: StageKind | None = None,
 ) -> list[TieDecision]:
     """The chair orders nominees still tied after the tie-breakers (first = better), giving
-    the reason. `order` must be exactly one tied group of the current ranking."""
+    the reason. `order` must be exactly one tied group of the current ranking of the stage
+    (default: the panel's first ranking; the jury also decides ties of the national result)."""
     panel = _lock_panel(panel)
     _chair_or_admin(panel, actor)
-    stage = _assessment(panel)
+    stage = _ranking_stage(panel, _ranking_kind(panel, stage_kind))
     _ensure_not_finalised(stage, panel, category)
     reason = (reason or "").strip()
     if not reason:
@@ -648,56 +725,86 @@ def tie_decide(
     return decisions
 
 
+def _criteria_breakdown(criteria) -> list[dict]:
+    return [
+        {
+            "code": c.criterion.code,
+            "name": c.criterion.name,
+            "kind": c.criterion.kind,
+            "weight": str(c.criterion.weight),
+            "score": str(c.score),
+            "contribution": str(c.contribution),
+            "counted": c.counted,
+            **(
+                {
+                    "judged": str(c.judged),
+                    "factor": None if c.factor is None else str(c.factor),
+                }
+                if c.criterion.kind == "interview"
+                else {}
+            ),
+        }
+        for c in criteria
+    ]
+
+
 def _breakdown(row) -> dict:
-    return {
-        "criteria": [
+    return {"criteria": _criteria_breakdown(row.criteria)}
+
+
+def _final_breakdown(row) -> dict:
+    """A finalist's national result: each national stage's weight, total and criteria, and who
+    attended the interview."""
+    stages = []
+    for result in row.stages:
+        criteria = result.criteria if result.frozen else _criteria_breakdown(result.criteria)
+        stages.append(
             {
-                "code": c.criterion.code,
-                "name": c.criterion.name,
-                "kind": c.criterion.kind,
-                "weight": str(c.criterion.weight),
-                "score": str(c.score),
-                "contribution": str(c.contribution),
-                "counted": c.counted,
+                "stage": result.stage.kind,
+                "name": str(result.stage.get_kind_display()),
+                "weight": str(result.weight),
+                "total": str(result.total),
+                "rank": result.rank,
+                "criteria": criteria,
             }
-            for c in row.criteria
-        ]
+        )
+    interview = row.interview
+    return {
+        "stages": stages,
+        "attendance": interview.attendance if interview else "",
+        "attendee": interview.attendee if interview else "",
+        "factor": None if row.attendance_factor is None else str(row.attendance_factor),
     }
 
 
-@transaction.atomic
-def ranking_finalise(*, actor, panel: Panel, category: Category) -> RankingSnapshot:
-    """The chair finalises a category's provincial ranking.
-
-    Refused while a member's scoresheet is missing or a tie is unresolved (the message lists
-    them), outside the provincial result stage, and when it is already finalised. Otherwise, in
-    one transaction: freezes the scores, totals, ranks and cut-off as a snapshot; gives the
-    first ones the provincial labels Peringkat I–III and Harapan I–III (ranked categories; as
-    many as the category's `provincial_labels`, six by default);
-    advances the top N (the category's quota) to the national stage and records every other
-    nominee as not advanced."""
-    panel = _lock_panel(panel)
-    _chair_or_admin(panel, actor)
-    stage = _assessment(panel)
-    stage_ensure_open(
-        selectors.panel_stage(panel, StageKind.PROVINCIAL_RESULT),
-        doing=_("Finalising the ranking"),
-    )
-    _ensure_not_finalised(stage, panel, category)
-    nominations = selectors.ranked_nominations(panel, category)
-    if nominations.exclude(state=NominationState.VERIFIED).exists():
-        raise FinalisationRefused(_("Some nominees of this ranking already have a result."))
-    pending = selectors.nominations_to_verify(panel).filter(category=category)
-    problems = [
-        _("%(candidate)s is still waiting for verification.") % {"candidate": n.candidate.name}
-        for n in pending
-    ]
-    problems += [
-        _("%(assessor)s has not submitted a scoresheet for %(candidate)s.")
-        % {"assessor": m.assessor, "candidate": m.nomination.candidate.name}
-        for m in selectors.missing_scoresheets(stage=stage, panel=panel, nominations=nominations)
-    ]
-    ranking = _category_ranking(panel, stage, category)
+def _problems(stage: Stage, panel: Panel, category: Category, ranking) -> list[str]:
+    """Why a category's ranking cannot be finalised yet: dossiers still to verify, missing
+    scoresheets, open ties, and for the national result missing attendance."""
+    problems = []
+    if stage.kind != StageKind.NATIONAL_RESULT:
+        pending = selectors.nominations_to_verify(panel).filter(category=category)
+        problems += [
+            _("%(candidate)s is still waiting for verification.") % {"candidate": n.candidate.name}
+            for n in pending
+        ]
+    scoring = selectors.scoring_stage_of(stage)
+    if scoring is not None:
+        problems += [
+            _("%(assessor)s has not submitted a scoresheet for %(candidate)s.")
+            % {"assessor": m.assessor, "candidate": m.nomination.candidate.name}
+            for m in selectors.missing_scoresheets(
+                stage=scoring,
+                panel=panel,
+                nominations=selectors.stage_nominations(panel, scoring.kind, category),
+            )
+        ]
+    if stage.kind == StageKind.NATIONAL_RESULT:
+        problems += [str(p) for p in ranking.problems]
+        problems += [
+            _("The attendance at %(candidate)s's interview is not recorded.")
+            % {"candidate": n.candidate.name}
+            for n in ranking.missing_attendance
+        ]
     problems += [
         _("Still tied at rank %(rank)s: %(candidates)s.")
         % {
@@ -707,12 +814,69 @@ def ranking_finalise(*, actor, panel: Panel, category: Category) -> RankingSnaps
         for group in ranking.ties
     ]
     if not ranking.rows:
-        problems.append(_("There is no verified nominee to rank."))
+        problems.append(_("There is no nominee to rank."))
+    return problems
+
+
+@transaction.atomic
+def ranking_finalise(
+    *, actor, panel: Panel, category: Category, stage_kind: StageKind | None = None
+) -> RankingSnapshot:
+    """The chair (or the secretariat) finalises a category's ranking in one of the panel's
+    ranked stages (default: its first).
+
+    Refused while a dossier waits for verification, a member's scoresheet is missing, a tie is
+    unresolved or (national result) an interview's attendance is not recorded — the message
+    lists them all —, outside the stage in which the ranking is finalised, and when it is
+    already finalised. Otherwise, in one transaction, the scores, totals, ranks and cut-off are
+    frozen as a snapshot and the nominees move on:
+
+    - provincial assessment (provincial result stage open): the first ones get the provincial
+      labels Peringkat I–III and Harapan I–III (as many as the category's
+      `provincial_labels`); the top `provincial_quota` advance, the others do not;
+    - national selection (its stage open): the top `finalist_quota` whose total reaches the
+      optional `finalist_minimum` become finalists, the others do not;
+    - national result (its stage open): the final ranking is frozen and waits for every juror
+      to confirm it (ranking_confirm); the chair's own finalisation counts as their
+      confirmation. The awards are given when the last juror confirms."""
+    panel = _lock_panel(panel)
+    _chair_or_admin(panel, actor)
+    kind = _ranking_kind(panel, stage_kind)
+    stage = _ranking_stage(panel, kind)
+    stage_ensure_open(
+        selectors.panel_stage(panel, selectors.result_stage_kind(panel, kind)),
+        doing=_("Finalising the ranking"),
+    )
+    _ensure_not_finalised(stage, panel, category)
+    nominations = selectors.stage_nominations(panel, kind, category)
+    scoreable = (
+        (NominationState.FINALIST,)
+        if kind == StageKind.NATIONAL_RESULT
+        else selectors.SCOREABLE[kind]
+    )
+    if nominations.exclude(state__in=scoreable).exists():
+        raise FinalisationRefused(_("Some nominees of this ranking already have a result."))
+    ranking = _category_ranking(panel, stage, category)
+    problems = _problems(stage, panel, category, ranking)
     if problems:
         raise FinalisationRefused(
             [_("The ranking cannot be finalised yet:")] + [str(p) for p in problems]
         )
+    if kind == StageKind.PROVINCIAL_ASSESSMENT:
+        return _finalise_provincial(actor, panel, stage, category, ranking)
+    if kind == StageKind.NATIONAL_SELECTION:
+        return _finalise_selection(actor, panel, stage, category, ranking)
+    return _finalise_result(actor, panel, stage, category, ranking)
 
+
+def _tie_reasons(stage: Stage, nominations) -> dict[int, str]:
+    return {
+        d.nomination_id: d.reason
+        for d in TieDecision.objects.filter(stage=stage, nomination__in=nominations)
+    }
+
+
+def _finalise_provincial(actor, panel, stage, category, ranking) -> RankingSnapshot:
     quota = category.provincial_quota
     ranked_labels = category.award_scheme == "ranked"
     advanced_rows = ranking.rows[:quota]
@@ -724,10 +888,8 @@ def ranking_finalise(*, actor, panel: Panel, category: Category) -> RankingSnaps
         quota=quota,
         cut_off=advanced_rows[-1].total if advanced_rows else None,
     )
-    ties = {
-        d.nomination_id: d.reason
-        for d in TieDecision.objects.filter(stage=stage, nomination__in=nominations)
-    }
+    ties = _tie_reasons(stage, [r.nomination.pk for r in ranking.rows])
+    advancing = []
     for index, row in enumerate(ranking.rows):
         if ranked_labels:
             labels = PROVINCIAL_LABELS[: category.provincial_labels]
@@ -745,41 +907,413 @@ def ranking_finalise(*, actor, panel: Panel, category: Category) -> RankingSnaps
             breakdown=_breakdown(row),
             tie_reason=ties.get(row.nomination.pk, ""),
         )
-        candidate_services.nomination_provincial_result(
+        nomination = candidate_services.nomination_provincial_result(
             actor=actor, nomination=row.nomination, label=label, advanced=advanced
+        )
+        if advanced:
+            advancing.append(nomination)
+    jury = Panel.objects.filter(edition=panel.edition_id, province__isnull=True).first()
+    if jury is not None and advancing:
+        # The jurors' automatic conflicts with the nominees who now enter the national round.
+        conflicts_refresh(panel=jury, nominations=advancing)
+    return snapshot
+
+
+def _finalise_selection(actor, panel, stage, category, ranking) -> RankingSnapshot:
+    minimum = category.finalist_minimum
+    finalists = [
+        row
+        for row in ranking.rows[: category.finalist_quota]
+        if minimum is None or row.total >= minimum
+    ]
+    chosen = {row.nomination.pk for row in finalists}
+    snapshot = RankingSnapshot.objects.create(
+        stage=stage,
+        panel=panel,
+        category=category,
+        finalised_by=actor_or_none(actor),
+        quota=category.finalist_quota,
+        cut_off=finalists[-1].total if finalists else None,
+    )
+    ties = _tie_reasons(stage, [r.nomination.pk for r in ranking.rows])
+    for row in ranking.rows:
+        finalist = row.nomination.pk in chosen
+        RankingSnapshotRow.objects.create(
+            snapshot=snapshot,
+            nomination=row.nomination,
+            rank=row.rank,
+            total=row.total,
+            advanced=finalist,
+            breakdown=_breakdown(row),
+            tie_reason=ties.get(row.nomination.pk, ""),
+        )
+        candidate_services.nomination_selection_result(
+            actor=actor, nomination=row.nomination, finalist=finalist
         )
     return snapshot
 
 
+def national_labels(category: Category, rows: list) -> dict[int, str]:
+    """The label each row of a national ranking receives by the category's award scheme:
+    ranked — Peringkat I–III, then Harapan I–III, as many as `national_labels`, in rank order;
+    best per province / per zone — Terbaik for the best-ranked finalist of each province / zone.
+    `rows` are in rank order, each with `.nomination`. Keyed by nomination id."""
+    scheme = category.award_scheme
+    labels: dict[int, str] = {}
+    if scheme == "ranked":
+        given = PROVINCIAL_LABELS[: category.national_labels]
+        for index, row in enumerate(rows):
+            labels[row.nomination.pk] = given[index] if index < len(given) else ""
+        return labels
+    seen = set()
+    for row in rows:
+        province = row.nomination.candidate.home_province
+        group = province.pk if scheme == "best_per_province" else province.zone
+        labels[row.nomination.pk] = "" if group in seen else RankLabel.TERBAIK
+        seen.add(group)
+    return labels
+
+
+def _finalise_result(actor, panel, stage, category, ranking) -> RankingSnapshot:
+    labels = national_labels(category, ranking.rows)
+    snapshot = RankingSnapshot.objects.create(
+        stage=stage,
+        panel=panel,
+        category=category,
+        finalised_by=actor_or_none(actor),
+        quota=sum(1 for label in labels.values() if label),
+        cut_off=None,
+    )
+    ties = _tie_reasons(stage, [r.nomination.pk for r in ranking.rows])
+    for row in ranking.rows:
+        label = labels.get(row.nomination.pk, "")
+        RankingSnapshotRow.objects.create(
+            snapshot=snapshot,
+            nomination=row.nomination,
+            rank=row.rank,
+            total=row.total,
+            label=label,
+            advanced=bool(label),
+            breakdown=_final_breakdown(row),
+            tie_reason=ties.get(row.nomination.pk, ""),
+        )
+    if selectors.membership(panel, actor) is not None:
+        RankingConfirmation.objects.create(snapshot=snapshot, juror=actor)
+    _sign_off_if_confirmed(actor, snapshot)
+    return snapshot
+
+
+# ---------------------------------------------------------------------------------------------
+# Sign-off and awards (SPEC §3 stage 7, §4)
+
+
+def _sign_off_if_confirmed(actor, snapshot: RankingSnapshot) -> bool:
+    """Sign the national ranking off once every juror has confirmed it: it is frozen and the
+    awards are given from it, by the category's scheme."""
+    jurors = set(snapshot.panel.members.values_list("user_id", flat=True))
+    confirmed = set(snapshot.confirmations.values_list("juror_id", flat=True))
+    if not jurors or not jurors <= confirmed:
+        return False
+    snapshot.signed_off_at = timezone.now()
+    snapshot.save(update_fields=["signed_off_at"])
+    category = snapshot.category
+    scheme = category.award_scheme
+    for row in snapshot.rows.select_related(
+        "nomination__candidate__province", "nomination__candidate__regency__province"
+    ).order_by("rank", "pk"):
+        nomination = row.nomination
+        if row.label:
+            province = nomination.candidate.home_province
+            if scheme == "ranked":
+                kind, title = AwardKind.RANKED, RankLabel(row.label).label
+            elif scheme == "best_per_province":
+                kind = AwardKind.BEST_PER_PROVINCE
+                title = _("Best in %(province)s") % {"province": province.name}
+            else:
+                kind = AwardKind.BEST_PER_ZONE
+                title = _("Best in the %(zone)s zone") % {"zone": province.get_zone_display()}
+            Award.objects.create(
+                category=category,
+                nomination=nomination,
+                snapshot=snapshot,
+                kind=kind,
+                label=row.label,
+                title=str(title),
+                rank=row.rank,
+                province=province if kind == AwardKind.BEST_PER_PROVINCE else None,
+                zone=province.zone if kind == AwardKind.BEST_PER_ZONE else "",
+                given_by=actor_or_none(actor),
+            )
+        candidate_services.nomination_national_result(
+            actor=actor,
+            nomination=nomination,
+            label=row.label,
+            rank=row.rank,
+            awarded=bool(row.label),
+        )
+    return True
+
+
+@transaction.atomic
+def ranking_confirm(*, actor, snapshot: RankingSnapshot) -> RankingConfirmation:
+    """A juror confirms the finalised national ranking of a category. The last confirmation
+    signs it off (awards given, finalists awarded or not). Confirmations are taken one at a
+    time (the snapshot row is locked), so the sign-off happens exactly once."""
+    snapshot = (
+        RankingSnapshot.objects.select_for_update()
+        .select_related("stage", "panel", "category")
+        .get(pk=snapshot.pk)
+    )
+    if snapshot.stage.kind != StageKind.NATIONAL_RESULT:
+        raise ValidationError(_("Only the national result is confirmed by the jurors."))
+    _member(snapshot.panel, actor)
+    if snapshot.reopened_at is not None:
+        raise RankingFinalised(_("This ranking was reopened; it can no longer be confirmed."))
+    if snapshot.signed_off_at is not None:
+        raise RankingFinalised(_("This ranking is already signed off."))
+    stage_ensure_changeable(snapshot.stage)
+    if snapshot.confirmations.filter(juror=actor).exists():
+        raise ValidationError(_("You have already confirmed this ranking."))
+    confirmation = RankingConfirmation.objects.create(snapshot=snapshot, juror=actor)
+    _sign_off_if_confirmed(actor, snapshot)
+    return confirmation
+
+
+def _national_nominee(panel: Panel, nomination: Nomination) -> Nomination:
+    found = (
+        selectors.stage_nominations(panel, StageKind.NATIONAL_SELECTION)
+        .filter(pk=nomination.pk)
+        .first()
+    )
+    if found is None:
+        raise PermissionDenied(_("This nomination is not in the national round of this edition."))
+    return found
+
+
+@transaction.atomic
+def award_special(*, actor, panel: Panel, nomination: Nomination, title: str, reason: str) -> Award:
+    """The jury's chair (or the secretariat) gives a special award (predikat terbaik khusus) to
+    a nominee of the national round, with its title and the reason. Refused once the national
+    result stage is finalised."""
+    panel = _lock_panel(panel)
+    if not panel.is_jury:
+        raise PermissionDenied(_("Special awards are given by the national jury."))
+    _chair_or_admin(panel, actor)
+    nomination = _national_nominee(panel, nomination)
+    result = _ranking_stage(panel, StageKind.NATIONAL_RESULT)
+    stage_ensure_changeable(result)
+    errors = {}
+    title, reason = (title or "").strip(), (reason or "").strip()
+    if not title:
+        errors["title"] = [_("Give the award's title.")]
+    if not reason:
+        errors["reason"] = [_("Say why the jury gives this award.")]
+    if errors:
+        raise ValidationError(errors)
+    award = Award(
+        category=nomination.category,
+        nomination=nomination,
+        kind=AwardKind.SPECIAL,
+        title=title,
+        reason=reason,
+        given_by=actor_or_none(actor),
+    )
+    award.full_clean(exclude=["snapshot", "given_by", "withdrawn_by"])
+    award.save()
+    return award
+
+
+@transaction.atomic
+def award_withdraw(*, actor, award: Award, reason: str) -> Award:
+    """Withdraw a special award with a reason (it stays on the record). Awards from the ranking
+    are withdrawn only by reopening the ranking."""
+    award = Award.objects.select_for_update().select_related("category").get(pk=award.pk)
+    panel = Panel.objects.filter(edition=award.category.edition_id, province__isnull=True).first()
+    if panel is None:
+        raise PermissionDenied(_("No national jury has been formed for this edition."))
+    _chair_or_admin(panel, actor)
+    if award.kind != AwardKind.SPECIAL:
+        raise ValidationError(
+            _("An award from the ranking is withdrawn by reopening the ranking, with a reason.")
+        )
+    if award.withdrawn_at is not None:
+        raise ValidationError(_("This award is already withdrawn."))
+    stage_ensure_changeable(_ranking_stage(panel, StageKind.NATIONAL_RESULT))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_("Give the reason for withdrawing the award.")]})
+    award.withdrawn_at = timezone.now()
+    award.withdrawn_by = actor_or_none(actor)
+    award.withdrawn_reason = reason
+    award.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawn_reason"])
+    return award
+
+
+# ---------------------------------------------------------------------------------------------
+# Interviews (SPEC §3 stage 6)
+
+
+def _interview_for(actor, panel: Panel, nomination: Nomination) -> Interview:
+    """The finalist's interview (created on first use), for the jury's chair or the
+    secretariat, while the interview can still change."""
+    panel = _lock_panel(panel)
+    if not panel.is_jury:
+        raise PermissionDenied(_("Interviews are held by the national jury."))
+    _chair_or_admin(panel, actor)
+    found = (
+        selectors.stage_nominations(panel, StageKind.NATIONAL_INTERVIEW)
+        .filter(pk=nomination.pk)
+        .first()
+    )
+    if found is None:
+        raise PermissionDenied(_("Only finalists are interviewed."))
+    stage = _ranking_stage(panel, StageKind.NATIONAL_INTERVIEW)
+    _ensure_not_finalised(stage, panel, found.category)
+    if found.state != NominationState.FINALIST:
+        raise RankingFinalised(_("This finalist's national result is already recorded."))
+    interview, _created = Interview.objects.select_for_update().get_or_create(
+        panel=panel, nomination=found
+    )
+    return interview
+
+
+@transaction.atomic
+def interview_schedule(
+    *, actor, panel: Panel, nomination: Nomination, scheduled_at, video_link: str
+) -> Interview:
+    """Set when a finalist is interviewed and the video link of the session. The date must lie
+    within the interview stage's schedule when it has one."""
+    interview = _interview_for(actor, panel, nomination)
+    stage = _ranking_stage(panel, StageKind.NATIONAL_INTERVIEW)
+    errors = {}
+    if scheduled_at is None:
+        errors["scheduled_at"] = [_("Give the date and time of the interview.")]
+    else:
+        day = (
+            timezone.localtime(scheduled_at).date()
+            if timezone.is_aware(scheduled_at)
+            else (scheduled_at.date())
+        )
+        if (stage.starts_on and day < stage.starts_on) or (stage.ends_on and day > stage.ends_on):
+            errors["scheduled_at"] = [
+                _("Interviews are held from %(start)s to %(end)s.")
+                % {"start": stage.starts_on or "…", "end": stage.ends_on or "…"}
+            ]
+    video_link = (video_link or "").strip()
+    if video_link and not video_link.lower().startswith("https://"):
+        errors["video_link"] = [_("Give a secure link starting with https://.")]
+    if errors:
+        raise ValidationError(errors)
+    interview.scheduled_at = scheduled_at
+    interview.video_link = video_link
+    interview.updated_by = actor_or_none(actor)
+    interview.full_clean(exclude=["panel", "nomination", "updated_by"])
+    interview.save()
+    return interview
+
+
+@transaction.atomic
+def interview_record(
+    *, actor, panel: Panel, nomination: Nomination, attendance: str, attendee: str, minutes: str
+) -> Interview:
+    """Record who attended a finalist's interview (the highest official present sets the
+    attendance factor of the interview criterion) and the minutes of the session."""
+    interview = _interview_for(actor, panel, nomination)
+    errors = {}
+    if attendance not in Attendance.values:
+        errors["attendance"] = [_("Choose who attended for the candidate.")]
+    attendee = (attendee or "").strip()
+    if not attendee:
+        errors["attendee"] = [_("Give the name and position of who attended.")]
+    if errors:
+        raise ValidationError(errors)
+    interview.attendance = attendance
+    interview.attendee = attendee
+    interview.minutes = (minutes or "").strip()
+    interview.updated_by = actor_or_none(actor)
+    interview.full_clean(exclude=["panel", "nomination", "updated_by"])
+    interview.save()
+    return interview
+
+
+# ---------------------------------------------------------------------------------------------
+# Reopening
+
+
 @transaction.atomic
 def ranking_reopen(*, actor, snapshot: RankingSnapshot, reason: str) -> RankingSnapshot:
-    """The chair reopens a finalised provincial ranking with a reason (kept on the snapshot,
-    which stays on the record): its nominees go back to verified and lose their labels. Refused
-    once the edition's provincial result stage is finalised."""
+    """The chair (or the secretariat) reopens a finalised ranking with a reason, kept on the
+    snapshot, which stays on the record. Its nominees go back to where the ranking found them:
+
+    - provincial: verified, without label (refused once the provincial result stage is
+      finalised);
+    - national selection: advanced (verified for a category without a provincial round);
+      refused while the category's national result is finalised;
+    - national result: finalists again, without rank and label; the awards given from it are
+      withdrawn with the same reason; the confirmations stay on the old snapshot.
+
+    Refused when the stage the ranking belongs to (or the stage it is finalised in) is
+    finalised: the secretariat reopens that first."""
     panel = _lock_panel(snapshot.panel)
     _chair_or_admin(panel, actor)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": [_("Give the reason for reopening the ranking.")]})
-    snapshot = RankingSnapshot.objects.select_for_update().get(pk=snapshot.pk)
+    snapshot = (
+        RankingSnapshot.objects.select_for_update()
+        .select_related("stage", "category")
+        .get(pk=snapshot.pk)
+    )
     if snapshot.reopened_at is not None:
         raise ValidationError(_("This ranking has already been reopened."))
+    kind = snapshot.stage.kind
     stage_ensure_changeable(snapshot.stage)
-    result_stage = selectors.panel_stage(panel, StageKind.PROVINCIAL_RESULT)
+    result_stage = selectors.panel_stage(panel, selectors.result_stage_kind(panel, kind))
     if result_stage is not None:
         stage_ensure_changeable(result_stage)
+    if kind == StageKind.NATIONAL_SELECTION:
+        result = selectors.panel_stage(panel, StageKind.NATIONAL_RESULT)
+        if result is not None and selectors.current_snapshot(result, panel, snapshot.category):
+            raise RankingFinalised(
+                _(
+                    "The national result of %(category)s is finalised; reopen it before the "
+                    "selection."
+                )
+                % {"category": snapshot.category.name}
+            )
     snapshot.reopened_at = timezone.now()
     snapshot.reopened_by = actor_or_none(actor)
     snapshot.reopen_reason = reason
     snapshot.save(update_fields=["reopened_at", "reopened_by", "reopen_reason"])
-    for row in snapshot.rows.select_related("nomination"):
-        if row.nomination.state in (
+    if kind == StageKind.NATIONAL_RESULT:
+        snapshot.awards.filter(withdrawn_at__isnull=True).update(
+            withdrawn_at=snapshot.reopened_at,
+            withdrawn_by=actor_or_none(actor),
+            withdrawn_reason=reason,
+        )
+    for row in snapshot.rows.select_related("nomination__category"):
+        nomination, state = row.nomination, row.nomination.state
+        if kind == StageKind.PROVINCIAL_ASSESSMENT and state in (
             NominationState.SCORED,
             NominationState.ADVANCED,
             NominationState.NOT_ADVANCED,
         ):
             candidate_services.nomination_provincial_result_reopen(
-                actor=actor, nomination=row.nomination, reason=reason
+                actor=actor, nomination=nomination, reason=reason
+            )
+        elif kind == StageKind.NATIONAL_SELECTION and state in (
+            NominationState.FINALIST,
+            NominationState.NOT_FINALIST,
+        ):
+            candidate_services.nomination_selection_reopen(
+                actor=actor, nomination=nomination, reason=reason
+            )
+        elif kind == StageKind.NATIONAL_RESULT and state in (
+            NominationState.AWARDED,
+            NominationState.NOT_AWARDED,
+        ):
+            candidate_services.nomination_national_result_reopen(
+                actor=actor, nomination=nomination, reason=reason
             )
     return snapshot
 
@@ -847,6 +1381,7 @@ def rubrics_seed_defaults(*, edition: Edition) -> list[Rubric]:
                     category=category,
                     criteria=default_rubrics.criteria_for(category.candidate_kind, kind),
                     is_default=True,
+                    final_weight=default_rubrics.FINAL_WEIGHTS.get(kind, 0),
                     notes=(
                         "Default rubric seeded by the software; not an official figure of the "
                         "award."

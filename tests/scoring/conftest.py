@@ -104,3 +104,137 @@ def regions_province():
     from candidates.models import Province
 
     return Province.objects.get(code="32")
+
+
+# ---------------------------------------------------------------------------------------------
+# The national round
+
+
+@dataclass
+class NationalRound:
+    """Edition 2031's national jury (a chair and two jurors), one regency/city category with a
+    judged selection rubric and an interview rubric (final weights 60/40 unless given), and
+    nominees advanced from their provinces."""
+
+    edition: object
+    category: object
+    panel: object
+    chair: object
+    members: list
+    stages: dict
+    selection: object = None  # rubric
+    interview: object = None  # rubric
+    nominations: list = field(default_factory=list)
+
+    def stage(self, kind):
+        return Stage.objects.get(pk=self.stages[kind].pk)
+
+    def open(self, *kinds):
+        for kind in kinds:
+            stage = self.stage(kind)
+            if stage.state != StageState.OPEN:
+                services.stage_open(actor=None, stage=stage)
+
+    def nominate(self, code: str, state=NominationState.ADVANCED, category=None):
+        nomination = NominationFactory(
+            category=category or self.category,
+            candidate=RegencyGovernmentFactory(regency=Regency.objects.get(code=code)),
+            state=state,
+        )
+        self.nominations.append(nomination)
+        return nomination
+
+    def score(self, kind, assessor, nomination, *values, submit=True, reason=""):
+        rubric = self.selection if kind == StageKind.NATIONAL_SELECTION else self.interview
+        criteria = [c for c in rubric.criteria.order_by("order") if c.is_assessed]
+        return services.scoresheet_save(
+            actor=assessor,
+            panel=self.panel,
+            nomination=nomination,
+            scores={
+                c.pk: services.ScoreInput(v, f"catatan {c.code}")
+                for c, v in zip(criteria, values, strict=True)
+            },
+            submit=submit,
+            reason=reason,
+            stage_kind=kind,
+        )
+
+    def score_all(self, kind, nomination, *values):
+        """Every juror gives the same scores."""
+        for person in self.members:
+            self.score(kind, person, nomination, *values)
+
+    def select(self):
+        """Finalise the selection (the chair)."""
+        return services.ranking_finalise(
+            actor=self.chair,
+            panel=self.panel,
+            category=self.category,
+            stage_kind=StageKind.NATIONAL_SELECTION,
+        )
+
+    def attend(self, nomination, attendance="head", attendee="Wali Kota"):
+        return services.interview_record(
+            actor=self.chair,
+            panel=self.panel,
+            nomination=nomination,
+            attendance=attendance,
+            attendee=attendee,
+            minutes="Paparan dan tanya jawab.",
+        )
+
+    def finalise(self):
+        return services.ranking_finalise(
+            actor=self.chair,
+            panel=self.panel,
+            category=self.category,
+            stage_kind=StageKind.NATIONAL_RESULT,
+        )
+
+
+@pytest.fixture
+def make_national(regions):
+    def build(
+        selection=None,
+        interview=None,
+        members=3,
+        weights=(D(60), D(40)),
+        finalist_quota=3,
+        national_labels=3,
+        **category_options,
+    ):
+        edition = EditionFactory(year=2031)
+        stages = {s.kind: s for s in services.stages_create_defaults(edition=edition)}
+        category = CategoryFactory(
+            edition=edition,
+            code="kab-kota",
+            finalist_quota=finalist_quota,
+            national_labels=national_labels,
+            **category_options,
+        )
+        panel = services.panel_get_or_create(edition=edition, province=None)
+        chair = UserFactory(email="ketua.juri@example.test", first_name="Ketua Juri")
+        services.panel_member_add(panel=panel, user=chair, is_chair=True)
+        people = [chair]
+        for i in range(1, members):
+            person = UserFactory(email=f"juri{i}@example.test", first_name=f"Juri {i}")
+            services.panel_member_add(panel=panel, user=person)
+            people.append(person)
+        round_ = NationalRound(edition, category, panel, chair, people, stages)
+        round_.selection = services.rubric_create(
+            stage=stages[StageKind.NATIONAL_SELECTION],
+            category=category,
+            criteria=selection or [criterion("judged")],
+            final_weight=weights[0],
+        )
+        round_.interview = services.rubric_create(
+            stage=stages[StageKind.NATIONAL_INTERVIEW],
+            category=category,
+            criteria=interview or [criterion("interview", kind=CriterionKind.INTERVIEW, tie=1)],
+            final_weight=weights[1],
+        )
+        round_.open(StageKind.NATIONAL_SELECTION)
+        return round_
+
+    return build

@@ -28,7 +28,7 @@ NAV_ITEMS = [
     NavItem(
         _("Provincial panel"), "candidates:panel_nominations", "candidates.view_panel_nominations"
     ),
-    NavItem(_("Provincial scoring"), "scoring:panels", "scoring.access_panels"),
+    NavItem(_("Scoring"), "scoring:panels", "scoring.access_panels"),
     NavItem(_("National jury"), "candidates:jury_nominations", "candidates.view_jury_nominations"),
     NavItem(_("Audit"), "candidates:audit_nominations", "candidates.view_audit_nominations"),
     NavItem(_("Secretariat"), "candidates:secretariat", "candidates.view_secretariat"),

@@ -23,7 +23,7 @@ from rest_framework.response import Response
 from candidates.models import Category, Nomination
 from paritrana.api import RulesPermission, validation_detail
 
-from . import selectors, services
+from . import api_decision, selectors, services
 from .enums import StageKind
 from .models import Conflict, Panel, PanelMember, ScoreRevision, Scoresheet, Stage, TieDecision
 from .serializers import (
@@ -71,6 +71,7 @@ def register(router) -> None:
     router.register(f"{panel}/scoresheets", ScoresheetViewSet, basename="scoring-scoresheet")
     router.register(f"{panel}/rankings", RankingViewSet, basename="scoring-ranking")
     router.register(f"{panel}/conflicts", ConflictViewSet, basename="scoring-conflict")
+    api_decision.register(router)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -463,8 +463,19 @@ def _ranking_sql(rubric: Rubric, criteria: list[Criterion], cohort_sql: str) -> 
     """  # noqa: S608
 
 
+# SQLite hands back floats: 40.25 × 0.70 comes back as 28.174999999999997, which would round
+# half up to 28.17 instead of 28.18. Nine decimals are far below any figure shown and far above
+# the floating-point noise on values up to 100, so a float rounded to nine decimals first is the
+# exact value (the same assumption as _HALF_UP_NUDGE for the totals computed in SQL).
+_FLOAT_PLACES = Decimal("0.000000001")
+
+
 def _decimal(value) -> Decimal:
-    return value if isinstance(value, Decimal) else Decimal(str(value))
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, float):
+        return Decimal(repr(value)).quantize(_FLOAT_PLACES)
+    return Decimal(str(value))
 
 
 def ranking_for(*, rubric: Rubric, panel: Panel, nominations: QuerySet[Nomination]) -> Ranking:

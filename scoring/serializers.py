@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from candidates.enums import NominationState, RankLabel
+from candidates.enums import NominationState, RankLabel, Zone
 from candidates.models import Nomination
 from candidates.serializers import (
     CandidateSummarySerializer,
@@ -15,8 +15,16 @@ from candidates.serializers import (
     TransitionSerializer,
 )
 
-from .enums import ConflictSource, CriterionKind, ScoresheetState, StageKind, StageState
-from .models import Conflict, Panel, Stage
+from .enums import (
+    Attendance,
+    AwardKind,
+    ConflictSource,
+    CriterionKind,
+    ScoresheetState,
+    StageKind,
+    StageState,
+)
+from .models import Award, Conflict, Panel, Stage
 
 # ---------------------------------------------------------------------------------------------
 # Shared pieces
@@ -68,7 +76,9 @@ class PanelMemberSerializer(serializers.Serializer):
 
 class PanelSerializer(serializers.ModelSerializer):
     edition = serializers.IntegerField(source="edition.year", read_only=True)
-    province = ProvinceSummarySerializer(read_only=True)
+    province = ProvinceSummarySerializer(
+        read_only=True, allow_null=True, help_text="Null for the national jury."
+    )
     stages = serializers.SerializerMethodField(help_text="The edition's stages, in order.")
     members = serializers.SerializerMethodField()
 
@@ -409,3 +419,269 @@ class ConflictDeclareSerializer(serializers.Serializer):
         super().__init__(*args, **kwargs)
         if nominations is not None:
             self.fields["nomination"].queryset = nominations
+
+
+# ---------------------------------------------------------------------------------------------
+# The national result (the jury's `final` ranking)
+
+
+class FinalStageCellSerializer(RankingCellSerializer):
+    judged = serializers.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        allow_null=True,
+        help_text="Interview criteria: the jurors' score before the attendance factor.",
+    )
+    factor = serializers.DecimalField(
+        max_digits=3,
+        decimal_places=2,
+        allow_null=True,
+        help_text="Interview criteria: the attendance factor applied (null: not recorded yet).",
+    )
+
+
+class FinalStageResultSerializer(serializers.Serializer):
+    """A finalist's result in one national stage, as it counts in the national result."""
+
+    stage = serializers.ChoiceField(choices=StageKind.choices)
+    name = serializers.CharField()
+    weight = serializers.DecimalField(max_digits=6, decimal_places=2)
+    total = serializers.DecimalField(max_digits=5, decimal_places=2)
+    rank = serializers.IntegerField(allow_null=True, help_text="The rank in that stage.")
+    frozen = serializers.BooleanField(
+        help_text="From the stage's finalised ranking (the selection once the finalists are "
+        "chosen; the interview once the national result is finalised)."
+    )
+    criteria = FinalStageCellSerializer(many=True)
+
+
+class FinalWeightSerializer(serializers.Serializer):
+    stage = serializers.ChoiceField(choices=StageKind.choices)
+    name = serializers.CharField()
+    weight = serializers.DecimalField(max_digits=6, decimal_places=2)
+
+
+class FinalRowSerializer(serializers.Serializer):
+    rank = serializers.IntegerField()
+    nomination = NominationSummarySerializer()
+    total = serializers.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        help_text="Σ stage weight × stage total / Σ stage weight, two decimals half up.",
+    )
+    tied = serializers.BooleanField(help_text="Still tied: blocks finalisation.")
+    tie_broken = serializers.BooleanField()
+    tie_position = serializers.IntegerField(allow_null=True)
+    tie_reason = serializers.CharField(allow_blank=True)
+    label = serializers.ChoiceField(
+        choices=RankLabel.choices, allow_blank=True, help_text="Finalised rankings only."
+    )
+    advanced = serializers.BooleanField(
+        allow_null=True, help_text="Finalised rankings only: whether the finalist is awarded."
+    )
+    missing_scoresheets = serializers.IntegerField(help_text="Interview scoresheets missing.")
+    stages = FinalStageResultSerializer(many=True)
+    attendance = serializers.ChoiceField(choices=Attendance.choices, allow_blank=True)
+    attendee = serializers.CharField(allow_blank=True)
+    factor = serializers.DecimalField(
+        max_digits=3, decimal_places=2, allow_null=True, help_text="The attendance factor."
+    )
+
+
+class ConfirmationSerializer(serializers.Serializer):
+    juror = serializers.CharField()
+    confirmed_at = serializers.DateTimeField()
+
+
+class FinalSnapshotSerializer(SnapshotSerializer):
+    signed_off_at = serializers.DateTimeField(
+        allow_null=True, help_text="When the last juror confirmed: the ranking is signed off."
+    )
+    jurors = serializers.IntegerField(help_text="Jurors who must confirm.")
+    confirmed = serializers.IntegerField(help_text="Jurors who have confirmed.")
+    confirmed_by_you = serializers.BooleanField()
+    confirmations = ConfirmationSerializer(
+        many=True,
+        allow_null=True,
+        help_text="Who confirmed and when: for the chair, the secretariat and auditors.",
+    )
+
+
+class FinalRankingSerializer(RankingSummarySerializer):
+    """The national result of a category (`?stage=final`): the finalists' combined totals,
+    live until the chair finalises, then the frozen snapshot waiting for the jurors'
+    confirmations. Without `visible`, only the progress."""
+
+    stage = StageSerializer()
+    snapshot = FinalSnapshotSerializer(allow_null=True)
+    weights = FinalWeightSerializer(
+        many=True, help_text="The national stages that count, with their weight."
+    )
+    rows = FinalRowSerializer(many=True)
+    ties = serializers.ListField(
+        child=serializers.ListField(child=serializers.IntegerField()),
+        help_text="Groups of nomination ids still tied: the chair orders each (ties route).",
+    )
+    problems = serializers.ListField(
+        child=serializers.CharField(), help_text="Why the result cannot be computed yet."
+    )
+    missing = MissingScoresheetSerializer(
+        many=True,
+        allow_null=True,
+        help_text="Interview scoresheets not submitted: the chair, the secretariat and auditors.",
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Interviews
+
+
+class InterviewSerializer(serializers.Serializer):
+    """A finalist and their interview: schedule, video link, who attended, the minutes and the
+    attendance factor of the interview criterion."""
+
+    nomination = NominationSummarySerializer()
+    scheduled_at = serializers.DateTimeField(allow_null=True)
+    video_link = serializers.CharField(allow_blank=True)
+    attendance = serializers.ChoiceField(choices=Attendance.choices, allow_blank=True)
+    attendee = serializers.CharField(allow_blank=True)
+    minutes = serializers.CharField(allow_blank=True)
+    factor = serializers.DecimalField(
+        max_digits=3,
+        decimal_places=2,
+        allow_null=True,
+        help_text="The attendance factor of the category's interview rubric.",
+    )
+    updated_at = serializers.DateTimeField(allow_null=True)
+
+
+class InterviewScheduleSerializer(serializers.Serializer):
+    """When the finalist is interviewed and the session's video link (https://)."""
+
+    scheduled_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    video_link = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class InterviewRecordSerializer(serializers.Serializer):
+    """Who attended for the candidate (the highest official present sets the attendance
+    factor), their name and position, and the minutes."""
+
+    attendance = serializers.ChoiceField(
+        choices=Attendance.choices, required=False, allow_blank=True, default=""
+    )
+    attendee = serializers.CharField(required=False, allow_blank=True, default="")
+    minutes = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+# ---------------------------------------------------------------------------------------------
+# Awards
+
+
+class AwardSerializer(serializers.ModelSerializer):
+    category = CategorySummarySerializer(read_only=True)
+    nomination = NominationSummarySerializer(read_only=True)
+    kind = serializers.ChoiceField(choices=AwardKind.choices, read_only=True)
+    label = serializers.ChoiceField(choices=RankLabel.choices, allow_blank=True, read_only=True)
+    province = ProvinceSummarySerializer(
+        read_only=True, allow_null=True, help_text="Best-per-province awards."
+    )
+    zone = serializers.ChoiceField(
+        choices=Zone.choices, allow_blank=True, read_only=True, help_text="Best-per-zone awards."
+    )
+    current = serializers.BooleanField(source="is_current", read_only=True)
+    withdrawn_by = serializers.SerializerMethodField(
+        help_text="Shown to the chair, the secretariat and auditors."
+    )
+
+    class Meta:
+        model = Award
+        fields = [
+            "id",
+            "category",
+            "kind",
+            "label",
+            "title",
+            "rank",
+            "nomination",
+            "province",
+            "zone",
+            "reason",
+            "given_at",
+            "current",
+            "withdrawn_at",
+            "withdrawn_by",
+            "withdrawn_reason",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_withdrawn_by(self, award):
+        if not self.context.get("show_names") or award.withdrawn_by is None:
+            return None
+        return str(award.withdrawn_by)
+
+
+class SpecialAwardSerializer(serializers.Serializer):
+    """A special award (predikat terbaik khusus) to a nominee of the national round."""
+
+    nomination = serializers.PrimaryKeyRelatedField(
+        queryset=Nomination.objects.none(), help_text="A nominee of the national round."
+    )
+    title = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+    def __init__(self, *args, nominations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if nominations is not None:
+            self.fields["nomination"].queryset = nominations
+
+
+# ---------------------------------------------------------------------------------------------
+# Agreement between assessors
+
+
+class SpreadSerializer(serializers.Serializer):
+    criterion = serializers.CharField(help_text="The criterion's code.")
+    n = serializers.IntegerField(help_text="Scores that count (submitted, no conflict).")
+    mean = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True)
+    sd = serializers.DecimalField(
+        max_digits=5, decimal_places=2, allow_null=True, help_text="Population standard deviation."
+    )
+    low = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True)
+    high = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True)
+
+
+class NomineeSpreadSerializer(SpreadSerializer):
+    disagree = serializers.BooleanField(help_text="The deviation reaches the threshold.")
+
+
+class AgreementCriterionSerializer(SpreadSerializer):
+    """A criterion over every counted score of the category."""
+
+    name = serializers.CharField()
+    kind = serializers.ChoiceField(choices=CriterionKind.choices)
+    weight = serializers.DecimalField(max_digits=6, decimal_places=2)
+
+
+class AgreementRowSerializer(serializers.Serializer):
+    nomination = NominationSummarySerializer()
+    flagged = serializers.BooleanField(help_text="The assessors disagree strongly somewhere.")
+    spreads = NomineeSpreadSerializer(many=True)
+
+
+class AgreementSerializer(serializers.Serializer):
+    """How far the assessors agree in a category and stage (chairs, the secretariat and
+    auditors). A chair who has not yet submitted every scoresheet of the category sees only
+    `visible: false` (blindness, as for the ranking)."""
+
+    category = CategorySummarySerializer()
+    stage = StageSerializer()
+    visible = serializers.BooleanField()
+    threshold = serializers.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        help_text="A nominee's criterion is flagged from this standard deviation on.",
+    )
+    criteria = AgreementCriterionSerializer(many=True)
+    rows = AgreementRowSerializer(many=True)
+    flagged = serializers.IntegerField(help_text="Nominees flagged.")

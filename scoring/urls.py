@@ -1,8 +1,14 @@
-"""The panel's pages under /panel/: verification, scoring (scoring.views) and the ranking
-(scoring.views_ranking)."""
+"""The panels' pages under /panel/: verification, scoring (scoring.views), rankings
+(scoring.views_ranking), the jury's interviews, national result and awards
+(scoring.views_national) and the decision files (scoring.views_decision)."""
 
-from . import views, views_ranking
+from . import views, views_decision, views_national, views_ranking
 
 app_name = "scoring"
 
-urlpatterns = [*views.urlpatterns, *views_ranking.urlpatterns]
+urlpatterns = [
+    *views.urlpatterns,
+    *views_ranking.urlpatterns,
+    *views_national.urlpatterns,
+    *views_decision.urlpatterns,
+]

@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
@@ -28,8 +29,8 @@ from candidates.indicators import INDICATORS
 from candidates.models import NominationTransition
 
 from . import forms, selectors, services
-from .enums import ScoresheetState, StageKind, StageState
-from .models import Conflict, PanelMember, ScoreRevision, Scoresheet, Stage
+from .enums import NATIONAL_STAGES, SLUG_OF, STAGE_SLUGS, ScoresheetState, StageKind, StageState
+from .models import Conflict, Interview, PanelMember, ScoreRevision, Scoresheet, Stage
 
 PROVINCIAL_STAGES = (
     StageKind.PROVINCIAL_VERIFICATION,
@@ -51,6 +52,29 @@ def _ranking_url(panel) -> str | None:
         return None
 
 
+def _url(name: str, *args) -> str | None:
+    try:
+        return reverse(f"scoring:{name}", args=args)
+    except NoReverseMatch:
+        return None
+
+
+def stage_slug(panel, kind) -> str | None:
+    """The stage's part of a page's address, None for the panel's first scoring stage (whose
+    pages keep their short addresses)."""
+    return None if kind == selectors.scoring_stage_kinds(panel)[0] else SLUG_OF[kind]
+
+
+def stage_url(name: str, panel, kind, *args) -> str:
+    """The address of a stage's page (worklist, scoresheet, ranking) for the panel."""
+    slug = stage_slug(panel, kind)
+    return reverse(f"scoring:{name}", args=[panel.pk, *([slug] if slug else []), *args])
+
+
+def panel_stage_kinds(panel) -> tuple:
+    return NATIONAL_STAGES if panel.is_jury else PROVINCIAL_STAGES
+
+
 def _stages_by_edition(edition_ids) -> dict[int, list[Stage]]:
     stages = defaultdict(list)
     for stage in Stage.objects.filter(edition__in=set(edition_ids)).order_by("order"):
@@ -58,8 +82,45 @@ def _stages_by_edition(edition_ids) -> dict[int, list[Stage]]:
     return stages
 
 
-def _panel_links(user, panel, member) -> dict:
-    """What the panel's sub-navigation offers this person (the pages check again)."""
+def panel_nav(user, panel, member, path: str = "") -> list[dict]:
+    """The panel's sub-navigation for this person (the pages check again): the overview,
+    verification, the member's scoring per stage, the jury's interviews, rankings, awards and
+    the agreement between assessors for those who may see them, and conflicts."""
+    may_rank = user.has_perm("scoring.view_ranking", panel)
+    sees_conflicts = user.has_perm("scoring.view_conflicts", panel)
+    items = [(reverse("scoring:panel", args=[panel.pk]), _("Overview"), True)]
+    items.append((reverse("scoring:verification", args=[panel.pk]), _("Verification"), False))
+    if member is not None:
+        for kind in selectors.scoring_stage_kinds(panel):
+            label = (
+                _("My scoring")
+                if not panel.is_jury
+                else _("Scoring: %(stage)s") % {"stage": StageKind(kind).label}
+            )
+            items.append((stage_url("worklist", panel, kind), label, False))
+    if panel.is_jury:
+        items.append((_url("interviews", panel.pk), _("Interviews"), False))
+    if may_rank:
+        first = selectors.scoring_stage_kinds(panel)[0]
+        label = _("Ranking") if not panel.is_jury else _("Finalists (selection)")
+        items.append((_url("ranking", panel.pk), label, False))
+        if panel.is_jury:
+            items.append((_url("final", panel.pk), _("National result"), False))
+            items.append((_url("awards", panel.pk), _("Awards"), False))
+        if sees_conflicts:
+            items.append((_url("agreement", panel.pk, SLUG_OF[first]), _("Agreement"), False))
+    items.append((reverse("scoring:conflicts", args=[panel.pk]), _("Conflicts of interest"), False))
+    items = [item for item in items if item[0] is not None]
+    # The current page: the longest address the path starts with (the overview only exactly).
+    matching = [
+        url for url, _label, exact in items if path == url or (not exact and path.startswith(url))
+    ]
+    current = max(matching, key=len) if matching else None
+    return [{"url": url, "label": label, "current": url == current} for url, label, _e in items]
+
+
+def _panel_links(user, panel, member, path: str = "") -> dict:
+    """What the panel's pages offer this person (the pages check again)."""
     ranking_url = _ranking_url(panel)
     return {
         "may_verify": member is not None or user.has_perm("scoring.verify_nominations"),
@@ -67,6 +128,7 @@ def _panel_links(user, panel, member) -> dict:
         "ranking_url": ranking_url
         if ranking_url and user.has_perm("scoring.view_ranking", panel)
         else None,
+        "nav": panel_nav(user, panel, member, path),
     }
 
 
@@ -98,7 +160,9 @@ class PanelListView(View):
                 "panel": panel,
                 "members": counts.get(panel.pk, 0),
                 "member": mine.get(panel.pk),
-                "stages": [s for s in stages[panel.edition_id] if s.kind in PROVINCIAL_STAGES],
+                "stages": [
+                    s for s in stages[panel.edition_id] if s.kind in panel_stage_kinds(panel)
+                ],
                 "may_verify": panel.pk in mine or user.has_perm("scoring.verify_nominations"),
                 "may_score": panel.pk in mine,
             }
@@ -125,6 +189,8 @@ class PanelView(View):
         if not user.has_perm("scoring.access_panels"):
             raise PermissionDenied
         self.panel = get_object_or_404(selectors.panels_visible_to(user), pk=kwargs["panel_pk"])
+        if not self.panel_allowed(self.panel):
+            raise Http404
         method = "GET" if request.method == "HEAD" else request.method
         if method.lower() not in self.http_method_names or not hasattr(self, method.lower()):
             return self.http_method_not_allowed(request, *args, **kwargs)
@@ -134,13 +200,33 @@ class PanelView(View):
         self.member = selectors.membership(self.panel, user)
         if self.member is None and method in self.members_only:
             raise PermissionDenied(_("Only the panel's members score and declare conflicts."))
+        self.stage_kind = selectors.scoring_stage_kinds(self.panel)[0]
+        if "stage" in kwargs:
+            kind = STAGE_SLUGS.get(kwargs["stage"])
+            if kind not in self.allowed_stage_kinds():
+                raise Http404
+            self.stage_kind = kind
         return super().dispatch(request, *args, **kwargs)
+
+    def allowed_stage_kinds(self) -> tuple:
+        return selectors.scoring_stage_kinds(self.panel)
+
+    def panel_allowed(self, panel) -> bool:
+        """Whether this page exists for the panel (the jury's pages do not on a provincial
+        panel: 404)."""
+        return True
+
+    @property
+    def stage_slug(self) -> str | None:
+        return stage_slug(self.panel, self.stage_kind)
 
     def render(self, template, context, status=200):
         context = {
             "panel": self.panel,
             "member": self.member,
-            **_panel_links(self.request.user, self.panel, self.member),
+            "stage_kind": self.stage_kind,
+            "stage_slug": self.stage_slug,
+            **_panel_links(self.request.user, self.panel, self.member, self.request.path),
             **context,
         }
         return TemplateResponse(self.request, template, context, status=status)
@@ -148,6 +234,37 @@ class PanelView(View):
 
 class PanelDetailView(PanelView):
     """The panel's overview: members, the edition's stages, where the work stands."""
+
+    def stage_counts(self, kind) -> list[tuple[str, int]]:
+        """A scoring stage's nominees and scoresheets (submitted, draft, missing)."""
+        panel = self.panel
+        stage = selectors.panel_stage(panel, kind)
+        nominations = selectors.stage_nominations(panel, kind)
+        label = {
+            StageKind.PROVINCIAL_ASSESSMENT: _("Verified (to be scored and ranked)"),
+            StageKind.NATIONAL_SELECTION: _("In the national selection"),
+            StageKind.NATIONAL_INTERVIEW: _("Finalists (to be interviewed)"),
+        }[kind]
+        counts = [(label, nominations.count())]
+        if stage is None:
+            return counts
+        sheets = dict(
+            Scoresheet.objects.filter(stage=stage, panel=panel)
+            .order_by()
+            .values("state")
+            .annotate(n=Count("pk"))
+            .values_list("state", "n")
+        )
+        missing = len(
+            selectors.missing_scoresheets(stage=stage, panel=panel, nominations=nominations)
+        )
+        prefix = "" if not panel.is_jury else f"{StageKind(kind).label}: "
+        return [
+            *counts,
+            (prefix + _("Scoresheets submitted"), sheets.get(ScoresheetState.SUBMITTED, 0)),
+            (prefix + _("Scoresheets in draft"), sheets.get(ScoresheetState.DRAFT, 0)),
+            (prefix + _("Scoresheets still missing"), missing),
+        ]
 
     def get(self, request, panel_pk):
         panel = self.panel
@@ -159,30 +276,6 @@ class PanelDetailView(PanelView):
             .annotate(n=Count("pk"))
             .values_list("state", "n")
         )
-        assessment = selectors.panel_stage(panel, StageKind.PROVINCIAL_ASSESSMENT)
-        ranked = sum(by_state.get(s, 0) for s in selectors.RANKED_STATES)
-        sheets = (
-            dict(
-                Scoresheet.objects.filter(stage=assessment, panel=panel)
-                .order_by()
-                .values("state")
-                .annotate(n=Count("pk"))
-                .values_list("state", "n")
-            )
-            if assessment
-            else {}
-        )
-        missing = (
-            len(
-                selectors.missing_scoresheets(
-                    stage=assessment,
-                    panel=panel,
-                    nominations=selectors.ranked_nominations(panel),
-                )
-            )
-            if assessment
-            else 0
-        )
         counts = [
             (
                 _("Waiting for verification"),
@@ -190,11 +283,9 @@ class PanelDetailView(PanelView):
             ),
             (_("Returned for correction"), by_state.get(NominationState.RETURNED, 0)),
             (_("Ineligible"), by_state.get(NominationState.INELIGIBLE, 0)),
-            (_("Verified (to be scored and ranked)"), ranked),
-            (_("Scoresheets submitted"), sheets.get(ScoresheetState.SUBMITTED, 0)),
-            (_("Scoresheets in draft"), sheets.get(ScoresheetState.DRAFT, 0)),
-            (_("Scoresheets still missing"), missing),
         ]
+        for kind in selectors.scoring_stage_kinds(panel):
+            counts += self.stage_counts(kind)
         named = selectors.may_see_assessor_names(request.user, panel)
         members = [
             {
@@ -213,6 +304,10 @@ class PanelDetailView(PanelView):
                 "members": members,
                 "members_named": named,
                 "stages": Stage.objects.filter(edition=panel.edition_id).order_by("order"),
+                "worklists": [
+                    (StageKind(kind).label, stage_url("worklist", panel, kind))
+                    for kind in selectors.scoring_stage_kinds(panel)
+                ],
                 "counts": counts,
                 "may_view_conflicts": request.user.has_perm("scoring.view_conflicts", panel),
             },
@@ -267,7 +362,12 @@ class VerificationView(PanelView):
             {
                 "rows": rows,
                 "decided": decided,
-                "stage": selectors.panel_stage(panel, StageKind.PROVINCIAL_VERIFICATION),
+                "stage": selectors.panel_stage(
+                    panel,
+                    StageKind.NATIONAL_SELECTION
+                    if panel.is_jury
+                    else StageKind.PROVINCIAL_VERIFICATION,
+                ),
                 "may_decide": may_decide,
                 "show_actor": selectors.may_see_assessor_names(self.request.user, panel),
                 "page_errors": page_errors,
@@ -337,8 +437,8 @@ class WorklistView(PanelView):
     permission = "scoring.score"
     members_only = ("GET",)
 
-    def get(self, request, panel_pk):
-        stage = selectors.panel_stage(self.panel, StageKind.PROVINCIAL_ASSESSMENT)
+    def get(self, request, panel_pk, stage=None):
+        stage = selectors.panel_stage(self.panel, self.stage_kind)
         rows = selectors.scoring_worklist(self.panel, stage, request.user) if stage else []
         rows.sort(
             key=lambda r: (
@@ -354,10 +454,19 @@ class WorklistView(PanelView):
             )
         ]
         to_score = [r for r in rows if r.status != "excluded"]
+        interviews = (
+            selectors.interviews_of(self.panel)
+            if self.stage_kind == StageKind.NATIONAL_INTERVIEW
+            else {}
+        )
+        for row in rows:
+            row.url = stage_url("scoresheet", self.panel, self.stage_kind, row.nomination.pk)
+            row.interview = interviews.get(row.nomination.pk)
         return self.render(
             "scoring/worklist.html",
             {
                 "stage": stage,
+                "stage_label": StageKind(self.stage_kind).label,
                 "groups": groups,
                 "submitted": sum(1 for r in to_score if r.status == ScoresheetState.SUBMITTED),
                 "drafts": sum(1 for r in to_score if r.status == ScoresheetState.DRAFT),
@@ -423,10 +532,12 @@ class ScoresheetView(PanelView):
 
     def setup_nominee(self):
         self.nomination = get_object_or_404(
-            selectors.ranked_nominations(self.panel).prefetch_related("indicator_values"),
+            selectors.stage_nominations(self.panel, self.stage_kind).prefetch_related(
+                "indicator_values"
+            ),
             pk=self.kwargs["nomination_pk"],
         )
-        self.stage = selectors.panel_stage(self.panel, StageKind.PROVINCIAL_ASSESSMENT)
+        self.stage = selectors.panel_stage(self.panel, self.stage_kind)
         self.conflict = selectors.is_excluded(self.panel, self.request.user, self.nomination)
         self.rubric = (
             selectors.rubric_for(self.stage, self.nomination.category) if self.stage else None
@@ -451,13 +562,13 @@ class ScoresheetView(PanelView):
             status=status,
         )
 
-    def get(self, request, panel_pk, nomination_pk):
+    def get(self, request, panel_pk, nomination_pk, stage=None):
         self.setup_nominee()
         if self.conflict is not None:
             return self.excluded_page(200)
         return self.page(self.form())
 
-    def post(self, request, panel_pk, nomination_pk):
+    def post(self, request, panel_pk, nomination_pk, stage=None):
         self.setup_nominee()
         if self.conflict is not None:
             return self.excluded_page(403)
@@ -472,6 +583,7 @@ class ScoresheetView(PanelView):
                     scores=form.score_inputs(),
                     submit=request.POST.get("action") == "submit",
                     reason=form.cleaned_data.get("reason", ""),
+                    stage_kind=self.stage_kind,
                 )
             except ValidationError as error:
                 form.add_service_errors(error)
@@ -483,9 +595,7 @@ class ScoresheetView(PanelView):
                 else:
                     done = _("Your draft was saved. Submit it when it is complete.")
                 messages.success(request, done)
-                return redirect(
-                    "scoring:scoresheet", panel_pk=self.panel.pk, nomination_pk=nomination_pk
-                )
+                return redirect(stage_url("scoresheet", self.panel, self.stage_kind, nomination_pk))
         return self.page(form, status=400)
 
     def form(self, data=None):
@@ -505,10 +615,12 @@ class ScoresheetView(PanelView):
     def closed_reason(self) -> str | None:
         """Why the scores cannot be changed now, or None."""
         if self.stage is None or self.stage.state != StageState.OPEN:
-            return _("Scoring is not possible now: the provincial assessment stage is not open.")
-        if self.nomination.state != NominationState.VERIFIED:
-            return _("This nominee's provincial result is already recorded.")
-        if selectors.current_snapshot(self.stage, self.panel, self.nomination.category):
+            return _("Scoring is not possible now: the stage “%(stage)s” is not open.") % {
+                "stage": StageKind(self.stage_kind).label
+            }
+        if self.nomination.state not in selectors.SCOREABLE[self.stage_kind]:
+            return _("This nominee's result in this stage is already recorded.")
+        if selectors.frozen_snapshot(self.stage, self.panel, self.nomination.category):
             return _("The ranking of this category is finalised.")
         if not self.criteria:
             return _("The secretariat has not set a rubric with judged criteria for this category.")
@@ -530,6 +642,16 @@ class ScoresheetView(PanelView):
                 "form": form,
                 "sheet": self.sheet,
                 "closed_reason": self.closed_reason(),
+                "stage_label": StageKind(self.stage_kind).label,
+                "interview": Interview.objects.filter(
+                    panel=self.panel, nomination=self.nomination
+                ).first()
+                if self.stage_kind == StageKind.NATIONAL_INTERVIEW
+                else None,
+                "worklist_url": stage_url("worklist", self.panel, self.stage_kind),
+                "form_url": stage_url(
+                    "scoresheet", self.panel, self.stage_kind, self.nomination.pk
+                ),
                 "revisions": revisions,
                 "others": self.others(),
                 **_dossier(self.nomination),
@@ -613,6 +735,13 @@ urlpatterns = [
     path("<int:panel_pk>/scoring/", WorklistView.as_view(), name="worklist"),
     path(
         "<int:panel_pk>/scoring/<int:nomination_pk>/",
+        ScoresheetView.as_view(),
+        name="scoresheet",
+    ),
+    # The jury's second scoring stage (and any stage by its short name: selection, interview).
+    path("<int:panel_pk>/scoring/<slug:stage>/", WorklistView.as_view(), name="worklist"),
+    path(
+        "<int:panel_pk>/scoring/<slug:stage>/<int:nomination_pk>/",
         ScoresheetView.as_view(),
         name="scoresheet",
     ),

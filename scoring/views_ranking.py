@@ -27,10 +27,11 @@ from rules.contrib.views import PermissionRequiredMixin
 from candidates.models import Category
 
 from . import selectors, services, spreadsheets
-from .enums import StageKind, StageState
+from .enums import SLUG_OF, STAGE_SLUGS, StageKind, StageState
 from .forms_ranking import ReopenForm, TieDecisionForm, parse_ids
 from .models import RankingSnapshot, RankingSnapshotRow, TieDecision
 from .spreadsheets import region_of
+from .views import panel_nav, stage_url
 
 
 @dataclass
@@ -110,6 +111,10 @@ class CategoryRanking:
     history: list = field(default_factory=list)  # reopened snapshots
     reopen_form: ReopenForm | None = None
     refusal: list = field(default_factory=list)  # messages of a refused action
+    is_selection: bool = False  # the jury's national selection: the top ones become finalists
+    minimum: Decimal | None = None  # selection: the optional minimum total of a finalist
+    disagreements: int = 0  # nominees flagged for strong disagreement (chairs, before finalising)
+    urls: dict = field(default_factory=dict)
 
     @property
     def finalised(self) -> bool:
@@ -181,16 +186,19 @@ def category_ranking(
     """One category's ranking as `user` may see it. A fixed number of queries whatever the
     number of nominees (the ranking itself is one query, see selectors.ranking_for)."""
     visible = selectors.may_see_ranking(user, panel=panel, stage=stage, category=category)
+    is_selection = stage.kind == StageKind.NATIONAL_SELECTION
     section = CategoryRanking(
         category=category,
         stage=stage,
         visible=visible,
         show_names=show_names,
         can_manage=can_manage,
-        quota=category.provincial_quota,
+        quota=category.finalist_quota if is_selection else category.provincial_quota,
         refusal=list(refusal or []),
+        is_selection=is_selection,
+        minimum=category.finalist_minimum if is_selection else None,
     )
-    nominations = selectors.ranked_nominations(panel, category)
+    nominations = selectors.stage_nominations(panel, stage.kind, category)
     section.pending = list(
         selectors.nominations_to_verify(panel).filter(category=category).order_by("candidate__name")
     )
@@ -248,16 +256,24 @@ def category_ranking(
         ).select_related("decided_by")
     }
     quota = section.quota
+    advancing = [
+        row
+        for row in ranking.rows[:quota]
+        if section.minimum is None or row.total >= section.minimum
+    ]
+    last = advancing[-1] if advancing else None
     section.rows = [
         LiveRow(
             row=row,
-            advances=index < quota,
-            last_advancing=index == quota - 1 and index < len(ranking.rows) - 1,
+            advances=index < len(advancing),
+            last_advancing=row is last and index < len(ranking.rows) - 1,
             decision=decisions.get(row.nomination.pk) if row.tie_position is not None else None,
         )
         for index, row in enumerate(ranking.rows)
     ]
-    advancing = ranking.rows[:quota]
+    if can_manage:
+        agreement = selectors.agreement(panel=panel, stage=stage, category=category)
+        section.disagreements = len(agreement.flagged) if agreement else 0
     section.cut_off = advancing[-1].total if advancing else None
     if can_manage:
         for group in ranking.ties:
@@ -298,21 +314,45 @@ class PanelAccessMixin(PermissionRequiredMixin):
         user = self.request.user
         panels = selectors.panels_visible_to(user)
         self.panel = get_object_or_404(panels, pk=self.kwargs["panel_pk"])
+        self.stage_kind = selectors.scoring_stage_kinds(self.panel)[0]
+        if "stage" in self.kwargs:
+            kind = STAGE_SLUGS.get(self.kwargs["stage"])
+            if kind not in self.allowed_stage_kinds():
+                raise Http404
+            self.stage_kind = kind
         self.category = None
         if "category_pk" in self.kwargs:
-            self.category = get_object_or_404(
-                Category.objects.select_related("edition"),
-                pk=self.kwargs["category_pk"],
-                edition=self.panel.edition_id,
-                has_provincial_round=True,
+            categories = Category.objects.select_related("edition").filter(
+                edition=self.panel.edition_id
             )
+            if not self.panel.is_jury:
+                categories = categories.filter(has_provincial_round=True)
+            self.category = get_object_or_404(categories, pk=self.kwargs["category_pk"])
         return user.has_perm(self.panel_permission, self.panel)
 
+    def allowed_stage_kinds(self) -> tuple:
+        """The stages whose ranking these pages show: the provincial assessment, or the jury's
+        national selection (the national result has its own pages, views_national)."""
+        return selectors.scoring_stage_kinds(self.panel)[:1]
+
     def stage(self):
-        stage = selectors.panel_stage(self.panel, StageKind.PROVINCIAL_ASSESSMENT)
+        stage = selectors.panel_stage(self.panel, self.stage_kind)
         if stage is None:
             raise Http404
         return stage
+
+    def section_urls(self, category) -> dict:
+        def url(name):
+            return stage_url(name, self.panel, self.stage_kind, category.pk)
+
+        urls = {
+            name: url(name)
+            for name in ("ranking_category", "ranking_xlsx", "tie_decide", "finalise", "reopen")
+        }
+        urls["agreement"] = reverse(
+            "scoring:agreement", args=[self.panel.pk, SLUG_OF[self.stage_kind]]
+        )
+        return urls
 
     def page_context(self, **overrides) -> dict:
         user = self.request.user
@@ -321,9 +361,13 @@ class PanelAccessMixin(PermissionRequiredMixin):
         show_names = selectors.may_see_assessor_names(user, self.panel)
         is_member = selectors.membership(self.panel, user) is not None
         categories = (
-            [self.category] if self.category is not None else selectors.panel_categories(self.panel)
+            [self.category]
+            if self.category is not None
+            else selectors.panel_categories(self.panel, self.stage_kind)
         )
-        result_stage = selectors.panel_stage(self.panel, StageKind.PROVINCIAL_RESULT)
+        result_stage = selectors.panel_stage(
+            self.panel, selectors.result_stage_kind(self.panel, self.stage_kind)
+        )
         sections = [
             category_ranking(
                 user=user,
@@ -337,9 +381,16 @@ class PanelAccessMixin(PermissionRequiredMixin):
             )
             for category in categories
         ]
+        for section in sections:
+            section.urls = self.section_urls(section.category)
         return {
             "panel": self.panel,
             "may_score": is_member,
+            "nav": panel_nav(
+                user, self.panel, selectors.membership(self.panel, user), self.request.path
+            ),
+            "is_selection": self.stage_kind == StageKind.NATIONAL_SELECTION,
+            "all_url": stage_url("ranking", self.panel, self.stage_kind),
             "ranking_url": reverse("scoring:ranking", args=[self.panel.pk]),
             "stage": stage,
             "result_stage": result_stage,
@@ -362,7 +413,7 @@ class RankingPage(PanelAccessMixin, TemplateView):
 class RankingXlsx(PanelAccessMixin, View):
     """One category's ranking as the page shows it to the user, as XLSX."""
 
-    def get(self, request, panel_pk, category_pk):
+    def get(self, request, panel_pk, category_pk, stage=None):
         section = category_ranking(
             user=request.user,
             panel=self.panel,
@@ -388,7 +439,9 @@ class RankingAction(PanelAccessMixin, View):
 
     def done(self, message: str):
         messages.success(self.request, message)
-        return redirect("scoring:ranking_category", self.panel.pk, self.category.pk)
+        return redirect(
+            stage_url("ranking_category", self.panel, self.stage_kind, self.category.pk)
+        )
 
     def again(self, **overrides):
         return TemplateResponse(
@@ -401,7 +454,7 @@ def _messages(error: ValidationError) -> list[str]:
 
 
 class TieDecide(RankingAction):
-    def post(self, request, panel_pk, category_pk):
+    def post(self, request, panel_pk, category_pk, stage=None):
         stage = self.stage()
         if not selectors.may_see_ranking(
             request.user, panel=self.panel, stage=stage, category=self.category
@@ -411,7 +464,7 @@ class TieDecide(RankingAction):
             raise PermissionDenied
         ids = parse_ids(request.POST.get("nominees", ""))
         nominations = list(
-            selectors.ranked_nominations(self.panel, self.category)
+            selectors.stage_nominations(self.panel, self.stage_kind, self.category)
             .filter(pk__in=ids or [])
             .order_by("candidate__name")
         )
@@ -426,6 +479,7 @@ class TieDecide(RankingAction):
                     category=self.category,
                     order=form.order,
                     reason=form.cleaned_data["reason"],
+                    stage_kind=self.stage_kind,
                 )
             except ValidationError as error:
                 _add_errors(form, error)
@@ -438,14 +492,26 @@ class TieDecide(RankingAction):
 
 
 class Finalise(RankingAction):
-    def post(self, request, panel_pk, category_pk):
+    def post(self, request, panel_pk, category_pk, stage=None):
         try:
             snapshot = services.ranking_finalise(
-                actor=request.user, panel=self.panel, category=self.category
+                actor=request.user,
+                panel=self.panel,
+                category=self.category,
+                stage_kind=self.stage_kind,
             )
         except ValidationError as error:
             return self.again(refusal=_messages(error))
         advanced = snapshot.rows.filter(advanced=True).count()
+        if self.stage_kind == StageKind.NATIONAL_SELECTION:
+            return self.done(
+                ngettext(
+                    "The national selection of %(category)s is finalised; %(count)s finalist.",
+                    "The national selection of %(category)s is finalised; %(count)s finalists.",
+                    advanced,
+                )
+                % {"category": self.category.name, "count": advanced}
+            )
         return self.done(
             ngettext(
                 "The ranking of %(category)s is finalised; %(count)s nominee advances.",
@@ -457,7 +523,7 @@ class Finalise(RankingAction):
 
 
 class Reopen(RankingAction):
-    def post(self, request, panel_pk, category_pk):
+    def post(self, request, panel_pk, category_pk, stage=None):
         stage = self.stage()
         form = ReopenForm(request.POST, auto_id=f"reopen-{self.category.pk}-%s")
         snapshot = selectors.current_snapshot(stage, self.panel, self.category)
@@ -487,6 +553,21 @@ def _add_errors(form, error: ValidationError) -> None:
             form.add_error(None, message)
 
 
+_ROUTES = [
+    ("", RankingPage, "ranking"),
+    ("<int:category_pk>/", RankingPage, "ranking_category"),
+    ("<int:category_pk>/ties/", TieDecide, "tie_decide"),
+    ("<int:category_pk>/finalise/", Finalise, "finalise"),
+    ("<int:category_pk>/reopen/", Reopen, "reopen"),
+    ("<int:category_pk>/ranking.xlsx", RankingXlsx, "ranking_xlsx"),
+]
+# The same pages with the stage named (e.g. /panel/7/ranking/selection/): the short addresses
+# above show the panel's first ranked stage.
+_STAGED = [
+    path(f"<int:panel_pk>/ranking/<slug:stage>/{route}", view.as_view(), name=name)
+    for route, view, name in _ROUTES
+]
+
 urlpatterns = [
     path("<int:panel_pk>/ranking/", RankingPage.as_view(), name="ranking"),
     path(
@@ -506,4 +587,5 @@ urlpatterns = [
         RankingXlsx.as_view(),
         name="ranking_xlsx",
     ),
+    *_STAGED,
 ]

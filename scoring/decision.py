@@ -1,0 +1,1056 @@
+"""The decision file of a nominee (issue 5): what was decided about one nomination, stage by
+stage, for the people who answer for it and for the auditor — its data; per stage the rubric,
+every assessor's score and note per criterion, the criterion scores, the stage total, rank,
+label and outcome; the conflicts of interest and the chair's tie decisions; the interview; the
+awards; and the record of every change (state moves, score changes, rankings finalised and
+reopened, the jurors' confirmations).
+
+Who may read it (may_see_decision_file, rule `scoring.view_decision_file`): the secretariat,
+auditors of the edition (or of every edition), and the members of a panel that sees the
+nomination (selectors.panel_nominations: its province's panel in a category with a provincial
+round, the national jury once it is in the national round). Drafts are nobody's decision.
+
+What each reader sees of it (decision_file):
+- Assessors are named for the chair of the panel concerned, the secretariat and auditors
+  (selectors.may_see_assessor_names); everyone else reads "Assessor 1, 2…", numbered by account
+  within the panel, so that a juror keeps their number from the selection to the interview. A
+  chair's acts as chair (a tie decision, a finalisation) read "chair of the panel" then. People
+  who are not assessors (the secretariat, branch staff) are named.
+- Blindness (SPEC §6): a member who has not submitted their own scoresheet for the nominee in a
+  stage whose ranking is not frozen sees only their own scores there, no other assessor's, and
+  none of their changes. The criterion scores, totals and ranks are the frozen ones once the
+  ranking is finalised; before that the live ones, for whoever may see the ranking
+  (selectors.may_see_ranking). The secretariat and auditors see everything.
+- Conflicts of interest are listed in full for who may see the panel's conflicts
+  (`scoring.view_conflicts`) or the stage's scores; otherwise only the reader's own.
+
+A fixed number of queries whatever the number of assessors, criteria, scores and changes: the
+nomination's scoresheets, scores, revisions, conflicts, tie decisions, snapshot rows,
+confirmations, interview, awards and transitions are each read once."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from candidates.enums import NominationState, RankLabel
+from candidates.models import Nomination, NominationTransition
+from candidates.selectors import is_admin
+from candidates.selectors import nominations as all_nominations
+
+from . import selectors
+from .enums import FROZEN_BY, Attendance, ScoresheetState, StageKind
+from .models import (
+    Award,
+    Conflict,
+    Interview,
+    Panel,
+    PanelMember,
+    RankingConfirmation,
+    RankingSnapshotRow,
+    Rubric,
+    Score,
+    Scoresheet,
+    ScoreRevision,
+    Stage,
+    TieDecision,
+)
+
+# The stages a decision file has a section for, in order; the national result has its own.
+SCORED_SECTIONS = (
+    StageKind.PROVINCIAL_ASSESSMENT,
+    StageKind.NATIONAL_SELECTION,
+    StageKind.NATIONAL_INTERVIEW,
+)
+_SELECTION_STATES = {
+    True: selectors.SELECTION_VIA_PROVINCE,  # categories with a provincial round
+    False: selectors.SELECTION_DIRECT,
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# Who may read it
+
+
+def decision_nominations(panel: Panel) -> QuerySet[Nomination]:
+    """The nominations whose decision file a panel's pages and API show: every one the panel
+    sees (selectors.panel_nominations) except drafts, which nobody has decided on yet."""
+    return selectors.panel_nominations(panel).exclude(state=NominationState.DRAFT)
+
+
+def may_see_decision_file(user, nomination: Nomination) -> bool:
+    """The secretariat, auditors of the nomination's edition, and members of a panel that sees
+    it (decision_nominations)."""
+    if user is None or not user.is_authenticated:
+        return False
+    edition_id = nomination.category.edition_id
+    if is_admin(user) or selectors.is_auditor_of(user, edition_id):
+        return True
+    panels = Panel.objects.filter(edition_id=edition_id, members__user=user).select_related(
+        "edition"
+    )
+    return any(decision_nominations(p).filter(pk=nomination.pk).exists() for p in panels)
+
+
+# ---------------------------------------------------------------------------------------------
+# What it holds
+
+
+@dataclass
+class Column:
+    """One assessor of a stage as the reader may see them."""
+
+    label: str
+    is_you: bool
+    state: str  # "submitted", "draft", "missing" (no scoresheet) or "excluded"
+    submitted_at: datetime | None
+    excluded_because: str = ""  # the conflict's reason: their scores do not count
+
+
+@dataclass
+class Cell:
+    value: Decimal
+    note: str
+
+
+@dataclass
+class CriterionLine:
+    code: str
+    name: str
+    kind: str  # scoring.enums.CriterionKind
+    kind_label: str
+    weight: Decimal
+    indicator: str  # computed criteria: the indicator's label
+    tie_break_order: int | None
+    cells: list  # Cell | None per Column of the stage
+    # The criterion's result: None while the reader may not see the ranking.
+    score: Decimal | None = None
+    contribution: Decimal | None = None
+    counted: int | None = None  # assessors' scores that counted
+    judged: Decimal | None = None  # interview: the assessors' score before the factor
+    factor: Decimal | None = None  # interview: the attendance factor applied
+
+
+@dataclass
+class TieLine:
+    position: int
+    reason: str
+    decided_by: str
+    decided_at: datetime | None
+
+
+@dataclass
+class ConfirmationLine:
+    juror: str
+    at: datetime
+
+
+@dataclass
+class SnapshotLine:
+    """A finalised ranking the nominee was in: the current one, or one reopened since."""
+
+    stage: str
+    finalised_at: datetime
+    finalised_by: str
+    rank: int | None  # None while the reader may not see the ranking
+    total: Decimal | None
+    label: str
+    advanced: bool | None
+    reopened_at: datetime | None
+    reopened_by: str
+    reopen_reason: str
+    signed_off_at: datetime | None = None
+    confirmations: list = field(default_factory=list)  # ConfirmationLine
+
+    @property
+    def is_current(self) -> bool:
+        return self.reopened_at is None
+
+
+@dataclass
+class StageFile:
+    """One scored stage (provincial assessment, national selection, national interview)."""
+
+    kind: str
+    name: str
+    panel: Panel
+    stage: Stage | None
+    rubric: Rubric | None
+    frozen: bool  # its ranking is finalised: the results below are the frozen ones
+    scores_visible: bool  # the other assessors' scores (blindness)
+    ranking_visible: bool  # criterion scores, total, rank
+    columns: list = field(default_factory=list)  # Column
+    criteria: list = field(default_factory=list)  # CriterionLine
+    final_weight: Decimal | None = None  # national stages: weight in the national result
+    total: Decimal | None = None
+    rank: int | None = None
+    tied: bool = False  # live: still tied, waiting for the chair's decision
+    label: str = ""
+    outcome: str = ""
+    tie: TieLine | None = None
+    snapshots: list = field(default_factory=list)  # SnapshotLine, newest first
+
+
+@dataclass
+class Component:
+    """A national stage's share of the national result."""
+
+    name: str
+    weight: Decimal
+    total: Decimal
+    rank: int | None
+
+
+@dataclass
+class ResultFile:
+    """The national result: the national stages combined, the label, the sign-off."""
+
+    name: str
+    panel: Panel
+    stage: Stage | None
+    frozen: bool
+    visible: bool
+    components: list = field(default_factory=list)  # Component
+    attendance: str = ""
+    attendee: str = ""
+    factor: Decimal | None = None
+    total: Decimal | None = None
+    rank: int | None = None
+    tied: bool = False
+    label: str = ""
+    outcome: str = ""
+    tie: TieLine | None = None
+    problems: list = field(default_factory=list)  # why the live result cannot be computed
+    jurors: int = 0
+    confirmations: list = field(default_factory=list)  # ConfirmationLine of the current one
+    snapshots: list = field(default_factory=list)  # SnapshotLine, newest first
+
+
+@dataclass
+class InterviewFile:
+    scheduled_at: datetime | None
+    video_link: str
+    attendance: str  # its label
+    attendance_code: str
+    factor: Decimal | None
+    attendee: str
+    minutes: str
+    updated_by: str
+    updated_at: datetime | None
+
+
+@dataclass
+class ConflictLine:
+    panel: str
+    assessor: str
+    source: str
+    reason: str
+    recorded_at: datetime
+
+
+@dataclass
+class AwardLine:
+    title: str
+    kind: str
+    label: str
+    rank: int | None
+    reason: str
+    given_by: str
+    given_at: datetime
+    withdrawn_at: datetime | None
+    withdrawn_by: str
+    withdrawn_reason: str
+
+    @property
+    def is_current(self) -> bool:
+        return self.withdrawn_at is None
+
+
+@dataclass
+class Event:
+    """One line of the record of every change."""
+
+    at: datetime
+    kind: str  # transition, score_change, finalised, reopened, confirmed, signed_off, tie,
+    #            conflict, interview, award, award_withdrawn
+    what: str
+    by: str
+    reason: str = ""
+    detail: str = ""
+
+
+@dataclass
+class DecisionFile:
+    nomination: Nomination
+    generated_at: datetime
+    reader: str
+    names: list  # (panel, named: bool) for each panel of the file
+    dossier: dict  # scoring.views._dossier: figures, indicators, legal products, innovations
+    stages: list  # StageFile
+    result: ResultFile | None
+    interview: InterviewFile | None
+    conflicts: list  # ConflictLine
+    conflicts_complete: bool  # False: only the reader's own are listed
+    awards: list  # AwardLine
+    record: list  # Event, oldest first
+
+    @property
+    def candidate(self):
+        return self.nomination.candidate
+
+    @property
+    def region(self) -> str:
+        candidate = self.nomination.candidate
+        if candidate.regency_id:
+            return f"{candidate.regency.name}, {candidate.regency.province.name}"
+        return candidate.province.name if candidate.province_id else ""
+
+
+# ---------------------------------------------------------------------------------------------
+# How people appear
+
+
+class _People:
+    """Names or numbers for the reader, per panel (see the module's docstring)."""
+
+    def __init__(self, user, panels: list[Panel], assessors: dict[int, set[int]]):
+        self.user = user
+        self.panels = panels
+        self.named = {p.pk: selectors.may_see_assessor_names(user, p) for p in panels}
+        self.members = {p.pk: {m.user_id: m for m in p.members.all()} for p in panels}
+        self.numbers = {
+            p.pk: {
+                uid: n
+                for n, uid in enumerate(
+                    sorted(set(self.members[p.pk]) | assessors.get(p.pk, set())), start=1
+                )
+            }
+            for p in panels
+        }
+
+    def assessor(self, panel: Panel, person) -> str:
+        if self.named[panel.pk]:
+            label = str(person)
+        else:
+            label = _("Assessor %(number)s") % {
+                "number": self.numbers[panel.pk].get(person.pk, "?")
+            }
+        if person.pk == self.user.pk:
+            label = _("%(assessor)s (you)") % {"assessor": label}
+        return label
+
+    def actor(self, person, panel: Panel | None = None, *, say_panel: bool = False) -> str:
+        """Who did something: an assessor as the panel's rule says (their chair acting as chair
+        when `panel` is the one they chair), anyone else by name."""
+        if person is None:
+            return ""
+        candidates = [panel] if panel is not None else self.panels
+        sitting = [p for p in candidates if person.pk in self.members[p.pk]]
+        if not sitting:
+            return str(person)
+        where = next((p for p in sitting if self.named[p.pk]), sitting[0])
+        if self.named[where.pk]:
+            return str(person)
+        if self.members[where.pk][person.pk].is_chair:
+            label = _("chair of the panel")
+            if person.pk == self.user.pk:
+                label = _("%(assessor)s (you)") % {"assessor": label}
+        else:
+            label = self.assessor(where, person)
+        if say_panel:
+            label = _("%(person)s, %(panel)s") % {"person": label, "panel": where}
+        return label
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading
+
+
+def _decimal(value) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def _panels(nomination: Nomination) -> tuple[Panel | None, Panel | None]:
+    """The nomination's provincial panel (categories with a provincial round) and the edition's
+    jury, with their members."""
+    category = nomination.category
+    province = nomination.candidate.home_province
+    scope = Q(province__isnull=True)
+    if category.has_provincial_round:
+        scope |= Q(province=province.pk)
+    panels = list(
+        Panel.objects.filter(scope, edition_id=category.edition_id)
+        .select_related("edition", "province")
+        .prefetch_related(
+            Prefetch("members", queryset=PanelMember.objects.select_related("user"))
+        )
+    )
+    provincial = next((p for p in panels if not p.is_jury), None)
+    jury = next((p for p in panels if p.is_jury), None)
+    return provincial, jury
+
+
+def _reached(nomination: Nomination, kind: StageKind, has_data: bool) -> bool:
+    """Whether the nominee reached the stage: it is in the stage's cohort, or it left a trace
+    there (scores, a finalised ranking) before a ranking was reopened."""
+    state = nomination.state
+    has_round = nomination.category.has_provincial_round
+    if kind == StageKind.PROVINCIAL_ASSESSMENT:
+        return has_round and (state in selectors.RANKED_STATES or has_data)
+    if kind == StageKind.NATIONAL_SELECTION:
+        return state in _SELECTION_STATES[has_round] or has_data
+    return state in selectors.FINALIST_STATES or has_data
+
+
+def _outcome(kind: str, row: RankingSnapshotRow | None) -> str:
+    if row is None:
+        return _("Ranking not finalised")
+    if kind == StageKind.PROVINCIAL_ASSESSMENT:
+        return _("Advanced to the national round") if row.advanced else _("Not advanced")
+    if kind == StageKind.NATIONAL_SELECTION:
+        return _("Finalist") if row.advanced else _("Not a finalist")
+    return ""
+
+
+def _label(code: str) -> str:
+    return str(RankLabel(code).label) if code else ""
+
+
+class _Builder:
+    def __init__(self, user, nomination: Nomination):
+        self.user = user
+        self.nomination = nomination
+        self.category = nomination.category
+        self.privileged = is_admin(user) or selectors.is_auditor_of(
+            user, self.category.edition_id
+        )
+        self.provincial, self.jury = _panels(nomination)
+        self.stages = {
+            s.kind: s for s in Stage.objects.filter(edition_id=self.category.edition_id)
+        }
+        self.rubrics = {
+            r.stage_id: r
+            for r in Rubric.objects.filter(
+                category=self.category, stage__in=[s.pk for s in self.stages.values()]
+            ).prefetch_related("criteria")
+        }
+        self.sheets = list(
+            Scoresheet.objects.filter(nomination=nomination)
+            .select_related("assessor")
+            .prefetch_related(
+                Prefetch(
+                    "scores",
+                    queryset=Score.objects.prefetch_related(
+                        Prefetch(
+                            "revisions",
+                            queryset=ScoreRevision.objects.select_related("changed_by").order_by(
+                                "changed_at", "pk"
+                            ),
+                        )
+                    ),
+                )
+            )
+        )
+        self.conflicts = list(
+            Conflict.objects.filter(nomination=nomination).select_related("assessor")
+        )
+        self.ties = {
+            t.stage_id: t
+            for t in TieDecision.objects.filter(nomination=nomination).select_related(
+                "decided_by"
+            )
+        }
+        self.rows = list(
+            RankingSnapshotRow.objects.filter(nomination=nomination)
+            .select_related("snapshot__finalised_by", "snapshot__reopened_by")
+            .prefetch_related(
+                Prefetch(
+                    "snapshot__confirmations",
+                    queryset=RankingConfirmation.objects.select_related("juror"),
+                )
+            )
+            .order_by("-snapshot__finalised_at", "-pk")
+        )
+        self.interview = (
+            Interview.objects.filter(nomination=nomination)
+            .select_related("updated_by")
+            .order_by("pk")
+            .first()
+        )
+        assessors: dict[int, set[int]] = {}
+        for item in [*self.sheets, *self.conflicts]:
+            assessors.setdefault(item.panel_id, set()).add(item.assessor_id)
+        self.people = _People(user, self.panels, assessors)
+        self.visible_stage_ids: set[int] = set()  # stages whose scores the reader sees
+        self.ranked_stage_ids: set[int] = set()  # stages whose ranking the reader sees
+
+    @property
+    def panels(self) -> list[Panel]:
+        return [p for p in (self.provincial, self.jury) if p is not None]
+
+    def panel_of(self, kind: StageKind) -> Panel | None:
+        return self.provincial if kind == StageKind.PROVINCIAL_ASSESSMENT else self.jury
+
+    def current_row(self, stage: Stage | None) -> RankingSnapshotRow | None:
+        if stage is None:
+            return None
+        return next(
+            (
+                r
+                for r in self.rows
+                if r.snapshot.stage_id == stage.pk and r.snapshot.reopened_at is None
+            ),
+            None,
+        )
+
+    def tie(self, stage: Stage | None, panel: Panel, row=None) -> TieLine | None:
+        decision = self.ties.get(stage.pk) if stage is not None else None
+        if decision is not None:
+            return TieLine(
+                position=decision.position,
+                reason=decision.reason,
+                decided_by=self.people.actor(decision.decided_by, panel),
+                decided_at=decision.decided_at,
+            )
+        if row is not None and row.tie_reason:
+            return TieLine(position=0, reason=row.tie_reason, decided_by="", decided_at=None)
+        return None
+
+    def snapshot_lines(self, stage: Stage, panel: Panel, visible: bool) -> list[SnapshotLine]:
+        lines = []
+        for row in self.rows:
+            snapshot = row.snapshot
+            if snapshot.stage_id != stage.pk:
+                continue
+            lines.append(
+                SnapshotLine(
+                    stage=str(stage.get_kind_display()),
+                    finalised_at=snapshot.finalised_at,
+                    finalised_by=self.people.actor(snapshot.finalised_by, panel),
+                    rank=row.rank if visible else None,
+                    total=row.total if visible else None,
+                    label=_label(row.label) if visible else "",
+                    advanced=row.advanced if visible else None,
+                    reopened_at=snapshot.reopened_at,
+                    reopened_by=self.people.actor(snapshot.reopened_by, panel),
+                    reopen_reason=snapshot.reopen_reason,
+                    signed_off_at=snapshot.signed_off_at,
+                    confirmations=[
+                        ConfirmationLine(self.people.actor(c.juror, panel), c.confirmed_at)
+                        for c in sorted(
+                            snapshot.confirmations.all(), key=lambda c: (c.confirmed_at, c.pk)
+                        )
+                    ],
+                )
+            )
+        return lines
+
+    # -- the scored stages ------------------------------------------------------------------
+
+    def stage_file(self, kind: StageKind) -> StageFile | None:
+        panel, stage = self.panel_of(kind), self.stages.get(kind)
+        if panel is None or stage is None:
+            return None
+        sheets = [s for s in self.sheets if s.stage_id == stage.pk]
+        freezing = self.stages.get(FROZEN_BY[kind])
+        frozen_row = self.current_row(freezing)
+        history = [r for r in self.rows if freezing and r.snapshot.stage_id == freezing.pk]
+        if not _reached(self.nomination, kind, bool(sheets or history)):
+            return None
+        rubric = self.rubrics.get(stage.pk)
+        own = next((s for s in sheets if s.assessor_id == self.user.pk), None)
+        frozen = frozen_row is not None
+        scores_visible = self.privileged or frozen or (own is not None and own.is_submitted)
+        ranking_visible = frozen or selectors.may_see_ranking(
+            self.user, panel=panel, stage=stage, category=self.category
+        )
+        if scores_visible:
+            self.visible_stage_ids.add(stage.pk)
+        if ranking_visible:
+            self.ranked_stage_ids.add(stage.pk)
+        section = StageFile(
+            kind=kind,
+            name=str(stage.get_kind_display()),
+            panel=panel,
+            stage=stage,
+            rubric=rubric,
+            frozen=frozen,
+            scores_visible=scores_visible,
+            ranking_visible=ranking_visible,
+            final_weight=rubric.final_weight if rubric is not None and panel.is_jury else None,
+        )
+        columns, people = self.columns(panel, sheets, scores_visible)
+        section.columns = columns
+        results, frozen_criteria = self.results(kind, section, frozen_row)
+        section.criteria = self.criteria(rubric, frozen_criteria, sheets, people, results)
+        if ranking_visible:
+            if kind != StageKind.NATIONAL_INTERVIEW:
+                section.label = _label(frozen_row.label) if frozen_row else ""
+                section.outcome = _outcome(kind, frozen_row)
+                section.tie = self.tie(stage, panel, frozen_row)
+            section.snapshots = self.snapshot_lines(stage, panel, True)
+        else:
+            section.snapshots = self.snapshot_lines(stage, panel, False)
+        return section
+
+    def columns(self, panel: Panel, sheets, scores_visible: bool):
+        """The stage's assessors the reader may see, in their numbered order, with who each
+        column is."""
+        by_assessor = {s.assessor_id: s for s in sheets}
+        conflicts = {c.assessor_id: c for c in self.conflicts if c.panel_id == panel.pk}
+        members = {m.user_id: m.user for m in panel.members.all()}
+        people = {**members, **{s.assessor_id: s.assessor for s in sheets}}
+        order = sorted(people, key=lambda uid: self.people.numbers[panel.pk].get(uid, 0))
+        if not scores_visible:
+            order = [uid for uid in order if uid == self.user.pk]
+        columns = []
+        for uid in order:
+            sheet, conflict = by_assessor.get(uid), conflicts.get(uid)
+            if conflict is not None:
+                state = "excluded"
+            else:
+                state = sheet.state if sheet is not None else "missing"
+            columns.append(
+                Column(
+                    label=self.people.assessor(panel, people[uid]),
+                    is_you=uid == self.user.pk,
+                    state=state,
+                    submitted_at=sheet.submitted_at if sheet is not None else None,
+                    excluded_because=conflict.reason if conflict is not None else "",
+                )
+            )
+        return columns, order
+
+    def results(self, kind: StageKind, section: StageFile, frozen_row):
+        """The criterion results by code, and the frozen criteria (code, name, kind, weight) in
+        their order; sets the stage's total and rank."""
+        if not section.ranking_visible:
+            return {}, []
+        if frozen_row is not None:
+            breakdown = frozen_row.breakdown or {}
+            if kind == StageKind.NATIONAL_INTERVIEW:
+                entry = next(
+                    (s for s in breakdown.get("stages", []) if s.get("stage") == kind), None
+                )
+                if entry is None:
+                    return {}, []
+                section.total, section.rank = _decimal(entry["total"]), entry.get("rank")
+                criteria = entry.get("criteria", [])
+            else:
+                section.total, section.rank = frozen_row.total, frozen_row.rank
+                criteria = breakdown.get("criteria", [])
+            return {c["code"]: c for c in criteria}, criteria
+        if section.rubric is None or section.stage is None:
+            return {}, []
+        ranking = selectors.ranking_for(
+            rubric=section.rubric,
+            panel=section.panel,
+            nominations=selectors.stage_nominations(section.panel, kind, self.category),
+        )
+        row = next((r for r in ranking.rows if r.nomination.pk == self.nomination.pk), None)
+        if row is None:
+            return {}, []
+        section.total, section.rank, section.tied = row.total, row.rank, row.tied
+        return {
+            c.criterion.code: {
+                "score": c.score,
+                "contribution": c.contribution,
+                "counted": c.counted,
+                "judged": c.judged if c.criterion.kind == "interview" else None,
+                "factor": c.factor,
+            }
+            for c in row.criteria
+        }, []
+
+    def criteria(self, rubric, frozen_criteria, sheets, people, results) -> list[CriterionLine]:
+        rubric_criteria = (
+            sorted(rubric.criteria.all(), key=lambda c: (c.order, c.pk)) if rubric else []
+        )
+        by_code = {c.code: c for c in rubric_criteria}
+        # The frozen ranking's criteria first, as they were scored; the rubric's otherwise.
+        codes = [c["code"] for c in frozen_criteria] + [
+            c.code for c in rubric_criteria if c.code not in {f["code"] for f in frozen_criteria}
+        ]
+        frozen = {c["code"]: c for c in frozen_criteria}
+        sheet_of = {s.assessor_id: s for s in sheets}
+        lines = []
+        for code in codes:
+            criterion, snap = by_code.get(code), frozen.get(code, {})
+            cells = []
+            for uid in people:
+                sheet = sheet_of.get(uid)
+                shows = sheet is not None and (sheet.is_submitted or uid == self.user.pk)
+                score = (
+                    next((s for s in sheet.scores.all() if s.criterion_id == criterion.pk), None)
+                    if shows and criterion is not None
+                    else None
+                )
+                cells.append(Cell(score.value, score.note) if score is not None else None)
+            result = results.get(code, {})
+            kind = criterion.kind if criterion is not None else snap.get("kind", "")
+            lines.append(
+                CriterionLine(
+                    code=code,
+                    name=criterion.name if criterion is not None else snap.get("name", code),
+                    kind=kind,
+                    kind_label=str(criterion.get_kind_display()) if criterion else kind,
+                    weight=_decimal(snap.get("weight")) or (criterion.weight if criterion else 0),
+                    indicator=str(criterion.get_indicator_display())
+                    if criterion is not None and criterion.indicator
+                    else "",
+                    tie_break_order=criterion.tie_break_order if criterion else None,
+                    cells=cells,
+                    score=_decimal(result.get("score")),
+                    contribution=_decimal(result.get("contribution")),
+                    counted=result.get("counted"),
+                    judged=_decimal(result.get("judged")),
+                    factor=_decimal(result.get("factor")),
+                )
+            )
+        return lines
+
+    # -- the national result ----------------------------------------------------------------
+
+    def result_file(self) -> ResultFile | None:
+        stage, panel = self.stages.get(StageKind.NATIONAL_RESULT), self.jury
+        if stage is None or panel is None:
+            return None
+        row = self.current_row(stage)
+        history = [r for r in self.rows if r.snapshot.stage_id == stage.pk]
+        if not _reached(self.nomination, StageKind.NATIONAL_RESULT, bool(history)):
+            return None
+        frozen = row is not None
+        visible = frozen or selectors.may_see_ranking(
+            self.user, panel=panel, stage=stage, category=self.category
+        )
+        result = ResultFile(
+            name=str(stage.get_kind_display()),
+            panel=panel,
+            stage=stage,
+            frozen=frozen,
+            visible=visible,
+            jurors=len(panel.members.all()),
+        )
+        if visible:
+            self.ranked_stage_ids.add(stage.pk)
+        result.snapshots = self.snapshot_lines(stage, panel, visible)
+        if row is not None:
+            result.confirmations = result.snapshots[0].confirmations if result.snapshots else []
+        if not visible:
+            return result
+        if row is not None:
+            breakdown = row.breakdown or {}
+            result.components = [
+                Component(s.get("name", ""), _decimal(s["weight"]), _decimal(s["total"]),
+                          s.get("rank"))
+                for s in breakdown.get("stages", [])
+            ]  # fmt: skip
+            result.attendance = (
+                str(Attendance(breakdown["attendance"]).label)
+                if breakdown.get("attendance")
+                else ""
+            )
+            result.attendee = breakdown.get("attendee", "")
+            result.factor = _decimal(breakdown.get("factor"))
+            result.total, result.rank, result.label = row.total, row.rank, _label(row.label)
+            if row.snapshot.signed_off_at is not None:
+                result.outcome = _("Awarded") if row.advanced else _("Not awarded")
+            else:
+                result.outcome = _(
+                    "Finalised; waiting for the jurors' confirmations (%(done)s of %(all)s)."
+                ) % {"done": len(result.confirmations), "all": result.jurors}
+        else:
+            ranking = selectors.final_ranking_for(panel=panel, category=self.category)
+            result.problems = [str(p) for p in ranking.problems]
+            live = next((r for r in ranking.rows if r.nomination.pk == self.nomination.pk), None)
+            result.outcome = _("Ranking not finalised")
+            if live is not None:
+                result.components = [
+                    Component(str(s.stage.get_kind_display()), s.weight, s.total, s.rank)
+                    for s in live.stages
+                ]
+                interview = live.interview
+                result.attendance = (
+                    str(interview.get_attendance_display())
+                    if interview and interview.attendance
+                    else ""
+                )
+                result.attendee = interview.attendee if interview else ""
+                result.factor = live.attendance_factor
+                result.total, result.rank, result.tied = live.total, live.rank, live.tied
+        result.tie = self.tie(stage, panel, row)
+        return result
+
+    # -- the rest ---------------------------------------------------------------------------
+
+    def interview_file(self) -> InterviewFile | None:
+        interview = self.interview
+        if interview is None:
+            return None
+        stage = self.stages.get(StageKind.NATIONAL_INTERVIEW)
+        rubric = self.rubrics.get(stage.pk) if stage is not None else None
+        factor = (
+            rubric.attendance_factor(interview.attendance)
+            if rubric is not None and interview.attendance
+            else None
+        )
+        return InterviewFile(
+            scheduled_at=interview.scheduled_at,
+            video_link=interview.video_link,
+            attendance=str(interview.get_attendance_display()) if interview.attendance else "",
+            attendance_code=interview.attendance,
+            factor=factor,
+            attendee=interview.attendee,
+            minutes=interview.minutes,
+            updated_by=self.people.actor(interview.updated_by, self.jury),
+            updated_at=interview.updated_at,
+        )
+
+    def conflict_lines(self) -> tuple[list[ConflictLine], bool]:
+        complete = True
+        lines = []
+        for panel in self.panels:
+            everyone = (
+                self.user.has_perm("scoring.view_conflicts", panel)
+                or any(
+                    s.panel_id == panel.pk and s.stage_id in self.visible_stage_ids
+                    for s in self.sheets
+                )
+                or any(
+                    self.stages.get(k) is not None
+                    and self.stages[k].pk in self.visible_stage_ids
+                    and self.panel_of(k) is panel
+                    for k in SCORED_SECTIONS
+                )
+            )
+            complete = complete and everyone
+            for conflict in self.conflicts:
+                if conflict.panel_id != panel.pk:
+                    continue
+                if not everyone and conflict.assessor_id != self.user.pk:
+                    continue
+                lines.append(
+                    ConflictLine(
+                        panel=str(panel),
+                        assessor=self.people.assessor(panel, conflict.assessor),
+                        source=str(conflict.get_source_display()),
+                        reason=conflict.reason,
+                        recorded_at=conflict.created_at,
+                    )
+                )
+        return lines, complete
+
+    def award_lines(self, awards) -> list[AwardLine]:
+        return [
+            AwardLine(
+                title=a.title,
+                kind=str(a.get_kind_display()),
+                label=_label(a.label),
+                rank=a.rank,
+                reason=a.reason,
+                given_by=self.people.actor(a.given_by, self.jury),
+                given_at=a.given_at,
+                withdrawn_at=a.withdrawn_at,
+                withdrawn_by=self.people.actor(a.withdrawn_by, self.jury),
+                withdrawn_reason=a.withdrawn_reason,
+            )
+            for a in awards
+        ]
+
+    def record(self, transitions, awards, conflicts: list[ConflictLine]) -> list[Event]:
+        people = self.people
+        events = [
+            Event(
+                at=t.at,
+                kind="transition",
+                what=_("%(from)s → %(to)s")
+                % {
+                    "from": t.get_from_state_display() if t.from_state else "—",
+                    "to": t.get_to_state_display(),
+                },
+                by=people.actor(t.actor, say_panel=True),
+                reason=t.reason,
+                detail=_("Deadline: %(date)s") % {"date": t.deadline.isoformat()}
+                if t.deadline
+                else "",
+            )
+            for t in transitions
+        ]
+        panels = {p.pk: p for p in self.panels}
+        stage_names = {s.pk: str(s.get_kind_display()) for s in self.stages.values()}
+        for sheet in self.sheets:
+            panel = panels.get(sheet.panel_id)
+            if panel is None:
+                continue
+            if sheet.stage_id not in self.visible_stage_ids and sheet.assessor_id != self.user.pk:
+                continue
+            criteria = {
+                c.pk: c.name
+                for r in self.rubrics.values()
+                if r.stage_id == sheet.stage_id
+                for c in r.criteria.all()
+            }
+            for score in sheet.scores.all():
+                for revision in score.revisions.all():
+                    events.append(
+                        Event(
+                            at=revision.changed_at,
+                            kind="score_change",
+                            what=_("%(stage)s, %(criterion)s: %(old)s → %(new)s")
+                            % {
+                                "stage": stage_names.get(sheet.stage_id, ""),
+                                "criterion": criteria.get(score.criterion_id, ""),
+                                "old": revision.old_value,
+                                "new": revision.new_value,
+                            },
+                            by=people.actor(revision.changed_by, panel, say_panel=True),
+                            reason=revision.reason,
+                            detail=_("Previous note: %(note)s") % {"note": revision.old_note},
+                        )
+                    )
+        for row in self.rows:
+            snapshot, panel = row.snapshot, panels.get(row.snapshot.panel_id)
+            stage_name = stage_names.get(snapshot.stage_id, "")
+            shown = snapshot.stage_id in self.ranked_stage_ids
+            events.append(
+                Event(
+                    at=snapshot.finalised_at,
+                    kind="finalised",
+                    what=(
+                        _("%(stage)s: ranking finalised, rank %(rank)s, total %(total)s")
+                        % {"stage": stage_name, "rank": row.rank, "total": row.total}
+                    )
+                    if shown
+                    else _("%(stage)s: ranking finalised") % {"stage": stage_name},
+                    by=people.actor(snapshot.finalised_by, panel, say_panel=True),
+                )
+            )
+            for confirmation in snapshot.confirmations.all():
+                events.append(
+                    Event(
+                        at=confirmation.confirmed_at,
+                        kind="confirmed",
+                        what=_("%(stage)s: ranking confirmed") % {"stage": stage_name},
+                        by=people.actor(confirmation.juror, panel, say_panel=True),
+                    )
+                )
+            if snapshot.signed_off_at is not None:
+                events.append(
+                    Event(
+                        at=snapshot.signed_off_at,
+                        kind="signed_off",
+                        what=_("%(stage)s: signed off by every juror") % {"stage": stage_name},
+                        by="",
+                    )
+                )
+            if snapshot.reopened_at is not None:
+                events.append(
+                    Event(
+                        at=snapshot.reopened_at,
+                        kind="reopened",
+                        what=_("%(stage)s: ranking reopened") % {"stage": stage_name},
+                        by=people.actor(snapshot.reopened_by, panel, say_panel=True),
+                        reason=snapshot.reopen_reason,
+                    )
+                )
+        for stage_id, decision in self.ties.items():
+            if stage_id not in self.ranked_stage_ids:
+                continue
+            events.append(
+                Event(
+                    at=decision.decided_at,
+                    kind="tie",
+                    what=_("%(stage)s: tie decided, position %(position)s")
+                    % {"stage": stage_names.get(stage_id, ""), "position": decision.position},
+                    by=people.actor(decision.decided_by, panels.get(decision.panel_id),
+                                    say_panel=True),
+                    reason=decision.reason,
+                )
+            )  # fmt: skip
+        events += [
+            Event(
+                at=c.recorded_at,
+                kind="conflict",
+                what=_("%(assessor)s excluded (%(source)s)")
+                % {"assessor": c.assessor, "source": c.source},
+                by="",
+                reason=c.reason,
+            )
+            for c in conflicts
+        ]
+        if self.interview is not None and self.interview.updated_by_id is not None:
+            events.append(
+                Event(
+                    at=self.interview.updated_at,
+                    kind="interview",
+                    what=_("Interview last recorded"),
+                    by=people.actor(self.interview.updated_by, self.jury, say_panel=True),
+                )
+            )
+        for award in awards:
+            events.append(
+                Event(
+                    at=award.given_at,
+                    kind="award",
+                    what=_("Award given: %(title)s") % {"title": award.title},
+                    by=people.actor(award.given_by, self.jury, say_panel=True),
+                    reason=award.reason,
+                )
+            )
+            if award.withdrawn_at is not None:
+                events.append(
+                    Event(
+                        at=award.withdrawn_at,
+                        kind="award_withdrawn",
+                        what=_("Award withdrawn: %(title)s") % {"title": award.title},
+                        by=people.actor(award.withdrawn_by, self.jury, say_panel=True),
+                        reason=award.withdrawn_reason,
+                    )
+                )
+        events.sort(key=lambda e: e.at)
+        return events
+
+
+def decision_file(user, nomination: Nomination) -> DecisionFile:
+    """The decision file of `nomination` as `user` may read it (see the module's docstring).
+    The caller checks that they may read it at all (`scoring.view_decision_file`)."""
+    from .views import _dossier  # the panel pages' read-only view of the nominee's data
+
+    nomination = (
+        all_nominations()
+        .prefetch_related("indicator_values", "legal_products", "innovations")
+        .get(pk=nomination.pk)
+    )
+    build = _Builder(user, nomination)
+    stages = [s for s in (build.stage_file(kind) for kind in SCORED_SECTIONS) if s is not None]
+    result = build.result_file()
+    conflicts, complete = build.conflict_lines()
+    awards = list(
+        Award.objects.filter(nomination=nomination)
+        .select_related("given_by", "withdrawn_by")
+        .order_by("given_at", "pk")
+    )
+    transitions = list(
+        NominationTransition.objects.filter(nomination=nomination)
+        .select_related("actor")
+        .order_by("at", "pk")
+    )
+    return DecisionFile(
+        nomination=nomination,
+        generated_at=timezone.now(),
+        reader=str(user),
+        names=[(p, build.people.named[p.pk]) for p in build.panels],
+        dossier=_dossier(nomination),
+        stages=stages,
+        result=result,
+        interview=build.interview_file(),
+        conflicts=conflicts,
+        conflicts_complete=complete,
+        awards=build.award_lines(awards),
+        record=build.record(transitions, awards, conflicts),
+    )

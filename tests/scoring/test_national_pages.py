@@ -15,7 +15,7 @@ from scoring.enums import StageKind
 from scoring.models import Award, RankingSnapshot, Scoresheet
 from tests.factories import UserFactory
 
-S, I, R = StageKind.NATIONAL_SELECTION, StageKind.NATIONAL_INTERVIEW, StageKind.NATIONAL_RESULT
+S, IV, R = StageKind.NATIONAL_SELECTION, StageKind.NATIONAL_INTERVIEW, StageKind.NATIONAL_RESULT
 
 
 def _score_page(client, panel, stage, nomination, criterion, value):
@@ -58,7 +58,7 @@ def test_national_round_through_the_pages(client, make_national):
     }
 
     # Interviews: the chair schedules and records each finalist.
-    r.open(I, R)
+    r.open(IV, R)
     attendance = {a: "head", b: "secretary", c: "deputy"}
     for nomination, code in attendance.items():
         url = reverse("scoring:interview", args=[panel.pk, nomination.pk])
@@ -89,7 +89,7 @@ def test_national_round_through_the_pages(client, make_national):
         assert "Kota Bekasi" in worklist and "Kota Depok" not in worklist
         for nomination, value in ((a, "100"), (b, "80"), (c, "90")):
             _score_page(client, panel, "interview", nomination, interview_criterion, value)
-    assert Scoresheet.objects.filter(stage__kind=I, state="submitted").count() == 9
+    assert Scoresheet.objects.filter(stage__kind=IV, state="submitted").count() == 9
 
     # The national result: a 88.00, b 79.60, c 74.40 (0.6 × selection + 0.4 × interview ×
     # factor: 48 + 40; 54 + 0.4 × 64; 42 + 0.4 × 81).

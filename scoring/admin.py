@@ -4,11 +4,14 @@ from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .models import (
+    Award,
     Conflict,
     Criterion,
     IndicatorValue,
+    Interview,
     Panel,
     PanelMember,
+    RankingConfirmation,
     RankingSnapshot,
     RankingSnapshotRow,
     Rubric,
@@ -117,7 +120,7 @@ class CriterionInline(admin.TabularInline):
 class RubricAdmin(admin.ModelAdmin):
     """The secretariat edits rubrics here; the default ones are marked as such."""
 
-    list_display = ["category", "stage", "aggregation", "zscore", "is_default"]
+    list_display = ["category", "stage", "aggregation", "zscore", "final_weight", "is_default"]
     search_fields = ["category__name", "stage__edition__year"]
     list_filter = ["stage__edition", "stage__kind", "is_default"]
     list_select_related = ["category", "stage__edition"]
@@ -267,7 +270,15 @@ class SnapshotRowInline(admin.TabularInline):
 
 @admin.register(RankingSnapshot)
 class RankingSnapshotAdmin(_RecordAdmin):
-    list_display = ["panel", "category", "stage", "finalised_by", "finalised_at", "reopened_at"]
+    list_display = [
+        "panel",
+        "category",
+        "stage",
+        "finalised_by",
+        "finalised_at",
+        "signed_off_at",
+        "reopened_at",
+    ]
     list_filter = ["stage__edition"]
     list_select_related = ["panel__edition", "panel__province", "category", "stage__edition"]
     search_fields = ["panel__province__name", "category__name", "reopen_reason"]
@@ -279,3 +290,31 @@ class RankingSnapshotRowAdmin(_RecordAdmin):
     list_display = ["nomination", "snapshot", "rank", "total", "label", "advanced"]
     list_select_related = ["nomination__candidate", "snapshot__panel__province"]
     search_fields = ["nomination__candidate__name"]
+
+
+@admin.register(RankingConfirmation)
+class RankingConfirmationAdmin(_RecordAdmin):
+    list_display = ["snapshot", "juror", "confirmed_at"]
+    list_select_related = ["snapshot__category", "snapshot__panel__edition", "juror"]
+
+
+@admin.register(Interview)
+class InterviewAdmin(_RecordAdmin):
+    """Read-only: the jury's chair and the secretariat schedule and record interviews on the
+    interviews page, through scoring.services."""
+
+    list_display = ["nomination", "scheduled_at", "attendance", "attendee", "updated_at"]
+    list_select_related = ["nomination__candidate", "nomination__category"]
+    list_filter = ["panel__edition", "attendance"]
+    search_fields = ["nomination__candidate__name", "attendee", "minutes"]
+
+
+@admin.register(Award)
+class AwardAdmin(_RecordAdmin):
+    """Read-only: awards come from the signed-off national result or the jury's special
+    awards page."""
+
+    list_display = ["title", "nomination", "category", "kind", "rank", "given_at", "withdrawn_at"]
+    list_select_related = ["nomination__candidate", "category__edition"]
+    list_filter = ["category__edition", "kind"]
+    search_fields = ["nomination__candidate__name", "title", "reason"]

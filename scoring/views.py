@@ -12,7 +12,7 @@ from itertools import groupby
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
+from django.db.models import Count, F
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -143,7 +143,9 @@ class PanelListView(View):
         if not user.has_perm("scoring.access_panels"):
             raise PermissionDenied
         panels = list(
-            selectors.panels_visible_to(user).order_by("-edition__year", "province__name")
+            selectors.panels_visible_to(user).order_by(
+                "-edition__year", F("province__name").asc(nulls_first=True)
+            )
         )
         ids = [p.pk for p in panels]
         counts = dict(

@@ -214,3 +214,53 @@ def test_only_the_chair_and_secretariat_open_an_interview_form(client, people, w
     client.force_login(people[who])
     response = client.get(reverse("scoring:interview", args=[r.panel.pk, people["nominee"].pk]))
     assert response.status_code == status
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("chair", 200), ("juror", 200), ("admin", 403), ("auditor", 403),
+     ("panel_member", 404), ("anonymous", 302)],
+)  # fmt: skip
+@pytest.mark.parametrize("stage", [None, "interview"])
+def test_who_reaches_the_jurors_worklists(client, people, who, stage, status):
+    panel = people["round"].panel
+    if who != "anonymous":
+        client.force_login(people[who])
+    args = [panel.pk] if stage is None else [panel.pk, stage]
+    assert client.get(reverse("scoring:worklist", args=args)).status_code == status
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("chair", 200), ("juror", 200), ("admin", 200), ("auditor", 200), ("panel_member", 404)],
+)
+def test_who_reaches_the_selection_ranking(client, people, who, status):
+    client.force_login(people[who])
+    response = client.get(reverse("scoring:ranking", args=[people["round"].panel.pk]))
+    assert response.status_code == status
+
+
+def test_a_stage_the_panel_does_not_score_in_is_404(client, people):
+    client.force_login(people["chair"])
+    panel = people["round"].panel
+    assert client.get(reverse("scoring:worklist", args=[panel.pk, "assessment"])).status_code == 404
+    client.force_login(people["panel_member"])
+    provincial = people["provincial_panel"]
+    assert (
+        client.get(reverse("scoring:worklist", args=[provincial.pk, "interview"])).status_code
+        == 404
+    )
+
+
+def test_jurors_see_no_other_jurors_scores_before_submitting(client, people):
+    r = people["round"]
+    nominee = people["nominee"]
+    r.score(S, r.chair, nominee, 91)
+    juror = people["juror"]
+    client.force_login(juror)
+    url = reverse("scoring:scoresheet", args=[r.panel.pk, nominee.pk])
+    assert "91,00" not in client.get(url).content.decode()
+    ranking = client.get(reverse("scoring:ranking", args=[r.panel.pk])).content.decode()
+    assert "91,00" not in ranking
+    r.score(S, juror, nominee, 50)
+    assert "91,00" in client.get(url).content.decode()

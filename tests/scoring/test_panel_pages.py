@@ -14,7 +14,15 @@ from django.utils import formats, timezone
 from candidates.enums import NominationState
 from scoring import services
 from scoring.enums import ConflictSource, CriterionKind, ScoresheetState, StageKind
-from scoring.models import Conflict, IndicatorValue, Score, ScoreRevision, Scoresheet, Stage
+from scoring.models import (
+    Conflict,
+    IndicatorValue,
+    Panel,
+    Score,
+    ScoreRevision,
+    Scoresheet,
+    Stage,
+)
 
 from .conftest import criterion
 from .pages_fixtures import ROLES, build_site, login
@@ -34,7 +42,8 @@ RUBRIC = [
 ]
 # Who is kept out before the panel is even looked up (no panel role: 403) and who cannot see
 # this panel at all (a panel member of Jawa Tengah: 404).
-REFUSED = {"branch": 403, "jury": 403, "other_member": 404}
+# A juror reaches the panel pages, but a provincial panel is not theirs to see: 404.
+REFUSED = {"branch": 403, "jury": 404, "other_member": 404}
 
 
 @pytest.fixture
@@ -94,15 +103,27 @@ def test_panel_list_shows_each_role_its_panels(client, site, role):
             "/accounts/login/?next=/panel/",
         )
         return
-    if role in ("branch", "jury"):
+    if role == "branch":
         assert response.status_code == 403
         return
     assert response.status_code == 200
     listed = [row["panel"] for row in response.context["rows"]]
+    jury = Panel.objects.get(edition=site.round.edition, province__isnull=True)
     if role == "other_member":
         assert listed == [site.other_panel]
+    elif role == "jury":
+        assert listed == [jury]
+        assert [s.kind for s in response.context["rows"][0]["stages"]] == [
+            StageKind.NATIONAL_SELECTION,
+            StageKind.NATIONAL_INTERVIEW,
+            StageKind.NATIONAL_RESULT,
+        ]
     elif role in ("admin", "auditor"):
-        assert listed == sorted([site.panel, site.other_panel], key=lambda p: p.province.name)
+        # The jury first, then the provinces by name.
+        assert listed == [
+            jury,
+            *sorted([site.panel, site.other_panel], key=lambda p: p.province.name),
+        ]
     else:
         assert listed == [site.panel]
         row = response.context["rows"][0]
@@ -224,12 +245,12 @@ def test_a_nomination_outside_the_panel_is_not_found(client, site):
     assert client.get("/panel/999999/").status_code == 404
 
 
-def test_navigation_offers_provincial_scoring_to_panel_roles_only(client, site):
+def test_navigation_offers_scoring_to_panel_and_jury_roles_only(client, site):
     for role in ROLES[1:]:
         client.logout()
         page = login(client, site.people[role]).get("/").content.decode()
         shown = 'data-nav="scoring:panels"' in page
-        assert shown is (role in ("other_member", "member", "chair", "admin", "auditor")), role
+        assert shown is (role != "branch"), role
 
 
 # ---------------------------------------------------------------------------------------------
@@ -715,7 +736,7 @@ def test_scoresheet_outside_the_assessment_stage_is_read_only(client, site):
     url = _url(site, "scoresheet")
     login(client, site.member)
     page = client.get(url).content.decode()
-    assert "Scoring is not possible now: the provincial assessment stage is not open." in page
+    assert "Scoring is not possible now: the stage “Provincial assessment” is not open." in page
     assert 'value="submit"' not in page
 
     response = client.post(url, _sheet_post(kebijakan=("10", "x"), action="submit"))

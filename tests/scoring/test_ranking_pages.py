@@ -206,7 +206,7 @@ ACTION_ROUTES = ("tie_decide", "finalise", "reopen")
 # GET of the pages and the XLSX
 READ = {
     "branch staff": 403,
-    "jury member": 403,
+    "jury member": 404,  # a provincial panel is not the jury's to see
     "other province's member": 404,
     "other edition's auditor": 404,
     "member": 200,
@@ -218,7 +218,7 @@ READ = {
 # (with what is wrong); everyone else is refused before anything is looked at.
 ACT = {
     "branch staff": 403,
-    "jury member": 403,
+    "jury member": 404,  # a provincial panel is not the jury's to see
     "other province's member": 404,
     "other edition's auditor": 404,
     "member": 403,

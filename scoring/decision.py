@@ -34,6 +34,7 @@ from decimal import Decimal
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from candidates.enums import NominationState, RankLabel
@@ -42,7 +43,7 @@ from candidates.selectors import is_admin
 from candidates.selectors import nominations as all_nominations
 
 from . import selectors
-from .enums import FROZEN_BY, Attendance, ScoresheetState, StageKind
+from .enums import FROZEN_BY, Attendance, StageKind
 from .models import (
     Award,
     Conflict,
@@ -53,8 +54,8 @@ from .models import (
     RankingSnapshotRow,
     Rubric,
     Score,
-    Scoresheet,
     ScoreRevision,
+    Scoresheet,
     Stage,
     TieDecision,
 )
@@ -114,6 +115,7 @@ class Column:
 class Cell:
     value: Decimal
     note: str
+    counts: bool  # False: the assessor is excluded from the nominee (conflict of interest)
 
 
 @dataclass
@@ -342,9 +344,12 @@ class _People:
             label = _("%(assessor)s (you)") % {"assessor": label}
         return label
 
-    def actor(self, person, panel: Panel | None = None, *, say_panel: bool = False) -> str:
-        """Who did something: an assessor as the panel's rule says (their chair acting as chair
-        when `panel` is the one they chair), anyone else by name."""
+    def actor(
+        self, person, panel: Panel | None = None, *, say_panel=False, as_assessor=False
+    ) -> str:
+        """Who did something: an assessor as the panel's rule says — its chair acting as chair
+        reads "chair of the panel", unless `as_assessor` (a change to their own scores must
+        not tell which column is the chair's) —, anyone else by name."""
         if person is None:
             return ""
         candidates = [panel] if panel is not None else self.panels
@@ -354,7 +359,7 @@ class _People:
         where = next((p for p in sitting if self.named[p.pk]), sitting[0])
         if self.named[where.pk]:
             return str(person)
-        if self.members[where.pk][person.pk].is_chair:
+        if self.members[where.pk][person.pk].is_chair and not as_assessor:
             label = _("chair of the panel")
             if person.pk == self.user.pk:
                 label = _("%(assessor)s (you)") % {"assessor": label}
@@ -386,9 +391,7 @@ def _panels(nomination: Nomination) -> tuple[Panel | None, Panel | None]:
     panels = list(
         Panel.objects.filter(scope, edition_id=category.edition_id)
         .select_related("edition", "province")
-        .prefetch_related(
-            Prefetch("members", queryset=PanelMember.objects.select_related("user"))
-        )
+        .prefetch_related(Prefetch("members", queryset=PanelMember.objects.select_related("user")))
     )
     provincial = next((p for p in panels if not p.is_jury), None)
     jury = next((p for p in panels if p.is_jury), None)
@@ -426,13 +429,9 @@ class _Builder:
         self.user = user
         self.nomination = nomination
         self.category = nomination.category
-        self.privileged = is_admin(user) or selectors.is_auditor_of(
-            user, self.category.edition_id
-        )
+        self.privileged = is_admin(user) or selectors.is_auditor_of(user, self.category.edition_id)
         self.provincial, self.jury = _panels(nomination)
-        self.stages = {
-            s.kind: s for s in Stage.objects.filter(edition_id=self.category.edition_id)
-        }
+        self.stages = {s.kind: s for s in Stage.objects.filter(edition_id=self.category.edition_id)}
         self.rubrics = {
             r.stage_id: r
             for r in Rubric.objects.filter(
@@ -461,9 +460,7 @@ class _Builder:
         )
         self.ties = {
             t.stage_id: t
-            for t in TieDecision.objects.filter(nomination=nomination).select_related(
-                "decided_by"
-            )
+            for t in TieDecision.objects.filter(nomination=nomination).select_related("decided_by")
         }
         self.rows = list(
             RankingSnapshotRow.objects.filter(nomination=nomination)
@@ -587,7 +584,7 @@ class _Builder:
         columns, people = self.columns(panel, sheets, scores_visible)
         section.columns = columns
         results, frozen_criteria = self.results(kind, section, frozen_row)
-        section.criteria = self.criteria(rubric, frozen_criteria, sheets, people, results)
+        section.criteria = self.criteria(panel, rubric, frozen_criteria, sheets, people, results)
         if ranking_visible:
             if kind != StageKind.NATIONAL_INTERVIEW:
                 section.label = _label(frozen_row.label) if frozen_row else ""
@@ -667,7 +664,9 @@ class _Builder:
             for c in row.criteria
         }, []
 
-    def criteria(self, rubric, frozen_criteria, sheets, people, results) -> list[CriterionLine]:
+    def criteria(
+        self, panel, rubric, frozen_criteria, sheets, people, results
+    ) -> list[CriterionLine]:
         rubric_criteria = (
             sorted(rubric.criteria.all(), key=lambda c: (c.order, c.pk)) if rubric else []
         )
@@ -678,6 +677,7 @@ class _Builder:
         ]
         frozen = {c["code"]: c for c in frozen_criteria}
         sheet_of = {s.assessor_id: s for s in sheets}
+        excluded = {c.assessor_id for c in self.conflicts if c.panel_id == panel.pk}
         lines = []
         for code in codes:
             criterion, snap = by_code.get(code), frozen.get(code, {})
@@ -690,7 +690,11 @@ class _Builder:
                     if shows and criterion is not None
                     else None
                 )
-                cells.append(Cell(score.value, score.note) if score is not None else None)
+                cells.append(
+                    Cell(score.value, score.note, counts=uid not in excluded)
+                    if score is not None
+                    else None
+                )
             result = results.get(code, {})
             kind = criterion.kind if criterion is not None else snap.get("kind", "")
             lines.append(
@@ -739,8 +743,8 @@ class _Builder:
         if visible:
             self.ranked_stage_ids.add(stage.pk)
         result.snapshots = self.snapshot_lines(stage, panel, visible)
-        if row is not None:
-            result.confirmations = result.snapshots[0].confirmations if result.snapshots else []
+        current = next((s for s in result.snapshots if s.is_current), None)
+        result.confirmations = current.confirmations if current is not None else []
         if not visible:
             return result
         if row is not None:
@@ -812,21 +816,18 @@ class _Builder:
         )
 
     def conflict_lines(self) -> tuple[list[ConflictLine], bool]:
+        """Every conflict of a panel for who may see its conflicts or the scores of one of its
+        stages; otherwise the reader's own only."""
         complete = True
         lines = []
         for panel in self.panels:
-            everyone = (
-                self.user.has_perm("scoring.view_conflicts", panel)
-                or any(
-                    s.panel_id == panel.pk and s.stage_id in self.visible_stage_ids
-                    for s in self.sheets
-                )
-                or any(
-                    self.stages.get(k) is not None
-                    and self.stages[k].pk in self.visible_stage_ids
-                    and self.panel_of(k) is panel
-                    for k in SCORED_SECTIONS
-                )
+            stage_ids = {
+                self.stages[k].pk
+                for k in SCORED_SECTIONS
+                if k in self.stages and self.panel_of(k) is panel
+            }
+            everyone = bool(stage_ids & self.visible_stage_ids) or self.user.has_perm(
+                "scoring.view_conflicts", panel
             )
             complete = complete and everyone
             for conflict in self.conflicts:
@@ -905,10 +906,12 @@ class _Builder:
                             % {
                                 "stage": stage_names.get(sheet.stage_id, ""),
                                 "criterion": criteria.get(score.criterion_id, ""),
-                                "old": revision.old_value,
-                                "new": revision.new_value,
+                                "old": number_format(revision.old_value, 2),
+                                "new": number_format(revision.new_value, 2),
                             },
-                            by=people.actor(revision.changed_by, panel, say_panel=True),
+                            by=people.actor(
+                                revision.changed_by, panel, say_panel=True, as_assessor=True
+                            ),
                             reason=revision.reason,
                             detail=_("Previous note: %(note)s") % {"note": revision.old_note},
                         )
@@ -923,7 +926,11 @@ class _Builder:
                     kind="finalised",
                     what=(
                         _("%(stage)s: ranking finalised, rank %(rank)s, total %(total)s")
-                        % {"stage": stage_name, "rank": row.rank, "total": row.total}
+                        % {
+                            "stage": stage_name,
+                            "rank": row.rank,
+                            "total": number_format(row.total, 2),
+                        }
                     )
                     if shown
                     else _("%(stage)s: ranking finalised") % {"stage": stage_name},
@@ -1029,6 +1036,7 @@ def decision_file(user, nomination: Nomination) -> DecisionFile:
     build = _Builder(user, nomination)
     stages = [s for s in (build.stage_file(kind) for kind in SCORED_SECTIONS) if s is not None]
     result = build.result_file()
+    shown = {s.panel.pk for s in stages} | ({result.panel.pk} if result is not None else set())
     conflicts, complete = build.conflict_lines()
     awards = list(
         Award.objects.filter(nomination=nomination)
@@ -1044,7 +1052,7 @@ def decision_file(user, nomination: Nomination) -> DecisionFile:
         nomination=nomination,
         generated_at=timezone.now(),
         reader=str(user),
-        names=[(p, build.people.named[p.pk]) for p in build.panels],
+        names=[(p, build.people.named[p.pk]) for p in build.panels if p.pk in shown],
         dossier=_dossier(nomination),
         stages=stages,
         result=result,

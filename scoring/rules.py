@@ -37,3 +37,15 @@ rules.add_perm("scoring.declare_conflict", sits_on_panel)
 rules.add_perm("scoring.view_ranking", sits_on_panel | is_national_admin | audits_panel)
 rules.add_perm("scoring.view_conflicts", chairs_panel | is_national_admin | audits_panel)
 rules.add_perm("scoring.finalise_ranking", chairs_panel | is_national_admin)
+
+
+# The decision file of a nominee (the object is a candidates.Nomination): the secretariat,
+# auditors of its edition, and the members of a panel that sees it (scoring.decision).
+@rules.predicate
+def may_see_decision_file(user, nomination):
+    from .decision import may_see_decision_file as allowed
+
+    return nomination is not None and allowed(user, nomination)
+
+
+rules.add_perm("scoring.view_decision_file", may_see_decision_file)

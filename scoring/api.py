@@ -1,35 +1,56 @@
 """The scoring API under /api/v1/scoring/: verification, scoresheets, conflicts and rankings of
-the provincial panels, with the same rules (scoring/rules.py) and services as the pages.
+every panel (the provincial panels and the national jury), and the jury's interviews, national
+result (confirmations and sign-off) and awards, with the same rules (scoring/rules.py) and
+services as the pages.
 
 Every route below a panel first asks for `scoring.access_panels` (403 without a panel role),
 then finds the panel among those the user may see (scoring.selectors.panels_visible_to: another
-province's panel is 404), then asks the rule the action names with the panel as object (403).
-Writes are service calls; their ValidationErrors are 400 with the message at its field, their
-PermissionDenied 403 with its message (paritrana.api.exception_handler and DRF)."""
+province's panel is 404; the jury's own routes answer 404 on a provincial panel), then asks the
+rule the action names with the panel as object (403). Routes that serve several stages take a
+`stage` query parameter (scoring.enums.STAGE_SLUGS), by default the panel's first scoring stage;
+a stage the panel does not have on that route is 400. Writes are service calls; their
+ValidationErrors are 400 with the message at its field, their PermissionDenied 403 with its
+message (paritrana.api.exception_handler and DRF)."""
 
 from collections import Counter
 
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from candidates.models import Category, Nomination
+from candidates.selectors import nominations as all_nominations
 from paritrana.api import RulesPermission, validation_detail
 
 from . import api_decision, selectors, services
-from .enums import StageKind
-from .models import Conflict, Panel, PanelMember, ScoreRevision, Scoresheet, Stage, TieDecision
+from .enums import SLUG_OF, STAGE_SLUGS, CriterionKind, StageKind
+from .models import (
+    Award,
+    Conflict,
+    Panel,
+    PanelMember,
+    ScoreRevision,
+    Scoresheet,
+    Stage,
+    TieDecision,
+)
 from .serializers import (
+    AgreementSerializer,
+    AwardSerializer,
     ConflictDeclareSerializer,
     ConflictSerializer,
     Decision,
+    FinalRankingSerializer,
+    InterviewRecordSerializer,
+    InterviewScheduleSerializer,
+    InterviewSerializer,
     NominationSummarySerializer,
     PanelDetailSerializer,
     PanelSerializer,
@@ -38,6 +59,7 @@ from .serializers import (
     ReasonSerializer,
     ScoresheetSerializer,
     ScoresheetWriteSerializer,
+    SpecialAwardSerializer,
     TieOrderSerializer,
     VerificationResultSerializer,
     VerificationSerializer,
@@ -58,9 +80,36 @@ def _path(name: str, description: str) -> OpenApiParameter:
     return OpenApiParameter(name, OpenApiTypes.INT, OpenApiParameter.PATH, description=description)
 
 
+def _stage(slugs: list[str], description: str) -> OpenApiParameter:
+    return OpenApiParameter(
+        "stage", OpenApiTypes.STR, OpenApiParameter.QUERY, enum=slugs, description=description
+    )
+
+
 PANEL_PK = _path("panel_pk", "Panel id")
 NOMINATION_PK = _path("nomination_pk", "Nomination id")
 CATEGORY_PK = _path("category_pk", "Category id")
+AWARD_PK = _path("award_pk", "Award id")
+SCORING_STAGE = _stage(
+    ["assessment", "selection", "interview"],
+    "The scoring stage: `assessment` on a provincial panel; `selection` or `interview` on the "
+    "national jury. Default: the panel's first (`assessment`, `selection`).",
+)
+RANKING_STAGE = _stage(
+    ["assessment", "selection", "final"],
+    "The ranking: `assessment` on a provincial panel; `selection` (the finalists) or `final` "
+    "(the national result) on the national jury. Default: the panel's first.",
+)
+# The answer of a ranking route: its shape follows the ranking (`ranking` says which).
+ANY_RANKING = PolymorphicProxySerializer(
+    component_name="AnyRanking",
+    serializers={
+        "assessment": RankingSerializer,
+        "selection": RankingSerializer,
+        "final": FinalRankingSerializer,
+    },
+    resource_type_field_name="ranking",
+)
 
 
 def register(router) -> None:
@@ -71,6 +120,8 @@ def register(router) -> None:
     router.register(f"{panel}/scoresheets", ScoresheetViewSet, basename="scoring-scoresheet")
     router.register(f"{panel}/rankings", RankingViewSet, basename="scoring-ranking")
     router.register(f"{panel}/conflicts", ConflictViewSet, basename="scoring-conflict")
+    router.register(f"{panel}/interviews", InterviewViewSet, basename="scoring-interview")
+    router.register(f"{panel}/awards", AwardViewSet, basename="scoring-award")
     api_decision.register(router)
 
 
@@ -79,8 +130,9 @@ def register(router) -> None:
 
 
 class PanelViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Provincial panels: the ones you sit on; every one for the secretariat and auditors.
-    Members' names are shown to the chair, the secretariat and auditors."""
+    """Panels (the provincial panels and the national jury, whose `province` is null): the ones
+    you sit on; every one for the secretariat and auditors. Members' names are shown to the
+    chair, the secretariat and auditors."""
 
     permission_classes = [RulesPermission]
     action_permissions = {"list": ACCESS_PANELS, "retrieve": ACCESS_PANELS}
@@ -100,7 +152,8 @@ class PanelViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
                     ),
                 ),
             )
-            .order_by("-edition__year", "province__code")
+            # The jury first in each edition, on every database.
+            .order_by("-edition__year", F("province__code").asc(nulls_first=True))
         )
 
     def get_serializer_class(self):
@@ -141,20 +194,51 @@ class PanelViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
 
 class _PanelRoute(viewsets.GenericViewSet):
     """A route below /scoring/panels/{panel_pk}/: the panel is found among the user's (404
-    otherwise) and the action's rule is asked with it as object (403)."""
+    otherwise; the jury's own routes look among the juries only) and the action's rule is asked
+    with it as object (403)."""
 
     permission_classes = [RulesPermission]
     filter_backends = []
+    jury_only = False  # every action of the route belongs to the national jury
+    jury_actions: frozenset[str] = frozenset()  # the actions that do
+    fixed_stages: dict[str, StageKind] = {}  # actions that serve one stage, whatever is asked
 
     @cached_property
     def panel(self) -> Panel:
-        return get_object_or_404(
-            selectors.panels_visible_to(self.request.user), pk=self.kwargs["panel_pk"]
-        )
+        panels = selectors.panels_visible_to(self.request.user)
+        if self.jury_only or self.action in self.jury_actions:
+            panels = panels.filter(province__isnull=True)
+        return get_object_or_404(panels, pk=self.kwargs["panel_pk"])
+
+    def stage_kinds(self) -> tuple[StageKind, ...]:
+        """The stages this route serves on the panel, the default first."""
+        return selectors.scoring_stage_kinds(self.panel)
 
     @cached_property
-    def assessment(self) -> Stage | None:
-        return selectors.panel_stage(self.panel, StageKind.PROVINCIAL_ASSESSMENT)
+    def stage_kind(self) -> StageKind:
+        """The stage the `stage` query parameter names (400 when the panel has no such stage on
+        this route), by default the first."""
+        if self.action in self.fixed_stages:
+            return self.fixed_stages[self.action]
+        kinds = self.stage_kinds()
+        slug = self.request.query_params.get("stage", "")
+        if not slug:
+            return kinds[0]
+        kind = STAGE_SLUGS.get(slug)
+        if kind not in kinds:
+            raise exceptions.ValidationError(
+                {
+                    "stage": [
+                        _("This panel has no stage “%(stage)s” here; choose one of: %(choices)s.")
+                        % {"stage": slug, "choices": ", ".join(SLUG_OF[k] for k in kinds)}
+                    ]
+                }
+            )
+        return kind
+
+    @cached_property
+    def stage(self) -> Stage | None:
+        return selectors.panel_stage(self.panel, self.stage_kind)
 
     def check_permissions(self, request):
         super().check_permissions(request)
@@ -171,7 +255,8 @@ class _PanelRoute(viewsets.GenericViewSet):
 class VerificationViewSet(mixins.ListModelMixin, _PanelRoute):
     """The dossiers waiting for the panel's verification (submitted or resubmitted), and the
     panel's decisions on them: verified, returned for correction (reason and a deadline after
-    today) or ineligible (reason). Members and the secretariat decide; auditors read."""
+    today) or ineligible (reason). Members and the secretariat decide; auditors read. The
+    national jury verifies the dossiers of the categories without a provincial round."""
 
     action_permissions = {"list": ACCESS_PANELS, "create": ACCESS_PANELS}
     object_permissions = {"list": VIEW_PANEL, "create": VERIFY}
@@ -206,7 +291,9 @@ class VerificationViewSet(mixins.ListModelMixin, _PanelRoute):
             services.nomination_declare_ineligible(
                 actor=actor, nomination=nomination, reason=data["reason"]
             )
-        nomination = panel_nominations.get(pk=nomination.pk)
+        # Read again whatever its new state: a dossier the jury returned or found ineligible is
+        # no longer among the jury's nominations.
+        nomination = all_nominations().get(pk=nomination.pk)
         return Response(VerificationResultSerializer(nomination).data, status.HTTP_201_CREATED)
 
 
@@ -226,11 +313,13 @@ def _criterion(criterion) -> dict:
     }
 
 
-@extend_schema(parameters=[PANEL_PK])
+@extend_schema(parameters=[PANEL_PK, SCORING_STAGE])
 class ScoresheetViewSet(_PanelRoute):
-    """Your scoring worklist and scoresheets in the panel's provincial assessment. Others'
-    scores stay hidden until you submit your own (the secretariat and auditors, who do not
-    score, see them, with names; the chair sees names, members see 'Assessor 1'…)."""
+    """Your scoring worklist and scoresheets in one of the panel's scoring stages: the
+    provincial assessment, or the jury's national selection and the finalists' interviews
+    (`stage`). Others' scores stay hidden until you submit your own (the secretariat and
+    auditors, who do not score, see them, with names; the chair sees names, members see
+    'Assessor 1'…)."""
 
     action_permissions = dict.fromkeys(("list", "retrieve", "update"), ACCESS_PANELS)
     object_permissions = {"list": SCORE, "retrieve": VIEW_PANEL, "update": SCORE}
@@ -241,7 +330,7 @@ class ScoresheetViewSet(_PanelRoute):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Nomination.objects.none()
-        return selectors.ranked_nominations(self.panel)
+        return selectors.stage_nominations(self.panel, self.stage_kind)
 
     def get_object(self):
         return get_object_or_404(self.get_queryset(), pk=self.kwargs["nomination_pk"])
@@ -253,7 +342,7 @@ class ScoresheetViewSet(_PanelRoute):
 
     def _criteria(self, category):
         if category.pk not in self.rubric_criteria:
-            rubric = selectors.rubric_for(self.assessment, category) if self.assessment else None
+            rubric = selectors.rubric_for(self.stage, category) if self.stage else None
             criteria = (
                 sorted(rubric.criteria.all(), key=lambda c: (c.order, c.pk)) if rubric else []
             )
@@ -263,10 +352,10 @@ class ScoresheetViewSet(_PanelRoute):
     @extend_schema(responses=WorklistRowSerializer(many=True))
     def list(self, request, panel_pk=None):
         """Your nominees in this stage, with the state of your scoresheet for each."""
-        if self.assessment is None:
+        if self.stage is None:
             rows = []
         else:
-            rows = selectors.scoring_worklist(self.panel, self.assessment, request.user)
+            rows = selectors.scoring_worklist(self.panel, self.stage, request.user)
         page = self.paginate_queryset(rows)
         data = [
             {
@@ -282,7 +371,7 @@ class ScoresheetViewSet(_PanelRoute):
     def _others(self, nomination) -> "list[dict] | None":  # `list` is an action here
         """Other assessors' submitted scores, when the user may see them (blindness)."""
         others = selectors.other_assessors_scores(
-            self.request.user, stage=self.assessment, panel=self.panel, nomination=nomination
+            self.request.user, stage=self.stage, panel=self.panel, nomination=nomination
         )
         if others is None:
             return None
@@ -300,7 +389,7 @@ class ScoresheetViewSet(_PanelRoute):
 
     def _sheet(self, nomination) -> dict:
         """The user's scoresheet for the nominee as ScoresheetSerializer describes it."""
-        user, stage = self.request.user, self.assessment
+        user, stage = self.request.user, self.stage
         sheet = None
         if stage is not None:
             sheet = (
@@ -341,7 +430,7 @@ class ScoresheetViewSet(_PanelRoute):
 
     @extend_schema(parameters=[NOMINATION_PK], responses=ScoresheetSerializer)
     def retrieve(self, request, panel_pk=None, nomination_pk=None):
-        """Your scoresheet for a nominee, with the rubric's judged criteria."""
+        """Your scoresheet for a nominee, with the rubric's judged (and interview) criteria."""
         return Response(ScoresheetSerializer(self._sheet(self.get_object())).data)
 
     @extend_schema(
@@ -351,7 +440,8 @@ class ScoresheetViewSet(_PanelRoute):
         description="Save your scoresheet (a draft, or submitted with `submit`). Each judged "
         "criterion takes a score from 0 to 100 (two decimals at most) and a note, both needed "
         "to submit; criteria left out are cleared. Changing a submitted score needs `reason`. "
-        "A refused score is answered 400 with its message under `scores`, keyed by the "
+        "Refused once the stage's ranking is finalised (the interview: once the national "
+        "result is). A refused score is answered 400 with its message under `scores`, keyed by the "
         "criterion's code.",
     )
     def update(self, request, panel_pk=None, nomination_pk=None):
@@ -369,6 +459,7 @@ class ScoresheetViewSet(_PanelRoute):
                 scores=scores,
                 submit=data["submit"],
                 reason=data["reason"],
+                stage_kind=self.stage_kind,
             )
         except ValidationError as error:
             raise self._nested(error, criteria) from error
@@ -411,15 +502,68 @@ class ScoresheetViewSet(_PanelRoute):
 # Rankings
 
 
-@extend_schema(parameters=[PANEL_PK])
+def _missing(missing, show_names: bool) -> list[dict] | None:
+    if not show_names:
+        return None
+    return [
+        {
+            "nomination": m.nomination.pk,
+            "candidate": m.nomination.candidate.name,
+            "assessor": str(m.assessor),
+        }
+        for m in missing
+    ]
+
+
+def _final_cell(cell) -> dict:
+    """A criterion of a national stage in the national result: live (CriterionResult) or
+    frozen (the snapshot's breakdown)."""
+    if isinstance(cell, dict):
+        return {
+            "criterion": cell["code"],
+            "score": cell["score"],
+            "contribution": cell["contribution"],
+            "counted": cell["counted"],
+            "judged": cell.get("judged"),
+            "factor": cell.get("factor"),
+        }
+    interview = cell.criterion.kind == CriterionKind.INTERVIEW
+    return {
+        "criterion": cell.criterion.code,
+        "score": cell.score,
+        "contribution": cell.contribution,
+        "counted": cell.counted,
+        "judged": cell.judged if interview else None,
+        "factor": cell.factor if interview else None,
+    }
+
+
+def _spread(code: str, spread) -> dict:
+    if spread is None:
+        return {"criterion": code, "n": 0, "mean": None, "sd": None, "low": None, "high": None}
+    return {
+        "criterion": code,
+        "n": spread.n,
+        "mean": spread.mean,
+        "sd": spread.sd,
+        "low": spread.low,
+        "high": spread.high,
+    }
+
+
+@extend_schema(parameters=[PANEL_PK, RANKING_STAGE])
 class RankingViewSet(_PanelRoute):
-    """The panel's ranking per category in the provincial assessment: live while scoring, the
-    frozen snapshot once the chair finalises. Members see totals only once they have submitted
-    (or are excluded from) every nominee of the category; before that, only the progress. The
-    chair (or the secretariat) orders ties, finalises and reopens."""
+    """The panel's ranking per category: the provincial assessment, or the jury's national
+    selection (the finalists) and national result (`stage`): live while scoring, the frozen
+    snapshot once the chair finalises. Members see totals only once they have submitted (or
+    are excluded from) every nominee of the category in the stage (the interview for the
+    national result); before that, only the progress. The chair (or the secretariat) orders
+    ties, finalises and reopens; each juror confirms the finalised national result, and the
+    last confirmation signs it off."""
 
     action_permissions = dict.fromkeys(
-        ("list", "retrieve", "finalise", "ties", "reopen"), ACCESS_PANELS
+        ("list", "retrieve", "finalise", "ties", "reopen", "confirm", "agreement"),
+        ACCESS_PANELS,
     )
     object_permissions = {
         "list": VIEW_RANKING,
@@ -427,26 +571,53 @@ class RankingViewSet(_PanelRoute):
         "finalise": FINALISE,
         "ties": FINALISE,
         "reopen": FINALISE,
+        # Jurors only: the secretariat and auditors do not sit on the jury.
+        "confirm": SCORE,
+        # The chair, the secretariat and auditors.
+        "agreement": VIEW_CONFLICTS,
     }
+    jury_actions = frozenset({"confirm"})
+    fixed_stages = {"confirm": StageKind.NATIONAL_RESULT}
     lookup_url_kwarg = "category_pk"
     lookup_value_regex = "[0-9]+"
     pagination_class = None
 
+    def stage_kinds(self) -> tuple[StageKind, ...]:
+        if self.action == "agreement":
+            return selectors.scoring_stage_kinds(self.panel)
+        if self.panel.is_jury:
+            return (StageKind.NATIONAL_SELECTION, StageKind.NATIONAL_RESULT)
+        return (StageKind.PROVINCIAL_ASSESSMENT,)
+
+    @property
+    def is_final(self) -> bool:
+        return self.stage_kind == StageKind.NATIONAL_RESULT
+
+    @cached_property
+    def scoring_stage(self) -> Stage | None:
+        """The stage whose scoresheets the ranking is made of (the interview for the national
+        result)."""
+        return selectors.scoring_stage_of(self.stage) if self.stage is not None else None
+
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Category.objects.none()
-        return Category.objects.filter(
-            edition=self.panel.edition_id, has_provincial_round=True
-        ).order_by("order", "name")
+        categories = Category.objects.filter(edition=self.panel.edition_id)
+        if not self.panel.is_jury:
+            categories = categories.filter(has_provincial_round=True)
+        return categories.order_by("order", "name")
 
     def get_object(self):
         return get_object_or_404(self.get_queryset(), pk=self.kwargs["category_pk"])
 
+    def _nominations(self, category):
+        return selectors.stage_nominations(self.panel, self.stage_kind, category)
+
     def _progress(self, category, nominations):
-        stage = self.assessment
+        stage, scoring = self.stage, self.scoring_stage
         missing = (
-            selectors.missing_scoresheets(stage=stage, panel=self.panel, nominations=nominations)
-            if stage is not None
+            selectors.missing_scoresheets(stage=scoring, panel=self.panel, nominations=nominations)
+            if scoring is not None
             else []
         )
         snapshot = (
@@ -458,7 +629,7 @@ class RankingViewSet(_PanelRoute):
         return missing, snapshot, visible
 
     def _summary(self, category) -> dict:
-        nominations = selectors.ranked_nominations(self.panel, category)
+        nominations = self._nominations(category)
         missing, snapshot, visible = self._progress(category, nominations)
         return {
             "category": category,
@@ -468,8 +639,8 @@ class RankingViewSet(_PanelRoute):
         }
 
     def _ranking(self, category) -> dict:
-        user, stage, panel = self.request.user, self.assessment, self.panel
-        nominations = selectors.ranked_nominations(panel, category)
+        user, stage, panel = self.request.user, self.stage, self.panel
+        nominations = self._nominations(category)
         missing, snapshot, visible = self._progress(category, nominations)
         rubric = selectors.rubric_for(stage, category) if stage is not None else None
         criteria = (
@@ -483,8 +654,8 @@ class RankingViewSet(_PanelRoute):
             criteria = frozen or criteria
         elif visible and rubric is not None:
             rows, ties = self._live_rows(rubric, nominations, missing)
-        show_names = selectors.may_see_assessor_names(user, panel)
         return {
+            "ranking": SLUG_OF[self.stage_kind],
             "category": category,
             "stage": stage,
             "finalised": snapshot is not None,
@@ -503,28 +674,20 @@ class RankingViewSet(_PanelRoute):
             "criteria": criteria,
             "rows": rows,
             "ties": ties,
-            "missing": (
-                [
-                    {
-                        "nomination": m.nomination.pk,
-                        "candidate": m.nomination.candidate.name,
-                        "assessor": str(m.assessor),
-                    }
-                    for m in missing
-                ]
-                if show_names
-                else None
-            ),
+            "missing": _missing(missing, selectors.may_see_assessor_names(user, panel)),
         }
+
+    def _tie_reasons(self, nominations) -> dict[int, str]:
+        return dict(
+            TieDecision.objects.filter(stage=self.stage, nomination__in=nominations).values_list(
+                "nomination_id", "reason"
+            )
+        )
 
     def _live_rows(self, rubric, nominations, missing):
         ranking = selectors.ranking_for(rubric=rubric, panel=self.panel, nominations=nominations)
         missing_count = Counter(m.nomination.pk for m in missing)
-        reasons = dict(
-            TieDecision.objects.filter(
-                stage=self.assessment, nomination__in=nominations
-            ).values_list("nomination_id", "reason")
-        )
+        reasons = self._tie_reasons(nominations)
         rows = [
             {
                 "rank": row.rank,
@@ -553,14 +716,18 @@ class RankingViewSet(_PanelRoute):
         return rows, ties
 
     @staticmethod
-    def _snapshot_rows(snapshot):
-        frozen = list(
+    def _frozen(snapshot) -> list:
+        return list(
             snapshot.rows.select_related(
                 "nomination__candidate__province",
                 "nomination__candidate__regency__province",
                 "nomination__category__edition",
             ).order_by("rank", "nomination__candidate__name")
         )
+
+    @classmethod
+    def _snapshot_rows(cls, snapshot):
+        frozen = cls._frozen(snapshot)
         same_total = Counter(r.total for r in frozen)
         rows = [
             {
@@ -601,49 +768,199 @@ class RankingViewSet(_PanelRoute):
         ]
         return rows, criteria
 
+    # The national result ------------------------------------------------------------------
+
+    def _final(self, category) -> dict:
+        """The national result of a category as FinalRankingSerializer describes it."""
+        user, stage, panel = self.request.user, self.stage, self.panel
+        nominations = self._nominations(category)
+        missing, snapshot, visible = self._progress(category, nominations)
+        show_names = selectors.may_see_assessor_names(user, panel)
+        rows, ties, problems, weights = [], [], [], []
+        if visible and snapshot is not None:
+            rows, weights = self._final_snapshot_rows(snapshot)
+        elif visible and stage is not None:
+            rows, ties, problems, weights = self._final_live_rows(category, nominations, missing)
+        return {
+            "ranking": SLUG_OF[StageKind.NATIONAL_RESULT],
+            "category": category,
+            "stage": stage,
+            "finalised": snapshot is not None,
+            "visible": visible,
+            "progress": {"nominees": nominations.count(), "scoresheets_missing": len(missing)},
+            "snapshot": (
+                self._final_snapshot(snapshot, show_names) if snapshot is not None else None
+            ),
+            "weights": weights,
+            "rows": rows,
+            "ties": ties,
+            "problems": problems,
+            "missing": _missing(missing, show_names),
+        }
+
+    def _final_snapshot(self, snapshot, show_names: bool) -> dict:
+        confirmations = list(
+            snapshot.confirmations.select_related("juror").order_by("confirmed_at", "pk")
+        )
+        return {
+            "finalised_at": snapshot.finalised_at,
+            "finalised_by": str(snapshot.finalised_by) if snapshot.finalised_by else None,
+            "quota": snapshot.quota,
+            "cut_off": snapshot.cut_off,
+            "signed_off_at": snapshot.signed_off_at,
+            "jurors": self.panel.members.count(),
+            "confirmed": len(confirmations),
+            "confirmed_by_you": any(c.juror_id == self.request.user.pk for c in confirmations),
+            "confirmations": (
+                [{"juror": str(c.juror), "confirmed_at": c.confirmed_at} for c in confirmations]
+                if show_names
+                else None
+            ),
+        }
+
+    def _final_live_rows(self, category, nominations, missing):
+        ranking = selectors.final_ranking_for(panel=self.panel, category=category)
+        missing_count = Counter(m.nomination.pk for m in missing)
+        reasons = self._tie_reasons(nominations)
+        rows = [
+            {
+                "rank": row.rank,
+                "nomination": row.nomination,
+                "total": row.total,
+                "tied": row.tied,
+                "tie_broken": row.tie_broken,
+                "tie_position": row.tie_position,
+                "tie_reason": reasons.get(row.nomination.pk, ""),
+                "label": "",
+                "advanced": None,
+                "missing_scoresheets": missing_count[row.nomination.pk],
+                "stages": [
+                    {
+                        "stage": result.stage.kind,
+                        "name": StageKind(result.stage.kind).label,
+                        "weight": result.weight,
+                        "total": result.total,
+                        "rank": result.rank,
+                        "frozen": result.frozen,
+                        "criteria": [_final_cell(c) for c in result.criteria],
+                    }
+                    for result in row.stages
+                ],
+                "attendance": row.interview.attendance if row.interview else "",
+                "attendee": row.interview.attendee if row.interview else "",
+                "factor": row.attendance_factor,
+            }
+            for row in ranking.rows
+        ]
+        ties = [[row.nomination.pk for row in group] for group in ranking.ties]
+        weights = [
+            {"stage": s.kind, "name": StageKind(s.kind).label, "weight": rubric.final_weight}
+            for s, rubric in ranking.stages
+        ]
+        return rows, ties, [str(p) for p in ranking.problems], weights
+
+    @classmethod
+    def _final_snapshot_rows(cls, snapshot):
+        frozen = cls._frozen(snapshot)
+        same_total = Counter(r.total for r in frozen)
+        rows = [
+            {
+                "rank": r.rank,
+                "nomination": r.nomination,
+                "total": r.total,
+                "tied": False,
+                "tie_broken": same_total[r.total] > 1,
+                "tie_position": None,
+                "tie_reason": r.tie_reason,
+                "label": r.label,
+                "advanced": r.advanced,
+                "missing_scoresheets": 0,
+                "stages": [
+                    {
+                        "stage": s["stage"],
+                        "name": StageKind(s["stage"]).label,
+                        "weight": s["weight"],
+                        "total": s["total"],
+                        "rank": s.get("rank"),
+                        "frozen": True,
+                        "criteria": [_final_cell(c) for c in s.get("criteria", [])],
+                    }
+                    for s in r.breakdown.get("stages", [])
+                ],
+                "attendance": r.breakdown.get("attendance", ""),
+                "attendee": r.breakdown.get("attendee", ""),
+                "factor": r.breakdown.get("factor"),
+            }
+            for r in frozen
+        ]
+        weights = [
+            {"stage": s["stage"], "name": StageKind(s["stage"]).label, "weight": s["weight"]}
+            for s in (frozen[0].breakdown.get("stages", []) if frozen else [])
+        ]
+        return rows, weights
+
     def _respond(self, category) -> Response:
+        if self.is_final:
+            return Response(FinalRankingSerializer(self._final(category)).data)
         return Response(RankingSerializer(self._ranking(category)).data)
+
+    def _current_snapshot(self, category):
+        snapshot = (
+            selectors.current_snapshot(self.stage, self.panel, category)
+            if self.stage is not None
+            else None
+        )
+        if snapshot is None:
+            raise ValidationError(_("This ranking is not finalised."))
+        return snapshot
+
+    # Routes -------------------------------------------------------------------------------
 
     @extend_schema(responses=RankingSummarySerializer(many=True))
     def list(self, request, panel_pk=None):
-        """The categories the panel ranks (those with verified nominees), with their
+        """The categories the panel ranks in the stage (those with nominees in it), with their
         progress."""
-        summaries = [self._summary(c) for c in selectors.panel_categories(self.panel)]
+        categories = selectors.panel_categories(self.panel, self.stage_kind)
+        summaries = [self._summary(c) for c in categories]
         return Response(RankingSummarySerializer(summaries, many=True).data)
 
-    @extend_schema(parameters=[CATEGORY_PK], responses=RankingSerializer)
+    @extend_schema(parameters=[CATEGORY_PK], responses=ANY_RANKING)
     def retrieve(self, request, panel_pk=None, category_pk=None):
         """A category's ranking: rank, nominee, total, per-criterion score and contribution,
-        tie flags and missing scoresheets."""
+        tie flags and missing scoresheets. The national result (`final`) gives per finalist
+        each national stage's weight and total, the attendance and its factor, and once
+        finalised the jurors' confirmations."""
         return self._respond(self.get_object())
 
     @extend_schema(
         parameters=[CATEGORY_PK],
         request=None,
-        responses=RankingSerializer,
-        description="Finalise the category's ranking (chair or secretariat, during the "
-        "provincial result stage): refused with the list of missing scoresheets, unverified "
-        "dossiers and unresolved ties; otherwise freezes it, gives the labels and advances "
-        "the top nominees.",
+        responses=ANY_RANKING,
+        description="Finalise the category's ranking (chair or secretariat), while the stage "
+        "in which it is finalised is open (provincial result; national selection; national "
+        "result): refused with the list of missing scoresheets, unverified dossiers, missing "
+        "attendance and unresolved ties; otherwise freezes it and moves the nominees on "
+        "(provincial labels and advancement; finalists; the national result waits for every "
+        "juror's confirmation, the chair's own finalisation counting as theirs).",
     )
     @action(detail=True, methods=["post"])
     def finalise(self, request, panel_pk=None, category_pk=None):
         category = self.get_object()
-        services.ranking_finalise(actor=request.user, panel=self.panel, category=category)
+        services.ranking_finalise(
+            actor=request.user, panel=self.panel, category=category, stage_kind=self.stage_kind
+        )
         return self._respond(category)
 
     @extend_schema(
         parameters=[CATEGORY_PK],
         request=TieOrderSerializer,
-        responses=RankingSerializer,
+        responses=ANY_RANKING,
         description="Order the nominees of one tie (best first), with the reason.",
     )
     @action(detail=True, methods=["post"])
     def ties(self, request, panel_pk=None, category_pk=None):
         category = self.get_object()
-        serializer = TieOrderSerializer(
-            data=request.data, nominations=selectors.ranked_nominations(self.panel, category)
-        )
+        serializer = TieOrderSerializer(data=request.data, nominations=self._nominations(category))
         serializer.is_valid(raise_exception=True)
         services.tie_decide(
             actor=request.user,
@@ -651,32 +968,91 @@ class RankingViewSet(_PanelRoute):
             category=category,
             order=serializer.validated_data["order"],
             reason=serializer.validated_data["reason"],
+            stage_kind=self.stage_kind,
         )
         return self._respond(category)
 
     @extend_schema(
         parameters=[CATEGORY_PK],
         request=ReasonSerializer,
-        responses=RankingSerializer,
-        description="Reopen the finalised ranking, with a reason: its nominees go back to "
-        "verified and lose their labels; the snapshot stays on the record.",
+        responses=ANY_RANKING,
+        description="Reopen the finalised ranking, with a reason: its nominees go back to where "
+        "the ranking found them (verified; advanced; finalists) and lose their labels; the "
+        "awards given from a national result are withdrawn with the same reason; the snapshot "
+        "stays on the record.",
     )
     @action(detail=True, methods=["post"])
     def reopen(self, request, panel_pk=None, category_pk=None):
         category = self.get_object()
         serializer = ReasonSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        snapshot = (
-            selectors.current_snapshot(self.assessment, self.panel, category)
-            if self.assessment is not None
-            else None
-        )
-        if snapshot is None:
-            raise ValidationError(_("This ranking is not finalised."))
+        snapshot = self._current_snapshot(category)
         services.ranking_reopen(
             actor=request.user, snapshot=snapshot, reason=serializer.validated_data["reason"]
         )
         return self._respond(category)
+
+    @extend_schema(
+        parameters=[CATEGORY_PK, OpenApiParameter("stage", exclude=True)],
+        request=None,
+        responses=FinalRankingSerializer,
+        description="Confirm the finalised national result of the category (jurors of this "
+        "jury only). The last confirmation signs it off: the awards are given from it and the "
+        "finalists are awarded or not.",
+    )
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, panel_pk=None, category_pk=None):
+        category = self.get_object()
+        services.ranking_confirm(actor=request.user, snapshot=self._current_snapshot(category))
+        return self._respond(category)
+
+    @extend_schema(
+        parameters=[CATEGORY_PK, SCORING_STAGE],
+        responses=AgreementSerializer,
+        description="How far the assessors agree in the category and scoring stage: per "
+        "assessed criterion the number of counted scores, their mean and standard deviation; "
+        "per nominee the same, flagged where the deviation reaches the threshold (the chair, "
+        "the secretariat and auditors; a chair sees it once they may see the ranking).",
+    )
+    @action(detail=True, methods=["get"])
+    def agreement(self, request, panel_pk=None, category_pk=None):
+        category = self.get_object()
+        stage = self.stage
+        visible = stage is not None and selectors.may_see_ranking(
+            request.user, panel=self.panel, stage=stage, category=category
+        )
+        found = (
+            selectors.agreement(panel=self.panel, stage=stage, category=category)
+            if visible
+            else None
+        )
+        criteria, rows = [], []
+        if found is not None:
+            criteria = [
+                {**_spread(c.code, s), "name": c.name, "weight": c.weight}
+                for c, s in zip(found.criteria, found.overall, strict=True)
+            ]
+            rows = [
+                {
+                    "nomination": row.nomination,
+                    "flagged": row.flagged,
+                    "spreads": [
+                        {**_spread(c.code, s), "disagree": s is not None and s.disagree}
+                        for c, s in zip(found.criteria, row.spreads, strict=True)
+                    ],
+                }
+                for row in found.rows
+            ]
+        data = {
+            "category": category,
+            "stage": stage,
+            "visible": visible,
+            "threshold": selectors.DISAGREEMENT_SD,
+            "criteria": criteria,
+            "rows": rows,
+            "flagged": sum(1 for row in rows if row["flagged"]),
+        }
+        return Response(AgreementSerializer(data).data)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -716,3 +1092,213 @@ class ConflictViewSet(mixins.ListModelMixin, _PanelRoute):
         )
         conflict = self.get_queryset().get(pk=conflict.pk)
         return Response(ConflictSerializer(conflict).data, status=status.HTTP_201_CREATED)
+
+
+# ---------------------------------------------------------------------------------------------
+# Interviews (the national jury)
+
+
+@extend_schema(parameters=[PANEL_PK])
+class InterviewViewSet(_PanelRoute):
+    """The finalists' interviews before the national jury: when (date, time, video link), who
+    attended for the candidate (which sets the attendance factor of the interview criterion)
+    and the minutes. Jurors, the secretariat and auditors read; the chair and the secretariat
+    schedule (`PUT …/schedule/`) and record (`PUT …/record/`) them, until the category's
+    national result is finalised. 404 on a provincial panel."""
+
+    jury_only = True
+    action_permissions = dict.fromkeys(("list", "retrieve", "schedule", "record"), ACCESS_PANELS)
+    object_permissions = {
+        "list": VIEW_PANEL,
+        "retrieve": VIEW_PANEL,
+        "schedule": FINALISE,
+        "record": FINALISE,
+    }
+    serializer_class = InterviewSerializer
+    lookup_url_kwarg = "nomination_pk"
+    lookup_value_regex = "[0-9]+"
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Nomination.objects.none()
+        return selectors.stage_nominations(self.panel, StageKind.NATIONAL_INTERVIEW).order_by(
+            "category__order", "candidate__name", "pk"
+        )
+
+    def get_object(self):
+        return get_object_or_404(self.get_queryset(), pk=self.kwargs["nomination_pk"])
+
+    @cached_property
+    def interview_stage(self) -> Stage | None:
+        return selectors.panel_stage(self.panel, StageKind.NATIONAL_INTERVIEW)
+
+    @cached_property
+    def rubrics(self) -> dict:
+        """Category id → its interview rubric, filled as categories are met."""
+        return {}
+
+    def _factor(self, category, interview):
+        if interview is None or not interview.attendance or self.interview_stage is None:
+            return None
+        if category.pk not in self.rubrics:
+            self.rubrics[category.pk] = selectors.rubric_for(self.interview_stage, category)
+        rubric = self.rubrics[category.pk]
+        return rubric.attendance_factor(interview.attendance) if rubric is not None else None
+
+    def _data(self, nomination, interview) -> dict:
+        return {
+            "nomination": nomination,
+            "scheduled_at": interview.scheduled_at if interview else None,
+            "video_link": interview.video_link if interview else "",
+            "attendance": interview.attendance if interview else "",
+            "attendee": interview.attendee if interview else "",
+            "minutes": interview.minutes if interview else "",
+            "factor": self._factor(nomination.category, interview),
+            "updated_at": interview.updated_at if interview else None,
+        }
+
+    def _respond(self, nomination) -> Response:
+        interview = selectors.interviews_of(self.panel).get(nomination.pk)
+        return Response(InterviewSerializer(self._data(nomination, interview)).data)
+
+    @extend_schema(responses=InterviewSerializer(many=True))
+    def list(self, request, panel_pk=None):
+        """The finalists by category, each with their interview (empty until scheduled)."""
+        page = self.paginate_queryset(self.get_queryset())
+        interviews = selectors.interviews_of(self.panel)
+        data = [self._data(n, interviews.get(n.pk)) for n in page]
+        return self.get_paginated_response(InterviewSerializer(data, many=True).data)
+
+    @extend_schema(parameters=[NOMINATION_PK], responses=InterviewSerializer)
+    def retrieve(self, request, panel_pk=None, nomination_pk=None):
+        """A finalist's interview."""
+        return self._respond(self.get_object())
+
+    @extend_schema(
+        parameters=[NOMINATION_PK],
+        request=InterviewScheduleSerializer,
+        responses=InterviewSerializer,
+        description="Set the date and time of the finalist's interview (within the interview "
+        "stage's dates when it has them) and the video link of the session (https://).",
+    )
+    @action(detail=True, methods=["put"])
+    def schedule(self, request, panel_pk=None, nomination_pk=None):
+        nomination = self.get_object()
+        serializer = InterviewScheduleSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.interview_schedule(
+            actor=request.user,
+            panel=self.panel,
+            nomination=nomination,
+            scheduled_at=serializer.validated_data["scheduled_at"],
+            video_link=serializer.validated_data["video_link"],
+        )
+        return self._respond(nomination)
+
+    @extend_schema(
+        parameters=[NOMINATION_PK],
+        request=InterviewRecordSerializer,
+        responses=InterviewSerializer,
+        description="Record who attended for the candidate (the highest official present: "
+        "head, deputy, secretary or other, which sets the attendance factor), their name and "
+        "position, and the minutes of the session.",
+    )
+    @action(detail=True, methods=["put"])
+    def record(self, request, panel_pk=None, nomination_pk=None):
+        nomination = self.get_object()
+        serializer = InterviewRecordSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.interview_record(
+            actor=request.user,
+            panel=self.panel,
+            nomination=nomination,
+            attendance=serializer.validated_data["attendance"],
+            attendee=serializer.validated_data["attendee"],
+            minutes=serializer.validated_data["minutes"],
+        )
+        return self._respond(nomination)
+
+
+# ---------------------------------------------------------------------------------------------
+# Awards (the national jury)
+
+
+@extend_schema(parameters=[PANEL_PK])
+class AwardViewSet(mixins.ListModelMixin, _PanelRoute):
+    """The awards of the jury's edition, current and withdrawn: given from each category's
+    signed-off national result by its scheme (ranked, best per province, best per zone), and
+    the special awards (predikat terbaik khusus), which the chair and the secretariat give and
+    withdraw with a reason. Jurors, the secretariat and auditors read. 404 on a provincial
+    panel."""
+
+    jury_only = True
+    action_permissions = dict.fromkeys(("list", "create", "withdraw"), ACCESS_PANELS)
+    object_permissions = {"list": VIEW_RANKING, "create": FINALISE, "withdraw": FINALISE}
+    serializer_class = AwardSerializer
+    lookup_url_kwarg = "award_pk"
+    lookup_value_regex = "[0-9]+"
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Award.objects.none()
+        return (
+            Award.objects.filter(category__edition=self.panel.edition_id)
+            .select_related(
+                "category",
+                "nomination__candidate__province",
+                "nomination__candidate__regency__province",
+                "nomination__category",
+                "province",
+                "withdrawn_by",
+            )
+            .order_by(
+                "category__order", F("withdrawn_at").asc(nulls_first=True), "kind", "rank", "pk"
+            )
+        )
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if not getattr(self, "swagger_fake_view", False):
+            context["show_names"] = selectors.may_see_assessor_names(self.request.user, self.panel)
+        return context
+
+    def _respond(self, award, status_code=status.HTTP_200_OK) -> Response:
+        award = self.get_queryset().get(pk=award.pk)
+        return Response(self.get_serializer(award).data, status=status_code)
+
+    @extend_schema(
+        request=SpecialAwardSerializer,
+        responses={201: AwardSerializer},
+        description="Give a special award to a nominee of the national round, with its title "
+        "and the reason (chair or secretariat; refused once the national result stage is "
+        "finalised).",
+    )
+    def create(self, request, panel_pk=None):
+        nominations = selectors.stage_nominations(self.panel, StageKind.NATIONAL_SELECTION)
+        serializer = SpecialAwardSerializer(data=request.data, nominations=nominations)
+        serializer.is_valid(raise_exception=True)
+        award = services.award_special(
+            actor=request.user,
+            panel=self.panel,
+            nomination=serializer.validated_data["nomination"],
+            title=serializer.validated_data["title"],
+            reason=serializer.validated_data["reason"],
+        )
+        return self._respond(award, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        parameters=[AWARD_PK],
+        request=ReasonSerializer,
+        responses=AwardSerializer,
+        description="Withdraw a special award, with the reason; it stays on the record. Awards "
+        "from a ranking are withdrawn by reopening the ranking.",
+    )
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, panel_pk=None, award_pk=None):
+        award = get_object_or_404(self.get_queryset(), pk=award_pk)
+        serializer = ReasonSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.award_withdraw(
+            actor=request.user, award=award, reason=serializer.validated_data["reason"]
+        )
+        return self._respond(award)

@@ -9,7 +9,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from accounts.enums import Role
 from accounts.rules import assignments_of
-from candidates.enums import NominationState
+from candidates.enums import PANEL_STATES, NominationState
 from candidates.models import Category, Nomination
 from candidates.selectors import is_admin
 from candidates.selectors import nominations as all_nominations
@@ -119,10 +119,9 @@ def panel_nominations(panel: Panel) -> QuerySet[Nomination]:
     if panel.is_jury:
         return all_nominations().filter(
             Q(category__has_provincial_round=True, state__in=SELECTION_VIA_PROVINCE)
-            | Q(
-                category__has_provincial_round=False,
-                state__in=(*TO_VERIFY_STATES, *RANKED_STATES),
-            ),
+            # Every submitted dossier of a category without a provincial round, including
+            # those the jury returned or declared ineligible (its verification record).
+            | Q(category__has_provincial_round=False, state__in=PANEL_STATES),
             category__edition=panel.edition_id,
         )
     return all_nominations().filter(

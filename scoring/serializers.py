@@ -361,6 +361,11 @@ class RankingSerializer(RankingSummarySerializer):
     """The live ranking, or the frozen snapshot once finalised. Without `visible`, only the
     progress: no rows, no totals, no ties."""
 
+    ranking = serializers.ChoiceField(
+        choices=[("assessment", StageKind.PROVINCIAL_ASSESSMENT.label),
+                 ("selection", StageKind.NATIONAL_SELECTION.label)],
+        help_text="Which ranking: the `stage` asked for (`final` has its own shape).",
+    )  # fmt: skip
     stage = StageSerializer()
     snapshot = SnapshotSerializer(allow_null=True)
     criteria = CriterionSerializer(many=True)
@@ -440,10 +445,13 @@ class FinalStageCellSerializer(RankingCellSerializer):
     )
 
 
+_STAGE_KIND = "The stage's kind: `national_selection` or `national_interview`."
+
+
 class FinalStageResultSerializer(serializers.Serializer):
     """A finalist's result in one national stage, as it counts in the national result."""
 
-    stage = serializers.ChoiceField(choices=StageKind.choices)
+    stage = serializers.CharField(help_text=_STAGE_KIND)
     name = serializers.CharField()
     weight = serializers.DecimalField(max_digits=6, decimal_places=2)
     total = serializers.DecimalField(max_digits=5, decimal_places=2)
@@ -456,7 +464,7 @@ class FinalStageResultSerializer(serializers.Serializer):
 
 
 class FinalWeightSerializer(serializers.Serializer):
-    stage = serializers.ChoiceField(choices=StageKind.choices)
+    stage = serializers.CharField(help_text=_STAGE_KIND)
     name = serializers.CharField()
     weight = serializers.DecimalField(max_digits=6, decimal_places=2)
 
@@ -512,6 +520,9 @@ class FinalRankingSerializer(RankingSummarySerializer):
     live until the chair finalises, then the frozen snapshot waiting for the jurors'
     confirmations. Without `visible`, only the progress."""
 
+    ranking = serializers.ChoiceField(
+        choices=[("final", StageKind.NATIONAL_RESULT.label)], help_text="Always `final`."
+    )
     stage = StageSerializer()
     snapshot = FinalSnapshotSerializer(allow_null=True)
     weights = FinalWeightSerializer(
@@ -659,7 +670,6 @@ class AgreementCriterionSerializer(SpreadSerializer):
     """A criterion over every counted score of the category."""
 
     name = serializers.CharField()
-    kind = serializers.ChoiceField(choices=CriterionKind.choices)
     weight = serializers.DecimalField(max_digits=6, decimal_places=2)
 
 

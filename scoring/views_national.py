@@ -536,6 +536,11 @@ class AgreementView(PanelView):
         sections = []
         if stage_obj is not None:
             for category in selectors.panel_categories(self.panel, self.stage_kind):
+                # Blindness: a chair who still has scoresheets to submit sees no statistics.
+                if not selectors.may_see_ranking(
+                    request.user, panel=self.panel, stage=stage_obj, category=category
+                ):
+                    continue
                 agreement = selectors.agreement(
                     panel=self.panel, stage=stage_obj, category=category
                 )

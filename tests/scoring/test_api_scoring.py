@@ -25,6 +25,7 @@ from scoring.enums import CriterionKind, StageKind
 from scoring.models import (
     Conflict,
     IndicatorValue,
+    Panel,
     RankingSnapshot,
     RankingSnapshotRow,
     Score,
@@ -86,7 +87,7 @@ def denied(role) -> tuple[int, dict]:
     """What a role outside the panel gets on every route below it."""
     if role == "anonymous":
         return 403, NOT_AUTHENTICATED
-    if role == "other_province":
+    if role in ("other_province", "jury"):  # the juror sees the jury, not this panel
         return 404, NO_PANEL
     return 403, FORBIDDEN
 
@@ -405,15 +406,17 @@ def test_every_route_per_role(api, world, role, route):
 def test_panel_list_per_role(api, world, role):
     as_role(api, world, role)
     response = api.get("/api/v1/scoring/panels/")
-    if role in ("anonymous", "branch", "jury"):
+    if role in ("anonymous", "branch"):
         assert (response.status_code, response.json()) == denied(role)
         return
+    jury = Panel.objects.get(edition=world.round.edition, province=None).pk
     expected = {
+        "jury": [jury],
         "other_province": [world.other_panel.pk],
         "member": [world.panel.pk],
         "chair": [world.panel.pk],
-        "admin": [world.panel.pk, world.other_panel.pk],
-        "auditor": [world.panel.pk, world.other_panel.pk],
+        "admin": [jury, world.panel.pk, world.other_panel.pk],
+        "auditor": [jury, world.panel.pk, world.other_panel.pk],
     }[role]
     assert (response.status_code, _ids(response.json())) == (200, expected)
 
@@ -1568,6 +1571,16 @@ def test_openapi_schema_validates_and_documents_the_scoring_routes(tmp_path):
         f"{panel}/rankings/{{category_pk}}/reopen/": ["post"],
         f"{panel}/rankings/{{category_pk}}/ties/": ["post"],
         f"{panel}/conflicts/": ["get", "post"],
+        f"{panel}/rankings/{{category_pk}}/confirm/": ["post"],
+        f"{panel}/rankings/{{category_pk}}/agreement/": ["get"],
+        f"{panel}/interviews/": ["get"],
+        f"{panel}/interviews/{{nomination_pk}}/": ["get"],
+        f"{panel}/interviews/{{nomination_pk}}/schedule/": ["put"],
+        f"{panel}/interviews/{{nomination_pk}}/record/": ["put"],
+        f"{panel}/awards/": ["get", "post"],
+        f"{panel}/awards/{{award_pk}}/withdraw/": ["post"],
+        # scoring/api_decision.py
+        f"{panel}/decisions/{{nomination_pk}}/": ["get"],
     }
     components = schema["components"]["schemas"]
     # What a client sends: never a rank, a total, a state, a label, a stage or a panel.

@@ -180,6 +180,21 @@ def _panel_role(panel: Panel, is_chair: bool) -> Role:
     return Role.PANEL_CHAIR if is_chair else Role.PANEL_MEMBER
 
 
+def _ensure_no_pending_sign_off(panel: Panel) -> None:
+    """Who must confirm a finalised national result is the jury as it was finalised: its
+    members do not change until it is signed off or reopened."""
+    if RankingSnapshot.objects.filter(
+        panel=panel, reopened_at__isnull=True, signed_off_at__isnull=True,
+        stage__kind=StageKind.NATIONAL_RESULT,
+    ).exists():  # fmt: skip
+        raise ValidationError(
+            _(
+                "The jury's national result waits for its jurors' confirmations; its members "
+                "cannot change until it is signed off or reopened."
+            )
+        )
+
+
 @transaction.atomic
 def panel_member_add(
     *,
@@ -191,7 +206,9 @@ def panel_member_add(
     home_regency: Regency | None = None,
 ) -> PanelMember:
     """Put `user` on the panel (or update their place on it), give them the matching role and
-    record their automatic conflicts. A panel has one chair: naming another is refused."""
+    record their automatic conflicts. A panel has one chair: naming another is refused, and so
+    is any change to a jury whose national result waits for its jurors' confirmations."""
+    _ensure_no_pending_sign_off(panel)
     if is_chair:
         other = panel.members.filter(is_chair=True).exclude(user=user).first()
         if other is not None:
@@ -229,6 +246,7 @@ def panel_member_add(
 def panel_member_remove(*, panel: Panel, user) -> None:
     """Take `user` off the panel. Refused once they have submitted a scoresheet: their scores
     stay on the record."""
+    _ensure_no_pending_sign_off(panel)
     if Scoresheet.objects.filter(panel=panel, assessor=user).exists():
         raise ValidationError(
             _("%(name)s has scored on this panel and stays on its record.") % {"name": user}
@@ -352,6 +370,9 @@ def _ensure_not_finalised(stage: Stage, panel: Panel, category: Category) -> Non
 def conflict_declare(*, actor, panel: Panel, nomination: Nomination, reason: str) -> Conflict:
     """An assessor declares a conflict with a nominee: from now on their scores for it do not
     count (the chair sees who was excluded and why)."""
+    # In turn with finalisation (as scores are): a conflict declared while the chair finalises
+    # is refused once the snapshot, which counted the assessor's scores, is committed.
+    panel = _lock_panel(panel)
     _member(panel, actor)
     if (
         not selectors.panel_nominations(panel)
@@ -431,9 +452,23 @@ def indicator_values_record(*, nomination: Nomination) -> list[IndicatorValue]:
 @transaction.atomic
 def nomination_verify(*, actor, nomination: Nomination) -> Nomination:
     """The panel accepts a dossier: the nomination is verified, its indicators are recorded
-    and the panel's automatic conflicts with it are set."""
+    and the panel's automatic conflicts with it are set. Refused once the panel's ranking of
+    the category is finalised: the nominee would enter a cohort that can no longer score or
+    rank it (the chair reopens the ranking first)."""
     panel = _panel_for(actor, nomination)
     _verification_stage(nomination, _("Verification"))
+    ranked_in = selectors.panel_stage(panel, selectors.scoring_stage_kinds(panel)[0])
+    if (
+        ranked_in is not None
+        and selectors.frozen_snapshot(ranked_in, panel, nomination.category) is not None
+    ):
+        raise RankingFinalised(
+            _(
+                "The ranking of %(category)s is finalised; the chair must reopen it, with a "
+                "reason, before anything changes."
+            )
+            % {"category": nomination.category.name}
+        )
     nomination = candidate_services.nomination_transition(
         actor=actor, nomination=nomination, to_state=NominationState.VERIFIED
     )
@@ -1014,6 +1049,19 @@ def _sign_off_if_confirmed(actor, snapshot: RankingSnapshot) -> bool:
     confirmed = set(snapshot.confirmations.values_list("juror_id", flat=True))
     if not jurors or not jurors <= confirmed:
         return False
+    gone = [
+        row.nomination.candidate.name
+        for row in snapshot.rows.select_related("nomination__candidate")
+        if row.nomination.state != NominationState.FINALIST
+    ]
+    if gone:
+        raise RankingFinalised(
+            _(
+                "%(candidates)s left the round after the ranking was finalised; the chair must "
+                "reopen it, with a reason."
+            )
+            % {"candidates": ", ".join(gone)}
+        )
     snapshot.signed_off_at = timezone.now()
     snapshot.save(update_fields=["signed_off_at"])
     category = snapshot.category

@@ -113,8 +113,9 @@ def regions_province():
 @dataclass
 class NationalRound:
     """Edition 2031's national jury (a chair and two jurors), one regency/city category with a
-    judged selection rubric and an interview rubric (final weights 60/40 unless given), and
-    nominees advanced from their provinces."""
+    judged selection rubric and an interview rubric (final weights 60/40 unless given; more rubric
+    fields, e.g. changed attendance factors, through `selection_options` / `interview_options`),
+    and nominees advanced from their provinces."""
 
     edition: object
     category: object
@@ -202,6 +203,8 @@ def make_national(regions):
         weights=(D(60), D(40)),
         finalist_quota=3,
         national_labels=3,
+        selection_options=None,
+        interview_options=None,
         **category_options,
     ):
         edition = EditionFactory(year=2031)
@@ -227,12 +230,14 @@ def make_national(regions):
             category=category,
             criteria=selection or [criterion("judged")],
             final_weight=weights[0],
+            **(selection_options or {}),
         )
         round_.interview = services.rubric_create(
             stage=stages[StageKind.NATIONAL_INTERVIEW],
             category=category,
             criteria=interview or [criterion("interview", kind=CriterionKind.INTERVIEW, tie=1)],
             final_weight=weights[1],
+            **(interview_options or {}),
         )
         round_.open(StageKind.NATIONAL_SELECTION)
         return round_

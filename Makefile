@@ -22,11 +22,14 @@ install: $(STAMP)
 # How far seed_demo replays the Jawa Barat 2018 provincial round on a new database (submitted,
 # verified, scored or finalised): `make run JABAR_2018=submitted` leaves it for the browser.
 JABAR_2018 ?= finalised
+# How far it replays the 2020 national round (selection, interview, result or finalised):
+# `make run NATIONAL_2020=selection` leaves the jury's work for the browser.
+NATIONAL_2020 ?= finalised
 
 run: install
 	$(RUN_ENV) $(MANAGE) migrate --noinput
 	$(RUN_ENV) $(MANAGE) load_regions
-	$(RUN_ENV) $(MANAGE) seed_demo --jabar-2018=$(JABAR_2018)
+	$(RUN_ENV) $(MANAGE) seed_demo --jabar-2018=$(JABAR_2018) --national-2020=$(NATIONAL_2020)
 	$(RUN_ENV) $(MANAGE) create_demo_accounts
 	@echo "Paritrana is at http://127.0.0.1:8000 (Ctrl-C stops it)"
 	$(RUN_ENV) $(MANAGE) runserver 127.0.0.1:8000

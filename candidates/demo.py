@@ -16,6 +16,15 @@ not give, the value is marked here as illustrative:
 The Jawa Barat 2018 provincial round is entered as submitted dossiers; scoring.demo replays the
 round (verification, the panel's scores, the chair's finalisation) to produce the published
 outcome, which `_N.provincial_label` records here for the replay to aim at.
+
+The 2020 national round of the regency/city category is replayed too (scoring.demo): its
+provincial rounds are not, so the 2020 nominations are entered as those rounds left them — each
+province's nominee advanced with Peringkat I, the other Jawa Barat regencies/cities not advanced
+(their provincial labels are not reported) — and the jury's selection, interviews and sign-off
+produce the national result, which `_N.national_rank` records here for the replay to aim at.
+Only Kota Bekasi (third, Radar Bekasi) and Kabupaten Bone Bolango (one of the eight finalists,
+finally sixth, Pojok6) are reported; the ten other nominees, one per province, and their ranks
+are illustrative: the articles name no other regency/city of that round.
 """
 
 from dataclasses import dataclass
@@ -72,9 +81,14 @@ _EDITIONS = {
             "panels selected 124 regencies/cities, 143 large, 157 medium businesses and 34 UMKM; "
             "the national interview stage had 7 provinces, 8 regencies/cities, 9 large and 9 "
             "medium businesses. Awards handed over by Vice President Ma'ruf Amin by video "
-            "conference on 9 September 2021."
+            "conference on 9 September 2021. Demo: in the regency/city category only Kota "
+            "Bekasi (third) and Kabupaten Bone Bolango (finalist, sixth) are reported; the other "
+            "nominees, all scores and the other ranks are illustrative."
         ),
         "categories": _DEFAULT_CATEGORIES,
+        # "Belasan penerima" (a dozen or so winners) over five categories: Peringkat I–III in
+        # each category, no Harapan.
+        "national_labels": 3,
     },
     2021: {
         "notes": (
@@ -99,7 +113,9 @@ _BRANCHES = [
 
 @dataclass
 class _N:
-    """One nomination of the demo: who, where, in which category, and how it ended."""
+    """One nomination of the demo: who, where, in which category, and how it ended (for an
+    edition in NATIONAL_REPLAYED_YEARS: `state` and `provincial_label` are how it enters the
+    national round, `national_label` and `national_rank` how the replay ends it)."""
 
     year: int
     category: str
@@ -114,8 +130,13 @@ class _N:
 
 
 _JABAR_2018 = "pemerintah-kabupaten-kota"
+_KAB_KOTA = _JABAR_2018
 # Editions whose provincial round scoring.demo replays through the services.
 REPLAYED_YEARS = (2018,)
+# Editions whose national round scoring.demo replays: their nominations are entered in the state
+# the (not replayed) provincial round left them in, once; the replay owns them from there.
+NATIONAL_REPLAYED_YEARS = (2020,)
+_ADV, _P1 = S.ADVANCED, L.PERINGKAT_1
 _NOMINATIONS = [
     # Jawa Barat 2018 (ANTARA Megapolitan, 12 January 2019)
     _N(2018, _JABAR_2018, "Pemerintah Kota Bekasi", "Kota Bekasi", S.ADVANCED, L.PERINGKAT_1),
@@ -135,17 +156,35 @@ _NOMINATIONS = [
     _N(2018, "usaha-besar-menengah", "Jafpa Comfeed Indonesia", "Kota Cirebon", S.NOT_ADVANCED, L.HARAPAN_3, npp="99000006"),
     _N(2018, "usaha-kecil-mikro", "Martabak Air Mancur", "Kota Bogor", S.ADVANCED, L.PERINGKAT_1, npp="99000007"),
     # Jawa Barat 2020: seven regencies/cities presented to the provincial panel (IndependensI,
-    # 22 December 2020); Kota Bekasi went on to third place nationally (Radar Bekasi, 2021).
-    _N(2020, _JABAR_2018, "Pemerintah Kota Bekasi", "Kota Bekasi", S.AWARDED, national_label=L.PERINGKAT_3, national_rank=3),
-    _N(2020, _JABAR_2018, "Pemerintah Kota Bandung", "Kota Bandung", S.SCORED),
-    _N(2020, _JABAR_2018, "Pemerintah Kota Depok", "Kota Depok", S.SCORED),
-    _N(2020, _JABAR_2018, "Pemerintah Kabupaten Sukabumi", "Kabupaten Sukabumi", S.SCORED),
-    _N(2020, _JABAR_2018, "Pemerintah Kabupaten Purwakarta", "Kabupaten Purwakarta", S.SCORED),
-    _N(2020, _JABAR_2018, "Pemerintah Kabupaten Bandung", "Kabupaten Bandung", S.SCORED),
-    _N(2020, _JABAR_2018, "Pemerintah Kota Banjar", "Kota Banjar", S.SCORED),
+    # 22 December 2020); Kota Bekasi went on to third place nationally (Radar Bekasi, 2021). The
+    # provincial round is not replayed: Kota Bekasi is entered advanced (it went on to the
+    # national round) with Peringkat I — the provincial labels of 2020 are not reported, so this
+    # one, like every advanced nominee's below, is assumed —, the six others not advanced.
+    # national_rank is where the national replay (scoring.demo) puts each finalist.
+    _N(2020, _KAB_KOTA, "Pemerintah Kota Bekasi", "Kota Bekasi", _ADV, _P1, L.PERINGKAT_3, 3),
+    _N(2020, _KAB_KOTA, "Pemerintah Kota Bandung", "Kota Bandung", S.NOT_ADVANCED),
+    _N(2020, _KAB_KOTA, "Pemerintah Kota Depok", "Kota Depok", S.NOT_ADVANCED),
+    _N(2020, _KAB_KOTA, "Pemerintah Kabupaten Sukabumi", "Kabupaten Sukabumi", S.NOT_ADVANCED),
+    _N(2020, _KAB_KOTA, "Pemerintah Kabupaten Purwakarta", "Kabupaten Purwakarta", S.NOT_ADVANCED),
+    _N(2020, _KAB_KOTA, "Pemerintah Kabupaten Bandung", "Kabupaten Bandung", S.NOT_ADVANCED),
+    _N(2020, _KAB_KOTA, "Pemerintah Kota Banjar", "Kota Banjar", S.NOT_ADVANCED),
     # Bone Bolango: among the eight national finalists of 2020, finally in the top six
-    # (Pojok6, 8 December 2021).
-    _N(2020, _JABAR_2018, "Pemerintah Kabupaten Bone Bolango", "Kabupaten Bone Bolango", S.FINALIST, national_rank=6),
+    # (Pojok6, 8 December 2021); not among the "belasan penerima", so not awarded.
+    _N(2020, _KAB_KOTA, "Pemerintah Kabupaten Bone Bolango", "Kabupaten Bone Bolango", _ADV, _P1, "", 6),
+    # ILLUSTRATIVE — the articles name no other regency/city of the 2020 national round. Ten
+    # regencies/cities, one per province, each entered as its province's advanced nominee, so
+    # that the jury selects 8 finalists out of 12 (the article: 8 regencies/cities were
+    # interviewed) and ranks them. Their ranks (and every score in scoring.demo) are made up.
+    _N(2020, _KAB_KOTA, "Pemerintah Kota Semarang", "Kota Semarang", _ADV, _P1, L.PERINGKAT_1, 1),
+    _N(2020, _KAB_KOTA, "Pemerintah Kabupaten Banyuwangi", "Kabupaten Banyuwangi", _ADV, _P1, L.PERINGKAT_2, 2),
+    _N(2020, _KAB_KOTA, "Pemerintah Kota Makassar", "Kota Makassar", _ADV, _P1, "", 4),
+    _N(2020, _KAB_KOTA, "Pemerintah Kota Balikpapan", "Kota Balikpapan", _ADV, _P1, "", 5),
+    _N(2020, _KAB_KOTA, "Pemerintah Kabupaten Badung", "Kabupaten Badung", _ADV, _P1, "", 7),
+    _N(2020, _KAB_KOTA, "Pemerintah Kabupaten Sleman", "Kabupaten Sleman", _ADV, _P1, "", 8),
+    _N(2020, _KAB_KOTA, "Pemerintah Kota Pekanbaru", "Kota Pekanbaru", _ADV, _P1),
+    _N(2020, _KAB_KOTA, "Pemerintah Kota Palembang", "Kota Palembang", _ADV, _P1),
+    _N(2020, _KAB_KOTA, "Pemerintah Kota Banda Aceh", "Kota Banda Aceh", _ADV, _P1),
+    _N(2020, _KAB_KOTA, "Pemerintah Kota Kupang", "Kota Kupang", _ADV, _P1),
     # 2021: Jakarta Utara among the nine interviewed (Budaya Indonesia, 17 February 2022);
     # Gorontalo's governments proposed after the socialisation of 8 December 2021.
     _N(2021, _JABAR_2018, "Pemerintah Kota Administrasi Jakarta Utara", "Kota Administrasi Jakarta Utara", S.FINALIST),
@@ -236,6 +275,19 @@ def published_provincial_outcome(year: int) -> dict[tuple[str, str], list[_N]]:
     return outcome
 
 
+def published_national_outcome(year: int, category: str = _KAB_KOTA) -> list[_N]:
+    """The finalists of a national round the demo replays, in their final order (national_rank):
+    what scoring.demo's national replay must reproduce."""
+    return sorted(
+        (
+            n
+            for n in _NOMINATIONS
+            if n.year == year and n.category == category and n.national_rank is not None
+        ),
+        key=lambda n: n.national_rank,
+    )
+
+
 def _province_of(regency_name: str) -> str:
     return Regency.objects.get(name=regency_name).province_id
 
@@ -307,6 +359,7 @@ def seed_candidates() -> DemoSeeded:
         edition, _ = Edition.objects.update_or_create(
             year=year, defaults={"notes": spec["notes"], "nominations_open": year == 2021}
         )
+        national_labels = spec.get("national_labels", 6)
         for order, (code, name, kind, scale, provincial, scheme, finalists, *labels) in enumerate(
             spec["categories"]
         ):
@@ -321,6 +374,7 @@ def seed_candidates() -> DemoSeeded:
                     "award_scheme": scheme,
                     "finalist_quota": finalists,
                     "provincial_labels": labels[0] if labels else 6,
+                    "national_labels": national_labels,
                     "order": order,
                 },
             )
@@ -334,6 +388,13 @@ def seed_candidates() -> DemoSeeded:
                 candidate=_candidate(spec),
                 category=categories[(spec.year, spec.category)],
                 defaults={"state": S.SUBMITTED},
+            )
+        elif spec.year in NATIONAL_REPLAYED_YEARS:
+            # Entered as the provincial round left them; the national replay moves them on.
+            nomination, _ = Nomination.objects.get_or_create(
+                candidate=_candidate(spec),
+                category=categories[(spec.year, spec.category)],
+                defaults={"state": spec.state, "provincial_label": spec.provincial_label},
             )
         else:
             nomination, _ = Nomination.objects.update_or_create(

@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from . import services
@@ -304,6 +305,7 @@ class InterviewAdmin(_RecordAdmin):
     interviews page, through scoring.services."""
 
     list_display = ["nomination", "scheduled_at", "attendance", "attendee", "updated_at"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_select_related = ["nomination__candidate", "nomination__category"]
     list_filter = ["panel__edition", "attendance"]
     search_fields = ["nomination__candidate__name", "attendee", "minutes"]

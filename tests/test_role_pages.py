@@ -48,8 +48,19 @@ ALLOWED = {
         "candidates:panel_nominations",
         "scoring:panels",
     },
-    "juri@paritrana.test": {"home", "dashboard", "candidates:jury_nominations"},
-    "ketua.juri@paritrana.test": {"home", "dashboard", "candidates:jury_nominations"},
+    "juri@paritrana.test": {"home", "dashboard", "candidates:jury_nominations", "scoring:panels"},
+    "juri.kemendagri@paritrana.test": {
+        "home",
+        "dashboard",
+        "candidates:jury_nominations",
+        "scoring:panels",
+    },
+    "ketua.juri@paritrana.test": {
+        "home",
+        "dashboard",
+        "candidates:jury_nominations",
+        "scoring:panels",
+    },
     "auditor@paritrana.test": {
         "home",
         "dashboard",
@@ -138,16 +149,26 @@ def test_panel_member_sees_only_own_province_and_editions(demo_accounts):
 def test_jury_sees_national_stage_only(demo_accounts):
     user = demo_accounts["juri@paritrana.test"]
     assert _names(selectors.jury_nominations(user)) == [
+        (2020, "Pemerintah Kabupaten Badung"),
+        (2020, "Pemerintah Kabupaten Banyuwangi"),
         (2020, "Pemerintah Kabupaten Bone Bolango"),
+        (2020, "Pemerintah Kabupaten Sleman"),
+        (2020, "Pemerintah Kota Balikpapan"),
+        (2020, "Pemerintah Kota Banda Aceh"),
         (2020, "Pemerintah Kota Bekasi"),
+        (2020, "Pemerintah Kota Kupang"),
+        (2020, "Pemerintah Kota Makassar"),
+        (2020, "Pemerintah Kota Palembang"),
+        (2020, "Pemerintah Kota Pekanbaru"),
+        (2020, "Pemerintah Kota Semarang"),
         (2021, "Pemerintah Kota Administrasi Jakarta Utara"),
     ]
 
 
 def test_auditor_and_admin_see_everything(demo_accounts):
-    assert selectors.audit_nominations(demo_accounts["auditor@paritrana.test"]).count() == 28
+    assert selectors.audit_nominations(demo_accounts["auditor@paritrana.test"]).count() == 38
     admin = demo_accounts["admin@paritrana.test"]
-    assert selectors.nominations_visible_to(admin).count() == 28
+    assert selectors.nominations_visible_to(admin).count() == 38
 
 
 def test_nothing_is_visible_to_the_anonymous(demo):

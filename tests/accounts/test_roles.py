@@ -94,4 +94,4 @@ def test_create_demo_accounts_one_per_role_and_rerunnable(demo, settings, capsys
     assert "admin@paritrana.test" in out and "paritrana-demo-2026" in out
     roles = set(RoleAssignment.objects.values_list("role", flat=True))
     assert roles == set(Role)
-    assert RoleAssignment.objects.count() == 15
+    assert RoleAssignment.objects.count() == 16

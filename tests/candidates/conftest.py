@@ -15,9 +15,14 @@ def gorontalo(demo_accounts):
 def bekasi_staff(demo):
     """Staff of Kantor Cabang Bekasi Kota, registering Kota Bekasi for an open 2020."""
     from candidates.models import Branch, Edition
+    from scoring.models import Award, RankingSnapshotRow
 
     Edition.objects.filter(year=2020).update(nominations_open=True)
-    Nomination.objects.filter(candidate__regency="32.75", category__edition__year=2020).delete()
+    bekasi = Nomination.objects.filter(candidate__regency="32.75", category__edition__year=2020)
+    # The 2020 nomination went through the national round: its award and ranking rows first.
+    Award.objects.filter(nomination__in=bekasi).delete()
+    RankingSnapshotRow.objects.filter(nomination__in=bekasi).delete()
+    bekasi.delete()
     user = UserFactory(email="staf.bekasi@example.test")
     role_assign(user=user, role=Role.BRANCH_STAFF, branch=Branch.objects.get(code="bekasi-kota"))
     return user

@@ -375,9 +375,21 @@ VISIBLE_NOMINATIONS = {
     ],
     PANEL: PANEL_NOMINATIONS,
     PANEL_CHAIR: PANEL_NOMINATIONS,
+    # The 2020 national round's twelve (Kota Bekasi, Bone Bolango and ten illustrative) and
+    # Jakarta Utara, finalist of 2021.
     JURY: [
+        (2020, "Pemerintah Kabupaten Badung"),
+        (2020, "Pemerintah Kabupaten Banyuwangi"),
         (2020, "Pemerintah Kabupaten Bone Bolango"),
+        (2020, "Pemerintah Kabupaten Sleman"),
+        (2020, "Pemerintah Kota Balikpapan"),
+        (2020, "Pemerintah Kota Banda Aceh"),
         (2020, "Pemerintah Kota Bekasi"),
+        (2020, "Pemerintah Kota Kupang"),
+        (2020, "Pemerintah Kota Makassar"),
+        (2020, "Pemerintah Kota Palembang"),
+        (2020, "Pemerintah Kota Pekanbaru"),
+        (2020, "Pemerintah Kota Semarang"),
         (2021, "Pemerintah Kota Administrasi Jakarta Utara"),
     ],
 }
@@ -397,7 +409,7 @@ def test_nomination_list_per_role(api, users, role):
     expected = VISIBLE_NOMINATIONS.get(role, everything)
     body = response.json()
     assert (response.status_code, body["count"], names(body)) == (200, len(expected), expected)
-    assert len(everything) == 28
+    assert len(everything) == 38
 
 
 @by_role
@@ -621,11 +633,7 @@ CANDIDATE_NAMES = {
     ],
     PANEL: sorted({name for _year, name in PANEL_NOMINATIONS}),
     PANEL_CHAIR: sorted({name for _year, name in PANEL_NOMINATIONS}),
-    JURY: [
-        "Pemerintah Kabupaten Bone Bolango",
-        "Pemerintah Kota Administrasi Jakarta Utara",
-        "Pemerintah Kota Bekasi",
-    ],
+    JURY: sorted({name for _year, name in VISIBLE_NOMINATIONS[JURY]}),
 }
 CANDIDATE_NAMES[JURY_CHAIR] = CANDIDATE_NAMES[JURY]
 
@@ -929,7 +937,11 @@ def test_nomination_filters(api, users, demo):
         (2021, "Pemerintah Provinsi Gorontalo"),
     ]
     assert listed(category="pemerintah-provinsi") == [(2021, "Pemerintah Provinsi Gorontalo")]
-    assert listed(state="awarded") == [(2020, "Pemerintah Kota Bekasi")]
+    assert listed(state="awarded") == [
+        (2020, "Pemerintah Kabupaten Banyuwangi"),
+        (2020, "Pemerintah Kota Bekasi"),
+        (2020, "Pemerintah Kota Semarang"),
+    ]
     assert listed(kind="business", edition=2018, province=32) == sorted(
         (2018, n)
         for n in (
@@ -954,8 +966,8 @@ def test_nomination_list_is_paginated(api, users, demo):
     api.force_authenticate(users[ADMIN])
     first = api.get("/api/v1/nominations/", {"page": 1}).json()
     assert (first["count"], len(first["results"]), first["next"], first["previous"]) == (
-        28,
-        28,
+        38,
+        38,
         None,
         None,
     )
@@ -1005,7 +1017,7 @@ def test_nomination_detail_has_figures_products_innovations_flags_and_indicators
             "name": "Pemerintah Kabupaten/Kota",
         },
         "state": "awarded",
-        "provincial_label": "",
+        "provincial_label": "peringkat_1",
         "national_label": "peringkat_3",
         "national_rank": 3,
         "created_at": to_time(bekasi.created_at),
@@ -1690,10 +1702,10 @@ def test_write_routes_ignore_fields_they_do_not_own(api, users, target, boalemo)
         "Perda",
     ]
     assert GovernmentData.objects.get(nomination=target).head_of_region == "Hendra Hemeto"
-    assert (boalemo.nominations.count(), Nomination.objects.filter(national_rank=1).count()) == (
-        0,
-        0,
-    )
+    assert (
+        boalemo.nominations.count(),
+        Nomination.objects.filter(national_rank=1, category__edition__year=2021).count(),
+    ) == (0, 0)
 
 
 def test_candidate_cannot_be_moved_to_another_region(api, users, business):

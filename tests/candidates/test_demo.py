@@ -24,8 +24,9 @@ def test_seed_demo_builds_the_three_editions(regions):
     out = StringIO()
     call_command("seed_demo", stdout=out)
     assert out.getvalue().strip() == (
-        "Demo data: 3 editions, 14 categories, 2 branch offices, 24 candidates, 28 nominations, "
-        "24 stages, 36 default rubrics added; Jawa Barat 2018 replayed up to 'finalised'."
+        "Demo data: 3 editions, 14 categories, 2 branch offices, 34 candidates, 38 nominations, "
+        "24 stages, 34 default rubrics added; Jawa Barat 2018 replayed up to 'finalised'; 2020 "
+        "national round replayed up to 'finalised'."
     )
     assert list(Edition.objects.values_list("year", flat=True)) == [2021, 2020, 2018]
 
@@ -86,16 +87,31 @@ def test_seed_demo_kota_bekasi_2020_third_nationally_with_its_figures(demo):
 
 
 def test_seed_demo_2020_and_2021_finalists(demo):
+    # Among the eight finalists of 2020, finally sixth: not among the three awarded.
     bone = _nomination(2020, "Pemerintah Kabupaten Bone Bolango")
-    assert (bone.state, bone.national_rank) == (NominationState.FINALIST, 6)
+    assert (bone.state, bone.national_rank, bone.national_label) == (
+        NominationState.NOT_AWARDED,
+        6,
+        "",
+    )
     assert bone.government_data.bpu_apbd_vulnerable == 20_000
     jakut = _nomination(2021, "Pemerintah Kota Administrasi Jakarta Utara")
     assert jakut.state == NominationState.FINALIST
     assert jakut.candidate.regency.code == "31.72"
     assert jakut.category.finalist_quota == 9
+    kab_kota_2020 = Category.objects.get(edition__year=2020, code="pemerintah-kabupaten-kota")
+    assert (kab_kota_2020.finalist_quota, kab_kota_2020.national_labels) == (8, 3)
+    # Twelve regencies/cities entered the 2020 national round (ten of them illustrative).
     assert (
-        Category.objects.get(edition__year=2020, code="pemerintah-kabupaten-kota").finalist_quota
-        == 8
+        Nomination.objects.filter(
+            category=kab_kota_2020,
+            state__in=(
+                NominationState.AWARDED,
+                NominationState.NOT_AWARDED,
+                NominationState.NOT_FINALIST,
+            ),
+        ).count()
+        == 12
     )
 
 

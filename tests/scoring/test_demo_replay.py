@@ -98,7 +98,9 @@ def test_seed_demo_can_leave_the_round_for_the_browser(regions):
     assert states == {NominationState.SUBMITTED}
     verification = Stage.objects.get(edition__year=2018, kind=StageKind.PROVINCIAL_VERIFICATION)
     assert verification.state == StageState.OPEN
-    assert not RankingSnapshot.objects.exists()
+    assert not RankingSnapshot.objects.filter(stage__edition__year=2018).exists()
+    # The 2020 national round is replayed whatever the 2018 option.
+    assert RankingSnapshot.objects.filter(stage__edition__year=2020).count() == 2
     # Running it again (the default, "finalised") leaves a round already under way alone.
     call_command("seed_demo", stdout=StringIO())
-    assert not RankingSnapshot.objects.exists()
+    assert not RankingSnapshot.objects.filter(stage__edition__year=2018).exists()

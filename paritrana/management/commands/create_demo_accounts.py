@@ -35,6 +35,10 @@ DEMO_ACCOUNTS = [
      [(Role.JURY_MEMBER, None, None, 2020), (Role.JURY_MEMBER, None, None, 2021)]),
     ("ketua.juri@paritrana.test", "Ketua Dewan Juri", "Kemenko PMK",
      [(Role.JURY_CHAIR, None, None, 2020), (Role.JURY_CHAIR, None, None, 2021)]),
+    # The third juror of the 2020 national replay (scoring.demo.NATIONAL_JURY), so that every
+    # juror can confirm the result in the browser (`make run NATIONAL_2020=result`).
+    ("juri.kemendagri@paritrana.test", "Anggota Dewan Juri (Kemendagri)",
+     "Kementerian Dalam Negeri", [(Role.JURY_MEMBER, None, None, 2020)]),
     ("auditor@paritrana.test", "Auditor", "Inspektorat",
      [(Role.AUDITOR, None, None, None)]),
 ]  # fmt: skip

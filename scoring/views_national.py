@@ -303,6 +303,7 @@ class FinalView(JuryView):
                 "sections": sections,
                 "result_stage": result,
                 "result_open": result is not None and result.state == StageState.OPEN,
+                "pending": any(not section.finalised for section in sections),
                 "single": self.get_category() if "category_pk" in self.kwargs else None,
             },
             status=status,

@@ -12,7 +12,7 @@ from accounts.enums import Role
 from accounts.services import role_assign
 from candidates.enums import NominationState, RankLabel
 from scoring.enums import StageKind
-from scoring.models import Award, RankingSnapshot, Scoresheet
+from scoring.models import Award, Interview, RankingSnapshot, Scoresheet
 from tests.factories import UserFactory
 
 S, IV, R = StageKind.NATIONAL_SELECTION, StageKind.NATIONAL_INTERVIEW, StageKind.NATIONAL_RESULT
@@ -124,6 +124,38 @@ def test_national_round_through_the_pages(client, make_national):
     )  # fmt: skip
     assert response.status_code == 400
     assert r.interview.criteria.get().scores.filter(value=D(10)).count() == 0
+
+    # Nor through the chair's pages: a second finalisation, a new attendance, a tie order, a
+    # reopening without a reason.
+    client.force_login(r.chair)
+    before = (
+        RankingSnapshot.objects.count(),
+        list(Interview.objects.order_by("pk").values_list("attendance", flat=True)),
+        Award.objects.filter(withdrawn_at__isnull=True).count(),
+    )
+    refused = [
+        client.post(reverse("scoring:final_finalise", args=[panel.pk, r.category.pk])),
+        client.post(
+            reverse("scoring:interview", args=[panel.pk, a.pk]),
+            {"action": "record", "attendance": "other", "attendee": "x", "minutes": ""},
+        ),
+        client.post(
+            reverse("scoring:final_ties", args=[panel.pk, r.category.pk]),
+            {
+                "nominees": f"{a.pk},{b.pk}",
+                f"position_{a.pk}": 2,
+                f"position_{b.pk}": 1,
+                "reason": "ubah",
+            },
+        ),
+        client.post(reverse("scoring:final_reopen", args=[panel.pk, r.category.pk]), {}),
+    ]
+    assert [response.status_code for response in refused] == [400, 400, 400, 400]
+    assert before == (
+        RankingSnapshot.objects.count(),
+        list(Interview.objects.order_by("pk").values_list("attendance", flat=True)),
+        Award.objects.filter(withdrawn_at__isnull=True).count(),
+    )
 
 
 @pytest.fixture

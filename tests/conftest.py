@@ -44,14 +44,68 @@ def regions(db):
     return regions_load()
 
 
-@pytest.fixture
-def demo(regions):
+# The demo data set is seeded through the services (replays included), which takes seconds; a
+# few hundred tests start from it. The first seeding of a session records the statements that
+# wrote it and the id counters it started from; later tests set the counters back and run the
+# same statements, which gives the same rows with the same ids in a fraction of the time.
+_DEMO_CACHE: dict = {}
+_WRITES = ("INSERT", "UPDATE", "DELETE")
+
+
+def _id_counters(connection) -> list[tuple]:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT schemaname, sequencename, last_value FROM pg_sequences")
+            return [(f'"{schema}"."{name}"', value) for schema, name, value in cursor.fetchall()]
+        cursor.execute("SELECT name, seq FROM sqlite_sequence")
+        return list(cursor.fetchall())
+
+
+def _restore_id_counters(connection, counters) -> None:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            for name, value in counters:
+                if value is None:
+                    cursor.execute("SELECT setval(%s, 1, false)", [name])
+                else:
+                    cursor.execute("SELECT setval(%s, %s, true)", [name, value])
+            return
+        cursor.execute("DELETE FROM sqlite_sequence")
+        for name, value in counters:
+            cursor.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)", [name, value])
+
+
+def _seed_demo():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     from candidates.demo import seed_candidates
     from scoring.demo import seed_scoring
 
-    seeded = seed_candidates()
-    seed_scoring()
+    cached = _DEMO_CACHE.get(connection.vendor)
+    if cached is not None:
+        seeded, counters, statements = cached
+        _restore_id_counters(connection, counters)
+        with connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql)
+        return seeded
+    counters = _id_counters(connection)
+    with CaptureQueriesContext(connection) as captured:
+        seeded = seed_candidates()
+        seed_scoring()
+    sqls = [q["sql"] for q in captured.captured_queries]
+    # Only plain statements can be replayed (an executemany is logged as "N times …").
+    if all(sql.lstrip().upper().startswith((*_WRITES, "SELECT", "WITH", "SAVEPOINT", "RELEASE",
+                                             "ROLLBACK")) for sql in sqls):  # fmt: skip
+        writes = [sql for sql in sqls if sql.lstrip().upper().startswith(_WRITES)]
+        _DEMO_CACHE[connection.vendor] = (seeded, counters, writes)
     return seeded
+
+
+@pytest.fixture
+def demo(regions):
+    return _seed_demo()
 
 
 @pytest.fixture

@@ -1107,8 +1107,10 @@ def ranking_confirm(*, actor, snapshot: RankingSnapshot) -> RankingConfirmation:
     """A juror confirms the finalised national ranking of a category. The last confirmation
     signs it off (awards given, finalists awarded or not). Confirmations are taken one at a
     time (the snapshot row is locked), so the sign-off happens exactly once."""
+    # The panel first, then the snapshot: the order finalisation and reopening take them in.
+    _lock_panel(snapshot.panel)
     snapshot = (
-        RankingSnapshot.objects.select_for_update()
+        RankingSnapshot.objects.select_for_update(of=("self",))
         .select_related("stage", "panel", "category")
         .get(pk=snapshot.pk)
     )
@@ -1175,7 +1177,9 @@ def award_special(*, actor, panel: Panel, nomination: Nomination, title: str, re
 def award_withdraw(*, actor, award: Award, reason: str) -> Award:
     """Withdraw a special award with a reason (it stays on the record). Awards from the ranking
     are withdrawn only by reopening the ranking."""
-    award = Award.objects.select_for_update().select_related("category").get(pk=award.pk)
+    award = (
+        Award.objects.select_for_update(of=("self",)).select_related("category").get(pk=award.pk)
+    )
     panel = Panel.objects.filter(edition=award.category.edition_id, province__isnull=True).first()
     if panel is None:
         raise PermissionDenied(_("No national jury has been formed for this edition."))
@@ -1308,7 +1312,7 @@ def ranking_reopen(*, actor, snapshot: RankingSnapshot, reason: str) -> RankingS
     if not reason:
         raise ValidationError({"reason": [_("Give the reason for reopening the ranking.")]})
     snapshot = (
-        RankingSnapshot.objects.select_for_update()
+        RankingSnapshot.objects.select_for_update(of=("self",))
         .select_related("stage", "category")
         .get(pk=snapshot.pk)
     )

@@ -725,23 +725,30 @@ class RankingViewSet(_PanelRoute):
             ).order_by("rank", "nomination__candidate__name")
         )
 
+    @staticmethod
+    def _frozen_row(r, same_total) -> dict:
+        """What every frozen row shows, whatever the stage."""
+        return {
+            "rank": r.rank,
+            "nomination": r.nomination,
+            "total": r.total,
+            "tied": False,
+            "tie_broken": same_total[r.total] > 1,
+            "tie_position": None,
+            "tie_reason": r.tie_reason,
+            "label": r.label,
+            "advanced": r.advanced,
+            # Finalisation is refused while a scoresheet is missing.
+            "missing_scoresheets": 0,
+        }
+
     @classmethod
     def _snapshot_rows(cls, snapshot):
         frozen = cls._frozen(snapshot)
         same_total = Counter(r.total for r in frozen)
         rows = [
             {
-                "rank": r.rank,
-                "nomination": r.nomination,
-                "total": r.total,
-                "tied": False,
-                "tie_broken": same_total[r.total] > 1,
-                "tie_position": None,
-                "tie_reason": r.tie_reason,
-                "label": r.label,
-                "advanced": r.advanced,
-                # Finalisation is refused while a scoresheet is missing.
-                "missing_scoresheets": 0,
+                **cls._frozen_row(r, same_total),
                 "criteria": [
                     {
                         "criterion": c["code"],
@@ -865,16 +872,7 @@ class RankingViewSet(_PanelRoute):
         same_total = Counter(r.total for r in frozen)
         rows = [
             {
-                "rank": r.rank,
-                "nomination": r.nomination,
-                "total": r.total,
-                "tied": False,
-                "tie_broken": same_total[r.total] > 1,
-                "tie_position": None,
-                "tie_reason": r.tie_reason,
-                "label": r.label,
-                "advanced": r.advanced,
-                "missing_scoresheets": 0,
+                **cls._frozen_row(r, same_total),
                 "stages": [
                     {
                         "stage": s["stage"],

@@ -29,6 +29,7 @@ from .forms_national import (
 from .forms_ranking import ReopenForm, TieDecisionForm, parse_ids
 from .models import Award, Interview, RankingSnapshot, RankingSnapshotRow
 from .views import PanelView
+from .views_ranking import tie_forms
 
 
 class JuryView(PanelView):
@@ -274,16 +275,7 @@ class FinalView(JuryView):
         section.ranking = selectors.final_ranking_for(panel=panel, category=category)
         section.labels = services.national_labels(category, section.ranking.rows)
         if can_manage:
-            for group in section.ranking.ties:
-                nominations = [r.nomination for r in group]
-                if tie_form is not None and {n.pk for n in tie_form.nominations} == {
-                    n.pk for n in nominations
-                }:
-                    form, tie_form = tie_form, None
-                else:
-                    form = TieDecisionForm(nominations=nominations)
-                form.rank = group[0].rank
-                section.tie_forms.append(form)
+            section.tie_forms, _stale = tie_forms(section.ranking.ties, tie_form)
         return section
 
     def categories(self):

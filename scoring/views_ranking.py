@@ -28,6 +28,7 @@ from candidates.models import Category
 
 from . import selectors, services, spreadsheets
 from .enums import SLUG_OF, STAGE_SLUGS, StageKind, StageState
+from .forms import add_service_errors
 from .forms_ranking import ReopenForm, TieDecisionForm, parse_ids
 from .models import RankingSnapshot, RankingSnapshotRow, TieDecision
 from .spreadsheets import region_of
@@ -162,6 +163,23 @@ def _frozen(snapshot: RankingSnapshot) -> tuple[list, list]:
     return columns, frozen
 
 
+def tie_forms(ties, tie_form=None) -> tuple[list, TieDecisionForm | None]:
+    """One order form per group still tied (the submitted one, with its errors, in its group's
+    place), and the submitted form when its group is no longer a tie."""
+    forms = []
+    for group in ties:
+        nominations = [r.nomination for r in group]
+        if tie_form is not None and {n.pk for n in tie_form.nominations} == {
+            n.pk for n in nominations
+        }:
+            form, tie_form = tie_form, None
+        else:
+            form = TieDecisionForm(nominations=nominations)
+        form.rank = group[0].rank
+        forms.append(form)
+    return forms, tie_form
+
+
 _SNAPSHOT_ROWS = Prefetch(
     "rows",
     queryset=RankingSnapshotRow.objects.select_related(
@@ -276,16 +294,7 @@ def category_ranking(
         section.disagreements = len(agreement.flagged) if agreement else 0
     section.cut_off = advancing[-1].total if advancing else None
     if can_manage:
-        for group in ranking.ties:
-            group_nominations = [r.nomination for r in group]
-            if tie_form is not None and {n.pk for n in tie_form.nominations} == {
-                n.pk for n in group_nominations
-            }:
-                form, tie_form = tie_form, None
-            else:
-                form = TieDecisionForm(nominations=group_nominations)
-            form.rank = group[0].rank
-            section.tie_forms.append(form)
+        section.tie_forms, tie_form = tie_forms(ranking.ties, tie_form)
     if tie_form is not None:
         # The group the chair ordered is no longer a tie (someone decided or a score changed).
         section.refusal += [str(e) for errors in tie_form.errors.values() for e in errors] or [
@@ -482,7 +491,7 @@ class TieDecide(RankingAction):
                     stage_kind=self.stage_kind,
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 return self.done(
                     _("The order of %(candidates)s is recorded.")
@@ -535,22 +544,12 @@ class Reopen(RankingAction):
                     actor=request.user, snapshot=snapshot, reason=form.cleaned_data["reason"]
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 return self.done(
                     _("The ranking of %(category)s is reopened.") % {"category": self.category.name}
                 )
         return self.again(reopen_form=form)
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, field_errors in error.message_dict.items():
-            for message in field_errors:
-                form.add_error(name if name in form.fields else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 _ROUTES = [

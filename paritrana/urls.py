@@ -39,6 +39,7 @@ urlpatterns = [
     path("dashboard/", DashboardView.as_view(), name="dashboard"),
     path("", include("candidates.urls")),
     path("panel/", include("scoring.urls")),
+    path("", include("ceremonies.urls_public")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -1,0 +1,15 @@
+"""Domain errors raised by the ceremonies services. Their messages are shown to users."""
+
+from django.core.exceptions import ValidationError
+
+
+class PublicationRefused(ValidationError):
+    """The results are not ready to be published (or already are)."""
+
+
+class CertificatesRefused(ValidationError):
+    """Certificates cannot be issued for this ceremony yet."""
+
+
+class BrokerUnavailable(ValidationError):
+    """The task queue could not be reached: nothing was started."""

@@ -1,0 +1,313 @@
+"""Every write of the ceremonies app goes through a function here: ceremonies, publication,
+certificates (issuing, generating, revoking)."""
+
+import secrets
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.services import actor_or_none
+from candidates.models import Edition, Province
+from candidates.selectors import is_admin
+from paritrana.public_cache import public_cache_clear_on_commit
+
+from . import selectors
+from .enums import MAX_SIGNATORIES
+from .exceptions import BrokerUnavailable, CertificatesRefused, PublicationRefused
+from .models import Ceremony, Certificate, CertificateBatch, Official, Publication
+
+
+def _admin(actor) -> None:
+    if not is_admin(actor):
+        raise PermissionDenied(_("Only the national secretariat may do this."))
+
+
+# ---------------------------------------------------------------------------------------------
+# Ceremonies
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    position: str
+
+
+def _officials_errors(handing_over, signatories) -> dict:
+    errors = {}
+    if not handing_over:
+        errors["handing_over"] = [_("Name at least one official who hands the awards over.")]
+    if not signatories:
+        errors["signatories"] = [_("Name at least one signatory of the certificates.")]
+    elif len(signatories) > MAX_SIGNATORIES:
+        errors["signatories"] = [
+            _("A certificate has room for %(max)d signatories.") % {"max": MAX_SIGNATORIES}
+        ]
+    for field, people in (("handing_over", handing_over), ("signatories", signatories)):
+        for person in people:
+            if not person.name.strip() or not person.position.strip():
+                errors.setdefault(field, []).append(
+                    _("Give each person's name and position, separated by a comma.")
+                )
+                break
+    return errors
+
+
+@transaction.atomic
+def ceremony_save(
+    *,
+    actor,
+    edition: Edition,
+    province: Province | None = None,
+    ceremony: Ceremony | None = None,
+    title: str,
+    held_on,
+    place: str = "",
+    video_link: str = "",
+    notes: str = "",
+    handing_over: list[Person],
+    signatories: list[Person],
+) -> Ceremony:
+    """Create the ceremony of an edition (national, or one province's) or change it, with the
+    officials who hand the awards over and the certificates' signatories. Certificates already
+    generated keep what they print; generating again does not change them."""
+    _admin(actor)
+    if ceremony is None:
+        ceremony = Ceremony(edition=edition, province=province, created_by=actor_or_none(actor))
+        if selectors.ceremony_of(edition, province) is not None:
+            raise ValidationError(
+                _("This edition already has a ceremony for these results; change that one.")
+            )
+    else:
+        ceremony = Ceremony.objects.select_for_update().get(pk=ceremony.pk)
+    ceremony.title = (title or "").strip()
+    ceremony.held_on = held_on
+    ceremony.place = (place or "").strip()
+    ceremony.video_link = (video_link or "").strip()
+    ceremony.notes = (notes or "").strip()
+    errors = {}
+    if not ceremony.place and not ceremony.video_link:
+        errors["place"] = [_("Give the place or the video link of the ceremony.")]
+    if ceremony.video_link and not ceremony.video_link.startswith("https://"):
+        errors["video_link"] = [_("The video link must start with https://.")]
+    errors.update(_officials_errors(handing_over, signatories))
+    try:
+        ceremony.full_clean(exclude=["edition", "province", "created_by"])
+    except ValidationError as error:
+        for field, messages in error.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+    try:
+        with transaction.atomic():
+            ceremony.save()
+    except IntegrityError as error:  # a second admin created it at the same moment
+        raise ValidationError(
+            _("This edition already has a ceremony for these results; change that one.")
+        ) from error
+    ceremony.officials.all().delete()
+    people = {}
+    for order, person in enumerate(handing_over):
+        people[(person.name.strip(), person.position.strip())] = Official(
+            ceremony=ceremony,
+            name=person.name.strip(),
+            position=person.position.strip(),
+            hands_over=True,
+            order=order,
+        )
+    for order, person in enumerate(signatories, start=len(handing_over)):
+        key = (person.name.strip(), person.position.strip())
+        if key in people:
+            people[key].signs = True
+        else:
+            people[key] = Official(
+                ceremony=ceremony, name=key[0], position=key[1], signs=True, order=order
+            )
+    Official.objects.bulk_create(people.values())
+    public_cache_clear_on_commit()
+    return ceremony
+
+
+# ---------------------------------------------------------------------------------------------
+# Publication
+
+
+@transaction.atomic
+def results_publish(*, actor, edition: Edition, province: Province | None = None) -> Publication:
+    """Make an edition's national results (no province) or one province's provincial results
+    public, in one action. Refused while a ranking they consist of is not final: for the
+    national results every category that reached the national round must have its ranking
+    signed off; for a province every category with nominees there must have its provincial
+    ranking finalised. Clears the public pages' cache."""
+    _admin(actor)
+    Edition.objects.select_for_update().get(pk=edition.pk)
+    if selectors.publication_of(edition, province) is not None:
+        raise PublicationRefused(_("These results are already published."))
+    readiness = selectors.publication_readiness(edition, province)
+    if not readiness.ready:
+        raise PublicationRefused(readiness.problems)
+    publication = Publication.objects.create(
+        edition=edition, province=province, published_by=actor_or_none(actor)
+    )
+    public_cache_clear_on_commit()
+    return publication
+
+
+# ---------------------------------------------------------------------------------------------
+# Certificates
+
+
+def _new_serial(edition: Edition, province: Province | None) -> str:
+    scope = province.code if province is not None else "N"
+    # Random, not a counter: a serial cannot be guessed from another.
+    return f"PRT-{edition.year}-{scope}-{secrets.token_hex(4).upper()}"
+
+
+def _enqueue(certificate_ids: list[int]) -> None:
+    from . import tasks
+
+    for certificate_id in certificate_ids:
+        tasks.generate_certificate.delay(certificate_id=certificate_id)
+
+
+def _ensure_broker() -> None:
+    """Refuse before anything is written when the broker is configured but down."""
+    from paritrana.celery import app
+
+    if app.conf.task_always_eager:
+        return
+    try:
+        with app.connection_for_write() as connection:
+            connection.ensure_connection(max_retries=1, timeout=3)
+    except Exception as error:  # kombu raises the transport's own errors
+        raise BrokerUnavailable(
+            _(
+                "The background task service cannot be reached, so nothing was started. "
+                "Try again in a few minutes or ask the system administrator."
+            )
+        ) from error
+
+
+@transaction.atomic
+def certificates_issue(*, actor, ceremony: Ceremony) -> CertificateBatch:
+    """Issue a certificate for every award the ceremony presents and generate their PDFs in
+    the background (one task per certificate, sent once the transaction commits). Issuing again
+    gives the same certificates (one per award): those generated already count as done, revoked
+    ones stay revoked. Refused until the results are published and the ceremony has
+    signatories."""
+    _admin(actor)
+    _ensure_broker()
+    ceremony = (
+        Ceremony.objects.select_for_update(of=("self",))
+        .select_related("edition", "province")
+        .get(pk=ceremony.pk)
+    )
+    if selectors.publication_of(ceremony.edition, ceremony.province) is None:
+        raise CertificatesRefused(
+            _("Publish these results first: a certificate must be verifiable by the public.")
+        )
+    if not ceremony.officials.filter(signs=True).exists():
+        raise CertificatesRefused(_("Name the certificates' signatories first."))
+    presented = selectors.presented_awards(ceremony)
+    if not presented:
+        raise CertificatesRefused(_("This ceremony presents no award yet."))
+    existing = {
+        (c.award_id, c.nomination_id if c.award_id is None else None): c
+        for c in ceremony.certificates.all()
+    }
+    batch_certificates, to_generate = [], []
+    for item in presented:
+        key = (item.award.pk if item.award else None, None if item.award else item.nomination.pk)
+        certificate = existing.get(key)
+        if certificate is None:
+            certificate = Certificate.objects.create(
+                ceremony=ceremony,
+                nomination=item.nomination,
+                award=item.award,
+                serial=_new_serial(ceremony.edition, ceremony.province),
+                title=item.title,
+                recipient=item.recipient,
+                region=item.region,
+                category_name=item.category_name,
+                issued_by=actor_or_none(actor),
+            )
+        if certificate.revoked_at is not None:
+            continue
+        batch_certificates.append(certificate)
+        if certificate.generated_at is None:
+            to_generate.append(certificate.pk)
+    if not batch_certificates:
+        raise CertificatesRefused(_("Every certificate of this ceremony is revoked."))
+    batch = CertificateBatch.objects.create(
+        ceremony=ceremony, total=len(batch_certificates), created_by=actor_or_none(actor)
+    )
+    batch.certificates.set(batch_certificates)
+    Certificate.objects.filter(pk__in=to_generate).update(error="")
+    transaction.on_commit(lambda: _enqueue(to_generate))
+    return batch
+
+
+def certificate_generate(*, certificate_id: int) -> Certificate | None:
+    """Render a certificate's PDF and store it under its serial, once: a certificate that has
+    its file already (a task delivered twice, a second batch) is left as it is. The row is
+    locked while rendering, so two workers never write it at the same time."""
+    from .certificates import certificate_pdf
+
+    with transaction.atomic():
+        certificate = (
+            Certificate.objects.select_for_update(of=("self",))
+            .select_related("ceremony__edition", "ceremony__province")
+            .filter(pk=certificate_id)
+            .first()
+        )
+        if certificate is None or certificate.revoked_at is not None:
+            return certificate
+        if certificate.generated_at is not None and certificate.file:
+            return certificate
+        content = certificate_pdf(certificate)
+        name = certificate_file_name(certificate)
+        storage = certificate.file.storage
+        # A worker killed after writing the file but before committing leaves it behind: the
+        # retry overwrites it instead of saving a second copy beside it.
+        if storage.exists(name):
+            storage.delete(name)
+        certificate.file.save(name, ContentFile(content), save=False)
+        certificate.generated_at = timezone.now()
+        certificate.error = ""
+        certificate.save(update_fields=["file", "generated_at", "error"])
+    return certificate
+
+
+def certificate_file_name(certificate: Certificate) -> str:
+    from .models import certificate_file_name as name_of
+
+    return name_of(certificate, "")
+
+
+def certificate_failed(*, certificate_id: int, error: str) -> None:
+    """Record why a certificate could not be generated (shown on the batch page)."""
+    Certificate.objects.filter(pk=certificate_id, generated_at__isnull=True).update(
+        error=error[:2000]
+    )
+
+
+@transaction.atomic
+def certificate_revoke(*, actor, certificate: Certificate, reason: str) -> Certificate:
+    """Revoke a certificate with a reason. It stays on the record, and the public verification
+    page says it is revoked, when and why. Clears the public pages' cache."""
+    _admin(actor)
+    certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    if certificate.revoked_at is not None:
+        raise ValidationError(_("This certificate is already revoked."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_("Give the reason for revoking the certificate.")]})
+    certificate.revoked_at = timezone.now()
+    certificate.revoked_by = actor_or_none(actor)
+    certificate.revoked_reason = reason
+    certificate.save(update_fields=["revoked_at", "revoked_by", "revoked_reason"])
+    public_cache_clear_on_commit()
+    return certificate

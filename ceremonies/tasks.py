@@ -1,0 +1,38 @@
+"""Celery tasks of the ceremonies app: thin, keyword *_id arguments, the work is in a service."""
+
+import logging
+
+from celery import shared_task
+from django.db import InterfaceError, OperationalError
+
+from . import services
+
+logger = logging.getLogger(__name__)
+
+# Errors worth another try: the database or the file system briefly unavailable.
+TRANSIENT = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
+
+
+@shared_task(
+    name="ceremonies.generate_certificate",
+    bind=True,
+    autoretry_for=TRANSIENT,
+    retry_backoff=2,
+    retry_backoff_max=60,
+    max_retries=5,
+)
+def generate_certificate(self, *, certificate_id: int) -> str | None:
+    """Generate one certificate's PDF (services.certificate_generate: once per certificate)."""
+    try:
+        certificate = services.certificate_generate(certificate_id=certificate_id)
+    except TRANSIENT as error:
+        if self.request.retries >= self.max_retries:
+            services.certificate_failed(certificate_id=certificate_id, error=repr(error))
+        raise
+    except Exception as error:
+        # Not worth retrying (a template or font error): recorded on the certificate, shown on
+        # the batch page, where generating again retries it.
+        logger.exception("Certificate %s could not be generated", certificate_id)
+        services.certificate_failed(certificate_id=certificate_id, error=repr(error))
+        return None
+    return certificate.serial if certificate else None

@@ -18,6 +18,7 @@ from candidates import services as candidate_services
 from candidates.enums import PANEL_STATES, NominationState, RankLabel
 from candidates.models import Candidate, Category, Edition, Nomination, Province, Regency
 from candidates.selectors import is_admin, nomination_indicators
+from paritrana.public_cache import public_cache_clear_on_commit
 
 from . import selectors
 from .enums import (
@@ -1064,6 +1065,8 @@ def _sign_off_if_confirmed(actor, snapshot: RankingSnapshot) -> bool:
         )
     snapshot.signed_off_at = timezone.now()
     snapshot.save(update_fields=["signed_off_at"])
+    # Signed off again after a reopening of a published result: its new awards go public.
+    public_cache_clear_on_commit()
     category = snapshot.category
     scheme = category.award_scheme
     for row in snapshot.rows.select_related(
@@ -1170,6 +1173,7 @@ def award_special(*, actor, panel: Panel, nomination: Nomination, title: str, re
     )
     award.full_clean(exclude=["snapshot", "given_by", "withdrawn_by"])
     award.save()
+    public_cache_clear_on_commit()
     return award
 
 
@@ -1198,6 +1202,7 @@ def award_withdraw(*, actor, award: Award, reason: str) -> Award:
     award.withdrawn_by = actor_or_none(actor)
     award.withdrawn_reason = reason
     award.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawn_reason"])
+    public_cache_clear_on_commit()
     return award
 
 
@@ -1337,6 +1342,8 @@ def ranking_reopen(*, actor, snapshot: RankingSnapshot, reason: str) -> RankingS
     snapshot.reopened_by = actor_or_none(actor)
     snapshot.reopen_reason = reason
     snapshot.save(update_fields=["reopened_at", "reopened_by", "reopen_reason"])
+    # A published result may be the one reopened: the public pages must not keep showing it.
+    public_cache_clear_on_commit()
     if kind == StageKind.NATIONAL_RESULT:
         snapshot.awards.filter(withdrawn_at__isnull=True).update(
             withdrawn_at=snapshot.reopened_at,

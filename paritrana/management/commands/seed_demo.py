@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from candidates.demo import seed_candidates
+from ceremonies.demo import seed_ceremonies
 from scoring.demo import NATIONAL_STEPS, REPLAY_STEPS, seed_scoring
 
 
@@ -43,6 +44,7 @@ class Command(BaseCommand):
         scoring = seed_scoring(
             jabar_2018=options["jabar_2018"], national_2020=options["national_2020"]
         )
+        ceremonies = seed_ceremonies()
         replays = []
         if scoring["replayed"]:
             replays.append(f"Jawa Barat 2018 replayed up to '{options['jabar_2018']}'")
@@ -54,6 +56,11 @@ class Command(BaseCommand):
                 f"{seeded.branches} branch offices, {seeded.candidates} candidates, "
                 f"{seeded.nominations} nominations, {scoring['stages']} stages, "
                 f"{scoring['rubrics']} default rubrics added"
-                + (f"; {'; '.join(replays)}." if replays else ".")
+                + (f"; {'; '.join(replays)}" if replays else "")
+                + (
+                    f"; {ceremonies['published']} results published, "
+                    f"{ceremonies['ceremonies']} ceremonies, "
+                    f"{ceremonies['certificates']} certificates issued."
+                )
             )
         )

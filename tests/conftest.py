@@ -132,3 +132,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
             cursor.execute("SELECT schemaname, sequencename FROM pg_sequences")
             for schema, name in cursor.fetchall():
                 cursor.execute("SELECT setval(%s, 10000)", [f'"{schema}"."{name}"'])
+
+
+@pytest.fixture
+def tasks_in_process():
+    """Celery tasks run in-process when sent, as without REDIS_URL (CI sets it, which would send
+    them to the broker with no worker listening)."""
+    from paritrana.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous

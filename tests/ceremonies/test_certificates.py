@@ -23,7 +23,7 @@ from ceremonies.models import Certificate, CertificateBatch, Publication
 from ceremonies.services import Person
 from paritrana.pdf import render_pdf
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("tasks_in_process")]
 
 
 def _issue(ceremony, run_tasks, actor=None):

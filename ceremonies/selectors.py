@@ -5,13 +5,13 @@ published cannot reach a public page, download or API route."""
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from candidates.enums import NominationState, RankLabel
 from candidates.models import Candidate, Category, Edition, Nomination, Province
-from scoring.enums import StageKind
+from scoring.enums import AwardKind, StageKind
 from scoring.models import Award, Panel, RankingSnapshot, RankingSnapshotRow
 from scoring.selectors import RANKED_STATES, SELECTION_DIRECT, SELECTION_VIA_PROVINCE
 
@@ -419,22 +419,109 @@ class VerificationResult:
 
 def certificate_verification(serial: str) -> VerificationResult | None:
     """What the public verification page says about a serial number (None: no such
-    certificate)."""
+    certificate, or one of a ceremony whose results are not published)."""
     serial = (serial or "").strip().upper()
     certificate = (
-        Certificate.objects.filter(serial=serial)
+        published_certificates(Certificate.objects.filter(serial=serial))
         .select_related("ceremony__edition", "ceremony__province", "award")
         .prefetch_related("ceremony__officials")
         .first()
     )
     if certificate is None:
         return None
+    return VerificationResult(verification_status(certificate), certificate)
+
+
+# ---------------------------------------------------------------------------------------------
+# The public site: what the pages, the open data and the public API add to the above
+
+
+def award_title(award: Award) -> str:
+    """What the public site calls an award: a ranked award by its rank label (translated), any
+    other (best in the province or zone, special) by its title."""
+    if award.label and award.kind == AwardKind.RANKED:
+        return str(RankLabel(award.label).label)
+    return award.title
+
+
+def province_of(candidate: Candidate) -> Province | None:
+    """The province a candidate is in (its regency's, or its own for a provincial government)."""
+    if candidate.regency_id:
+        return candidate.regency.province
+    return candidate.province if candidate.province_id else None
+
+
+def published_ranking_rows(edition: Edition) -> list[RankingSnapshotRow]:
+    """Every frozen ranking row of the edition that is public: the provincial rankings of the
+    provinces whose results are published and, once the national results are published, the
+    national selection and the signed-off national result. A ranking reopened after publication
+    is under review: its rows are left out until it is frozen again."""
+    published = list(
+        Publication.objects.filter(edition=edition).values_list("province_id", flat=True)
+    )
+    if not published:
+        return []
+    scope = Q(
+        stage__kind=StageKind.PROVINCIAL_ASSESSMENT,
+        panel__province__in=[p for p in published if p is not None],
+    )
+    if None in published:
+        scope |= Q(stage__kind=StageKind.NATIONAL_SELECTION) | Q(
+            stage__kind=StageKind.NATIONAL_RESULT, signed_off_at__isnull=False
+        )
+    snapshots = _current(RankingSnapshot.objects).filter(scope, stage__edition=edition)
+    return list(
+        RankingSnapshotRow.objects.filter(snapshot__in=snapshots)
+        .select_related(
+            "snapshot__stage",
+            "snapshot__category",
+            "snapshot__panel__province",
+            "nomination__candidate",
+            *_CANDIDATE,
+        )
+        .order_by(
+            "snapshot__stage__order",
+            "snapshot__panel__province__name",
+            "snapshot__category__order",
+            "rank",
+        )
+    )
+
+
+def verification_status(certificate: Certificate) -> str:
+    """What the verification page says about an issued certificate."""
     if certificate.revoked_at is not None:
-        status = Verification.REVOKED
-    elif certificate.award_id and certificate.award.withdrawn_at is not None:
-        status = Verification.WITHDRAWN
-    elif certificate.generated_at is None:
-        status = Verification.PENDING
-    else:
-        status = Verification.VALID
-    return VerificationResult(status, certificate)
+        return Verification.REVOKED
+    if certificate.award_id and certificate.award.withdrawn_at is not None:
+        return Verification.WITHDRAWN
+    if certificate.generated_at is None:
+        return Verification.PENDING
+    return Verification.VALID
+
+
+def published_certificates(certificates: QuerySet[Certificate]) -> QuerySet[Certificate]:
+    """Only the certificates of a ceremony whose results are published (the services issue
+    none before, but a public read starts from a Publication all the same)."""
+    national = Publication.objects.filter(
+        edition=OuterRef("ceremony__edition"), province__isnull=True
+    )
+    provincial = Publication.objects.filter(
+        edition=OuterRef("ceremony__edition"), province=OuterRef("ceremony__province")
+    )
+    return certificates.filter(
+        (Q(ceremony__province__isnull=True) & Exists(national)) | Exists(provincial)
+    )
+
+
+def public_certificates(nominations) -> list[VerificationResult]:
+    """The certificates of these nominations the public may see: issued at a ceremony whose
+    results are published, with their PDF generated (a revoked one is listed as revoked)."""
+    certificates = (
+        published_certificates(
+            Certificate.objects.filter(nomination__in=nominations, generated_at__isnull=False)
+        )
+        .exclude(file="")
+        .select_related("ceremony__edition", "ceremony__province", "award")
+        .order_by("-ceremony__edition__year", "ceremony__province__name", "serial")
+    )
+    return [VerificationResult(verification_status(c), c) for c in certificates]

@@ -279,6 +279,8 @@ def certificate_generate(*, certificate_id: int) -> Certificate | None:
         certificate.generated_at = timezone.now()
         certificate.error = ""
         certificate.save(update_fields=["file", "generated_at", "error"])
+        # Its verification page and its candidate's page now offer the PDF.
+        public_cache_clear_on_commit()
     return certificate
 
 

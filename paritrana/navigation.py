@@ -20,6 +20,7 @@ class NavItem:
 
 NAV_ITEMS = [
     NavItem(_("Home"), "home", None),
+    NavItem(_("Results"), "public:editions", None),
     NavItem(_("My dashboard"), "dashboard", "accounts.view_dashboard"),
     NavItem(
         _("Branch nominations"), "candidates:branch_worklist", "candidates.view_branch_worklist"
@@ -32,6 +33,7 @@ NAV_ITEMS = [
     NavItem(_("National jury"), "candidates:jury_nominations", "candidates.view_jury_nominations"),
     NavItem(_("Audit"), "candidates:audit_nominations", "candidates.view_audit_nominations"),
     NavItem(_("Secretariat"), "candidates:secretariat", "candidates.view_secretariat"),
+    NavItem(_("Ceremonies"), "ceremonies:index", "ceremonies.manage_ceremonies"),
 ]
 
 

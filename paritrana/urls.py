@@ -10,6 +10,7 @@ from rest_framework.routers import DefaultRouter
 
 from accounts.views import DashboardView
 from candidates import api as candidates_api
+from ceremonies import api_public as ceremonies_api_public
 from scoring import api as scoring_api
 
 from .views import HomeView, healthz
@@ -33,6 +34,14 @@ router.register(
     basename="nomination-legal-product",
 )
 scoring_api.register(router)
+router.register(
+    "public/editions", ceremonies_api_public.PublicEditionViewSet, basename="public-edition"
+)
+router.register(
+    "public/certificates",
+    ceremonies_api_public.PublicCertificateViewSet,
+    basename="public-certificate",
+)
 
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
@@ -40,6 +49,7 @@ urlpatterns = [
     path("", include("candidates.urls")),
     path("panel/", include("scoring.urls")),
     path("", include("ceremonies.urls_public")),
+    path("ceremonies/", include("ceremonies.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -13,7 +13,7 @@ class HomeView(TemplateView):
     template_name = "home.html"
 
     def get_context_data(self, **kwargs):
-        editions = Edition.objects.prefetch_related("categories").order_by("-year")
+        editions = Edition.objects.prefetch_related("categories", "publications").order_by("-year")
         return super().get_context_data(editions=editions, **kwargs)
 
 

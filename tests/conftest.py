@@ -144,3 +144,15 @@ def tasks_in_process():
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def _fresh_public_cache():
+    """The public pages' cache outlives a test (local memory in the process, Redis in CI): a page
+    cached by another test must not answer here. Moving to the next generation forgets it
+    without flushing the whole cache (the Redis database also holds the task queue)."""
+    from paritrana.public_cache import public_cache_clear
+
+    public_cache_clear()
+    yield
+    public_cache_clear()

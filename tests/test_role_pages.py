@@ -11,6 +11,7 @@ pytestmark = pytest.mark.django_db
 
 PAGES = {
     "home": "/",
+    "public:editions": "/results/",
     "dashboard": "/dashboard/",
     "candidates:branch_worklist": "/branch/nominations/",
     "candidates:import_start": "/branch/import/",
@@ -19,6 +20,7 @@ PAGES = {
     "candidates:audit_nominations": "/audit/nominations/",
     "candidates:secretariat": "/secretariat/",
     "scoring:panels": "/panel/",
+    "ceremonies:index": "/ceremonies/",
     "admin": "/admin/",
 }
 
@@ -26,43 +28,56 @@ ALLOWED = {
     "admin@paritrana.test": set(PAGES),
     "cabang.gorontalo@paritrana.test": {
         "home",
+        "public:editions",
         "dashboard",
         "candidates:branch_worklist",
         "candidates:import_start",
     },
     "cabang.bekasi@paritrana.test": {
         "home",
+        "public:editions",
         "dashboard",
         "candidates:branch_worklist",
         "candidates:import_start",
     },
     "panel.jabar@paritrana.test": {
         "home",
+        "public:editions",
         "dashboard",
         "candidates:panel_nominations",
         "scoring:panels",
     },
     "ketua.panel.jabar@paritrana.test": {
         "home",
+        "public:editions",
         "dashboard",
         "candidates:panel_nominations",
         "scoring:panels",
     },
-    "juri@paritrana.test": {"home", "dashboard", "candidates:jury_nominations", "scoring:panels"},
+    "juri@paritrana.test": {
+        "home",
+        "public:editions",
+        "dashboard",
+        "candidates:jury_nominations",
+        "scoring:panels",
+    },
     "juri.kemendagri@paritrana.test": {
         "home",
+        "public:editions",
         "dashboard",
         "candidates:jury_nominations",
         "scoring:panels",
     },
     "ketua.juri@paritrana.test": {
         "home",
+        "public:editions",
         "dashboard",
         "candidates:jury_nominations",
         "scoring:panels",
     },
     "auditor@paritrana.test": {
         "home",
+        "public:editions",
         "dashboard",
         "candidates:audit_nominations",
         "scoring:panels",
@@ -101,9 +116,10 @@ def test_demo_role_navigation_shows_only_its_pages(client, demo_accounts, email)
 
 def test_anonymous_sees_home_only_and_is_sent_to_login(client, demo):
     assert client.get("/").status_code == 200
-    assert _nav(client.get("/")) == {"home"}
+    assert _nav(client.get("/")) == {"home", "public:editions"}
     for name, path in PAGES.items():
-        if name == "home":
+        if name in ("home", "public:editions"):
+            assert client.get(path).status_code == 200, path
             continue
         response = client.get(path)
         assert response.status_code == 302, path
@@ -118,7 +134,7 @@ def test_user_without_role_sees_dashboard_but_no_role_page(client, demo):
     response = client.get("/dashboard/")
     assert response.status_code == 200
     assert "Anda belum memiliki peran" in response.content.decode()
-    assert _nav(response) == {"home", "dashboard"}
+    assert _nav(response) == {"home", "public:editions", "dashboard"}
     assert client.get("/secretariat/").status_code == 403
 
 

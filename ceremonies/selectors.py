@@ -4,6 +4,7 @@ published cannot reach a public page, download or API route."""
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
@@ -359,9 +360,10 @@ def candidate_record(candidate: Candidate) -> list[PublicNomination]:
 
 
 def edition_statistics(edition: Edition) -> dict | None:
-    """The published edition's funnel (eligible → verified → advanced → finalists → winners)
-    and its nominations, verified nominees and winners per province. None before the national
-    results are published."""
+    """The published edition's funnel (eligible → verified → advanced → finalists → winners),
+    the same steps per province, and the coverage of the government nominees' workers per
+    province (nominees with data, PU and BPU coverage in %). None before the national results
+    are published."""
     if not is_national_published(edition):
         return None
     S = NominationState
@@ -378,13 +380,21 @@ def edition_statistics(edition: Edition) -> dict | None:
     )
     funnel = Counter()
     provinces = defaultdict(Counter)
-    for pk, state, direct, province, regency_province in nominations.values_list(
+    # Coverage of the government nominees' workers, summed per province: BPJS participants
+    # against BPS's formal (PU) and informal (BPU) workers of the assessment year.
+    coverage = defaultdict(lambda: [0, 0, 0, 0, 0])
+    for row in nominations.values_list(
         "pk",
         "state",
         "category__has_provincial_round",
         "candidate__province__name",
         "candidate__regency__province__name",
+        "government_data__active_pu",
+        "government_data__formal_workers",
+        "government_data__active_bpu",
+        "government_data__informal_workers",
     ):
+        pk, state, direct, province, regency_province, pu, formal, bpu, informal = row
         reached = {"eligible"}
         if state in verified:
             reached.add("verified")
@@ -397,12 +407,33 @@ def edition_statistics(edition: Edition) -> dict | None:
         funnel.update(reached)
         name = regency_province or province or "—"
         provinces[name].update(reached)
+        if pu is not None and formal:
+            sums = coverage[name]
+            sums[0] += 1
+            sums[1] += pu
+            sums[2] += formal
+            if bpu is not None and informal:
+                sums[3] += bpu
+                sums[4] += informal
     steps = ("eligible", "verified", "advanced", "finalists", "winners")
+
+    def percent(part, whole):
+        if not whole:
+            return None
+        return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
     return {
         "funnel": [(step, funnel[step]) for step in steps],
         "provinces": sorted(
             ((name, [counts[s] for s in steps]) for name, counts in provinces.items()),
             key=lambda item: (-item[1][0], item[0]),
+        ),
+        "coverage": sorted(
+            (
+                (name, sums[0], percent(sums[1], sums[2]), percent(sums[3], sums[4]))
+                for name, sums in coverage.items()
+            ),
+            key=lambda item: item[0],
         ),
     }
 

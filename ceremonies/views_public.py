@@ -241,6 +241,10 @@ def candidate(request, pk: int):
     )
 
 
+def _float(value):
+    return None if value is None else float(value)
+
+
 @require_safe
 @cached_public
 def statistics(request, year: int):
@@ -259,9 +263,23 @@ def statistics(request, year: int):
                 for i, label in enumerate(labels)
             ],
         },
+        "coverage": {
+            "labels": [name for name, *_rest in stats["coverage"]],
+            "series": [
+                {
+                    "label": str(_("PU coverage (%)")),
+                    "values": [_float(pu) for _name, _n, pu, _bpu in stats["coverage"]],
+                },
+                {
+                    "label": str(_("BPU coverage (%)")),
+                    "values": [_float(bpu) for _name, _n, _pu, bpu in stats["coverage"]],
+                },
+            ],
+        },
         "titles": {
             "funnel": _("From eligible nominations to winners"),
             "provinces": _("Nominations per province"),
+            "coverage": _("Coverage of the government nominees' workers per province"),
         },
     }
     return render(
@@ -272,6 +290,7 @@ def statistics(request, year: int):
             "funnel": [(FUNNEL_STEPS[step], count) for step, count in stats["funnel"]],
             "steps": labels,
             "provinces": stats["provinces"],
+            "coverage": stats["coverage"],
             "chart": chart,
             "section": "results",
         },

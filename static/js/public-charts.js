@@ -61,6 +61,27 @@
     });
   }
 
+  function coverage(canvas, figures) {
+    var box = canvas.parentNode;
+    box.style.height = Math.max(200, figures.labels.length * 40 + 80) + "px";
+    return new window.Chart(canvas, {
+      type: "bar",
+      data: {
+        labels: figures.labels,
+        datasets: figures.series.map(function (series, index) {
+          return { label: series.label, data: series.values, backgroundColor: PALETTE[(index * 2 + 1) % PALETTE.length] };
+        })
+      },
+      options: {
+        indexAxis: "y",
+        responsive: true,
+        maintainAspectRatio: false,
+        plugins: { legend: { position: "top" } },
+        scales: { x: { beginAtZero: true } }
+      }
+    });
+  }
+
   function draw() {
     var figures = data();
     if (!figures || !window.Chart) return;
@@ -68,6 +89,8 @@
     if (funnelCanvas) funnel(funnelCanvas, figures.funnel, figures.titles.funnel);
     var provincesCanvas = document.getElementById("chart-provinces");
     if (provincesCanvas && figures.provinces.labels.length) provinces(provincesCanvas, figures.provinces);
+    var coverageCanvas = document.getElementById("chart-coverage");
+    if (coverageCanvas && figures.coverage.labels.length) coverage(coverageCanvas, figures.coverage);
   }
 
   if (document.readyState === "loading") {

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from candidates.enums import CandidateKind, NominationState
 from candidates.models import Candidate, Category, Edition, Nomination, Regency
-from ceremonies import services
+from ceremonies import selectors, services
 from ceremonies.models import Certificate, Publication
 from paritrana.public_cache import public_cache_clear
 from scoring.enums import AwardKind
@@ -694,3 +694,17 @@ def test_hostile_names_are_shown_as_text(client, generated, name):
 def test_public_pages_use_no_inline_style(client, generated):
     for url in _public_urls(generated):
         assert " style=" not in _page(client, url, "en"), url
+
+
+def test_statistics_show_the_coverage_of_government_nominees_per_province(client, published_demo):
+    stats = selectors.edition_statistics(published_demo["2020"])
+    # Kota Bekasi is the only 2020 government nominee with data: 886,113 PU participants of
+    # 929,199 formal workers; 55,289 BPU participants of 454,088 informal workers.
+    assert stats["coverage"] == [("Jawa Barat", 1, D("95.4"), D("12.2"))]
+    page = client.get("/results/2020/statistics/").content.decode()
+    assert re.search(
+        r'<tr data-coverage><th scope="row">Jawa Barat</th><td class="num">1</td>'
+        r'<td class="num">95,4</td><td class="num">12,2</td></tr>',
+        page,
+    )
+    assert 'id="chart-coverage"' in page

@@ -2,6 +2,9 @@
 public verification page, through the project's restricted PDF renderer (paritrana.pdf), so
 that nothing a recipient's name holds can make WeasyPrint fetch anything."""
 
+import zipfile
+from tempfile import SpooledTemporaryFile
+
 import segno
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -10,7 +13,10 @@ from django.utils.translation import override
 
 from paritrana.pdf import render_pdf
 
-from .models import Certificate
+from .models import Certificate, CertificateBatch
+
+# A batch's ZIP stays in memory up to this size, then goes to a temporary file.
+ZIP_IN_MEMORY = 16 * 1024 * 1024
 
 
 def verification_url(certificate: Certificate) -> str:
@@ -45,3 +51,25 @@ def certificate_pdf(certificate: Certificate) -> bytes:
         certificate_html(certificate),
         base_url=f"{settings.SITE_URL}{certificate.verification_path()}",
     )
+
+
+def batch_archive(batch: CertificateBatch) -> tuple[SpooledTemporaryFile, int]:
+    """The batch's generated PDFs (not the revoked ones) in one ZIP, each named <serial>.pdf,
+    rewound for reading, and how many it holds. The caller closes it."""
+    certificates = (
+        batch.certificates.filter(generated_at__isnull=False, revoked_at__isnull=True)
+        .exclude(file="")
+        .order_by("serial")
+    )
+    archive = SpooledTemporaryFile(max_size=ZIP_IN_MEMORY)  # noqa: SIM115 (the caller closes it)
+    count = 0
+    with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for certificate in certificates:
+            try:
+                with certificate.file.open("rb") as pdf:
+                    zf.writestr(f"{certificate.serial}.pdf", pdf.read())
+            except FileNotFoundError:
+                continue  # shown as generated but its file is gone: generating again fixes it
+            count += 1
+    archive.seek(0)
+    return archive, count

@@ -10,6 +10,21 @@ from django.utils.translation import gettext_lazy as _
 from .enums import CertificateState
 
 
+def _one_per_scope(prefix: str) -> list[models.UniqueConstraint]:
+    """One row per edition for the national results (no province) and one per edition and
+    province (a plain unique constraint would let several NULL provinces through)."""
+    return [
+        models.UniqueConstraint(
+            fields=["edition"], condition=Q(province__isnull=True), name=f"{prefix}_one_national"
+        ),
+        models.UniqueConstraint(
+            fields=["edition", "province"],
+            condition=Q(province__isnull=False),
+            name=f"{prefix}_one_per_province",
+        ),
+    ]
+
+
 class Publication(models.Model):
     """The national admin's act that makes an edition's national results (no province) or one
     province's provincial results public. Until it exists nothing of that outcome is public."""
@@ -34,18 +49,7 @@ class Publication(models.Model):
         verbose_name = _("publication")
         verbose_name_plural = _("publications")
         ordering = ["-edition__year", "province__name"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["edition"],
-                condition=Q(province__isnull=True),
-                name="publication_one_national",
-            ),
-            models.UniqueConstraint(
-                fields=["edition", "province"],
-                condition=Q(province__isnull=False),
-                name="publication_one_per_province",
-            ),
-        ]
+        constraints = _one_per_scope("publication")
 
     def __str__(self):
         scope = self.province.name if self.province_id else _("national results")
@@ -83,14 +87,7 @@ class Ceremony(models.Model):
         verbose_name_plural = _("ceremonies")
         ordering = ["-edition__year", "province__name"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["edition"], condition=Q(province__isnull=True), name="ceremony_one_national"
-            ),
-            models.UniqueConstraint(
-                fields=["edition", "province"],
-                condition=Q(province__isnull=False),
-                name="ceremony_one_per_province",
-            ),
+            *_one_per_scope("ceremony"),
             models.CheckConstraint(
                 condition=~Q(place="") | ~Q(video_link=""), name="ceremony_place_or_video"
             ),

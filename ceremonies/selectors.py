@@ -180,6 +180,43 @@ def presented_awards(ceremony: Ceremony) -> list[Presented]:
         ]
 
 
+def publication_overview() -> list[dict]:
+    """Every edition, newest first, with its national publication, each province that has a
+    panel with its publication, and its ceremonies (the secretariat's index)."""
+    editions = Edition.objects.order_by("-year").prefetch_related(
+        Prefetch(
+            "publications",
+            queryset=Publication.objects.select_related("province").order_by("province__name"),
+        ),
+        Prefetch(
+            "ceremonies",
+            queryset=Ceremony.objects.select_related("province").order_by("province__name"),
+        ),
+    )
+    provinces = defaultdict(list)
+    for panel in (
+        Panel.objects.filter(province__isnull=False)
+        .select_related("province")
+        .order_by("province__name")
+    ):
+        provinces[panel.edition_id].append(panel.province)
+    rows = []
+    for edition in editions:
+        published = {p.province_id: p for p in edition.publications.all()}
+        rows.append(
+            {
+                "edition": edition,
+                "national": published.get(None),
+                "provinces": [
+                    {"province": province, "publication": published.get(province.pk)}
+                    for province in provinces[edition.pk]
+                ],
+                "ceremonies": list(edition.ceremonies.all()),
+            }
+        )
+    return rows
+
+
 def batch_progress(batch) -> dict:
     """How far a batch is: generated, failed and waiting certificates, and the percentage."""
     counts = Counter(c.state for c in batch.certificates.all())

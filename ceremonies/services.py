@@ -18,7 +18,14 @@ from paritrana.public_cache import public_cache_clear_on_commit
 from . import selectors
 from .enums import MAX_SIGNATORIES
 from .exceptions import BrokerUnavailable, CertificatesRefused, PublicationRefused
-from .models import Ceremony, Certificate, CertificateBatch, Official, Publication
+from .models import (
+    Ceremony,
+    Certificate,
+    CertificateBatch,
+    Official,
+    Publication,
+    certificate_file_name,
+)
 
 
 def _admin(actor) -> None:
@@ -269,7 +276,7 @@ def certificate_generate(*, certificate_id: int) -> Certificate | None:
         if certificate.generated_at is not None and certificate.file:
             return certificate
         content = certificate_pdf(certificate)
-        name = certificate_file_name(certificate)
+        name = certificate_file_name(certificate, "")
         storage = certificate.file.storage
         # A worker killed after writing the file but before committing leaves it behind: the
         # retry overwrites it instead of saving a second copy beside it.
@@ -282,12 +289,6 @@ def certificate_generate(*, certificate_id: int) -> Certificate | None:
         # Its verification page and its candidate's page now offer the PDF.
         public_cache_clear_on_commit()
     return certificate
-
-
-def certificate_file_name(certificate: Certificate) -> str:
-    from .models import certificate_file_name as name_of
-
-    return name_of(certificate, "")
 
 
 def certificate_failed(*, certificate_id: int, error: str) -> None:

@@ -5,10 +5,6 @@ and revoking them.
 Access, on every page and route: anonymous visitors are sent to the login page, anyone but the
 national admin gets 403 (ceremonies.manage_ceremonies), before any object is looked up."""
 
-import zipfile
-from collections import defaultdict
-from tempfile import SpooledTemporaryFile
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch
@@ -25,12 +21,12 @@ from scoring.forms import add_service_errors
 from scoring.models import Panel
 
 from . import selectors, services
+from .certificates import batch_archive
 from .enums import CertificateState
 from .forms import CeremonyForm, PublishForm, RevokeForm
-from .models import Ceremony, Certificate, CertificateBatch, Publication
+from .models import Ceremony, Certificate, CertificateBatch
 
 # A batch's ZIP is built in memory up to this size, in a temporary file beyond.
-ZIP_IN_MEMORY = 16 * 1024 * 1024
 
 
 class SecretariatView(PermissionRequiredMixin, View):
@@ -59,41 +55,7 @@ class IndexView(SecretariatView):
     ceremonies."""
 
     def get(self, request):
-        editions = list(
-            Edition.objects.order_by("-year").prefetch_related(
-                Prefetch(
-                    "publications",
-                    queryset=Publication.objects.select_related("province").order_by(
-                        "province__name"
-                    ),
-                ),
-                Prefetch(
-                    "ceremonies",
-                    queryset=Ceremony.objects.select_related("province").order_by("province__name"),
-                ),
-            )
-        )
-        panels = defaultdict(list)
-        for panel in (
-            Panel.objects.filter(province__isnull=False)
-            .select_related("province")
-            .order_by("province__name")
-        ):
-            panels[panel.edition_id].append(panel.province)
-        rows = []
-        for edition in editions:
-            published = {p.province_id: p for p in edition.publications.all()}
-            rows.append(
-                {
-                    "edition": edition,
-                    "national": published.get(None),
-                    "provinces": [
-                        {"province": province, "publication": published.get(province.pk)}
-                        for province in panels[edition.pk]
-                    ],
-                    "ceremonies": list(edition.ceremonies.all()),
-                }
-            )
+        rows = selectors.publication_overview()
         return self.render("ceremonies/admin/index.html", {"rows": rows})
 
 
@@ -388,26 +350,11 @@ class BatchZip(SecretariatView):
             CertificateBatch.objects.select_related("ceremony__edition", "ceremony__province"),
             pk=pk,
         )
-        certificates = (
-            batch.certificates.filter(generated_at__isnull=False, revoked_at__isnull=True)
-            .exclude(file="")
-            .order_by("serial")
-        )
-        archive = SpooledTemporaryFile(max_size=ZIP_IN_MEMORY)  # noqa: SIM115 (FileResponse closes it)
-        count = 0
-        with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-            for certificate in certificates:
-                try:
-                    with certificate.file.open("rb") as pdf:
-                        zf.writestr(f"{certificate.serial}.pdf", pdf.read())
-                except FileNotFoundError:
-                    continue  # shown as generated but its file is gone: generating again fixes it
-                count += 1
+        archive, count = batch_archive(batch)
         if not count:
             archive.close()
             messages.error(request, _("No certificate of this batch is generated yet."))
             return redirect("ceremonies:batch", pk=batch.pk)
-        archive.seek(0)
         ceremony = batch.ceremony
         scope = ceremony.province_id or "nasional"
         response = FileResponse(

@@ -684,22 +684,29 @@ class RankingViewSet(_PanelRoute):
             )
         )
 
+    @staticmethod
+    def _live_row(row, reasons, missing_count) -> dict:
+        """What every live row shows, whatever the stage."""
+        return {
+            "rank": row.rank,
+            "nomination": row.nomination,
+            "total": row.total,
+            "tied": row.tied,
+            "tie_broken": row.tie_broken,
+            "tie_position": row.tie_position,
+            "tie_reason": reasons.get(row.nomination.pk, ""),
+            "label": "",
+            "advanced": None,
+            "missing_scoresheets": missing_count[row.nomination.pk],
+        }
+
     def _live_rows(self, rubric, nominations, missing):
         ranking = selectors.ranking_for(rubric=rubric, panel=self.panel, nominations=nominations)
         missing_count = Counter(m.nomination.pk for m in missing)
         reasons = self._tie_reasons(nominations)
         rows = [
             {
-                "rank": row.rank,
-                "nomination": row.nomination,
-                "total": row.total,
-                "tied": row.tied,
-                "tie_broken": row.tie_broken,
-                "tie_position": row.tie_position,
-                "tie_reason": reasons.get(row.nomination.pk, ""),
-                "label": "",
-                "advanced": None,
-                "missing_scoresheets": missing_count[row.nomination.pk],
+                **self._live_row(row, reasons, missing_count),
                 "criteria": [
                     {
                         "criterion": c.criterion.code,
@@ -831,16 +838,7 @@ class RankingViewSet(_PanelRoute):
         reasons = self._tie_reasons(nominations)
         rows = [
             {
-                "rank": row.rank,
-                "nomination": row.nomination,
-                "total": row.total,
-                "tied": row.tied,
-                "tie_broken": row.tie_broken,
-                "tie_position": row.tie_position,
-                "tie_reason": reasons.get(row.nomination.pk, ""),
-                "label": "",
-                "advanced": None,
-                "missing_scoresheets": missing_count[row.nomination.pk],
+                **self._live_row(row, reasons, missing_count),
                 "stages": [
                     {
                         "stage": result.stage.kind,

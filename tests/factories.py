@@ -4,6 +4,22 @@ from accounts.models import User
 from candidates.enums import CandidateKind, NominationState
 from candidates.models import Branch, Candidate, Category, Edition, Nomination, Regency
 
+# Every account create_demo_accounts makes (the demo_accounts fixture), one per role.
+DEMO_EMAILS = [
+    "admin@paritrana.test",
+    "cabang.gorontalo@paritrana.test",
+    "cabang.bekasi@paritrana.test",
+    "panel.jabar@paritrana.test",
+    "ketua.panel.jabar@paritrana.test",
+    "sekretaris.panel.jabar@paritrana.test",
+    "apindo.panel.jabar@paritrana.test",
+    "disnaker.bekasi@paritrana.test",
+    "juri@paritrana.test",
+    "juri.kemendagri@paritrana.test",
+    "ketua.juri@paritrana.test",
+    "auditor@paritrana.test",
+]
+
 
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:

@@ -14,24 +14,13 @@ from candidates.models import Edition, Province
 from ceremonies import selectors, services
 from ceremonies.models import Ceremony, Certificate, CertificateBatch, Official, Publication
 from ceremonies.services import Person
+from tests.factories import DEMO_EMAILS
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("tasks_in_process")]
 
 
 ADMIN = "admin@paritrana.test"
-OTHERS = [
-    "cabang.gorontalo@paritrana.test",
-    "cabang.bekasi@paritrana.test",
-    "panel.jabar@paritrana.test",
-    "ketua.panel.jabar@paritrana.test",
-    "sekretaris.panel.jabar@paritrana.test",
-    "apindo.panel.jabar@paritrana.test",
-    "disnaker.bekasi@paritrana.test",
-    "juri@paritrana.test",
-    "juri.kemendagri@paritrana.test",
-    "ketua.juri@paritrana.test",
-    "auditor@paritrana.test",
-]
+OTHERS = [email for email in DEMO_EMAILS if email != ADMIN]
 
 
 @pytest.fixture

@@ -24,24 +24,12 @@ from ceremonies.models import Certificate, Publication
 from paritrana.public_cache import public_cache_clear
 from scoring.enums import AwardKind
 from scoring.models import Award, RankingSnapshot, RankingSnapshotRow
+from tests.factories import DEMO_EMAILS
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("tasks_in_process")]
 
 BEKASI = "Pemerintah Kota Bekasi"
-ACCOUNTS = [
-    "admin@paritrana.test",
-    "cabang.gorontalo@paritrana.test",
-    "cabang.bekasi@paritrana.test",
-    "panel.jabar@paritrana.test",
-    "ketua.panel.jabar@paritrana.test",
-    "sekretaris.panel.jabar@paritrana.test",
-    "apindo.panel.jabar@paritrana.test",
-    "disnaker.bekasi@paritrana.test",
-    "juri@paritrana.test",
-    "juri.kemendagri@paritrana.test",
-    "ketua.juri@paritrana.test",
-    "auditor@paritrana.test",
-]
+ACCOUNTS = DEMO_EMAILS
 
 
 @pytest.fixture

@@ -1,4 +1,12 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
+from allauth.mfa.models import Authenticator
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from .rules import must_use_mfa
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -6,3 +14,37 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request):
         return False
+
+    def validation_error(self, code, *args) -> ValidationError:
+        if code == "too_many_login_attempts":
+            # allauth's message does not say for how long; the lock lasts LOGIN_LOCKOUT_MINUTES
+            # after the failed attempts (ACCOUNT_RATE_LIMITS["login_failed"]).
+            minutes = settings.LOGIN_LOCKOUT_MINUTES
+            message = ngettext(
+                "Too many failed attempts. Wait %(minutes)d minute and try again, or ask the "
+                "secretariat to reset your password.",
+                "Too many failed attempts. Wait %(minutes)d minutes and try again, or ask the "
+                "secretariat to reset your password.",
+                minutes,
+            ) % {"minutes": minutes}
+            return ValidationError(message, code=code)
+        return super().validation_error(code, *args)
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    """Whoever must use two-factor authentication (accounts.rules.must_use_mfa) cannot switch
+    their authenticator app off; a lost phone is the secretariat's to reset (Django admin,
+    "Authenticators")."""
+
+    error_messages = {
+        **DefaultMFAAdapter.error_messages,
+        "cannot_delete_authenticator": _(
+            "Your role requires two-factor authentication, so it cannot be switched off. If you "
+            "lost your authenticator app, ask the secretariat to reset it."
+        ),
+    }
+
+    def can_delete_authenticator(self, authenticator: Authenticator) -> bool:
+        if authenticator.type == Authenticator.Type.TOTP and must_use_mfa(authenticator.user):
+            return False
+        return super().can_delete_authenticator(authenticator)

@@ -118,6 +118,8 @@ class RoleAssignment(models.Model):
     def clean(self):
         from django.core.exceptions import ValidationError
 
+        if self.role not in Role.values:
+            return  # the role field itself says it is missing or unknown
         branch, province, edition = Role.scope_of(self.role)
         errors = {}
         for field, need in (("branch", branch), ("province", province), ("edition", edition)):

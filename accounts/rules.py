@@ -47,3 +47,11 @@ is_auditor = _has_role(Role.AUDITOR)
 has_any_role = _has_role(*Role)
 
 rules.add_perm("accounts.view_dashboard", rules.is_authenticated)
+
+# Who must prove a second factor (TOTP) before reaching anything beyond the public site and their
+# own account pages (issue 7): the people who decide — the secretariat, the provincial panel chairs
+# and the national jurors (members and chairs). Superusers and staff are included too: Django's
+# ModelBackend grants a superuser every permission, and staff may hold permissions given by hand.
+must_use_mfa = (
+    rules.is_staff | rules.is_superuser | is_national_admin | is_panel_chair | is_jury_member
+)

@@ -19,7 +19,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from paritrana.api import RulesPermission
+from paritrana.api import RulesPermission, refuse_input
 
 from . import selectors, services, validators
 from .enums import CandidateKind
@@ -268,6 +268,7 @@ class NominationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def submit(self, request, pk=None):
         """Submit a draft (or resubmit a returned nomination) to the provincial panel."""
         nomination = self.get_object()
+        refuse_input(request)
         services.nomination_submit(actor=request.user, nomination=nomination)
         return self._respond(nomination)
 

@@ -1,10 +1,29 @@
 """Query-string filters of the candidates API (django-filter)."""
 
+import re
+
 import django_filters
+from django import forms
 from django.db.models import Q
 
 from .enums import CandidateKind, NominationState
 from .models import Branch, Candidate, Category, Nomination
+
+
+class WholeNumberField(forms.IntegerField):
+    """Digits only: Django's IntegerField also reads "2021.0" as 2021."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and not re.fullmatch(r"\s*-?[0-9]+\s*", str(value)):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
+class YearFilter(django_filters.NumberFilter):
+    """An assessment year: a whole number ("2021.5", "2021.0" or "2e3" is refused with a 400,
+    not read as a decimal that matches nothing)."""
+
+    field_class = WholeNumberField
 
 
 class BranchFilter(django_filters.FilterSet):
@@ -16,9 +35,7 @@ class BranchFilter(django_filters.FilterSet):
 
 
 class CategoryFilter(django_filters.FilterSet):
-    edition = django_filters.NumberFilter(
-        field_name="edition__year", help_text="Assessment year, e.g. 2021"
-    )
+    edition = YearFilter(field_name="edition__year", help_text="Assessment year, e.g. 2021")
     candidate_kind = django_filters.ChoiceFilter(choices=CandidateKind.choices)
 
     class Meta:
@@ -51,7 +68,7 @@ class CandidateFilter(django_filters.FilterSet):
 
 
 class NominationFilter(django_filters.FilterSet):
-    edition = django_filters.NumberFilter(
+    edition = YearFilter(
         field_name="category__edition__year", help_text="Assessment year, e.g. 2021"
     )
     category = django_filters.CharFilter(

@@ -56,3 +56,33 @@ rules.add_perm("candidates.add_nomination", is_branch_staff | is_national_admin)
 rules.add_perm(
     "candidates.change_nomination", (is_branch_staff | is_national_admin) & is_in_branch_scope
 )
+
+
+@rules.predicate
+def can_read_record(user, nomination):
+    """The audit record of a nomination: the secretariat, the auditors of its edition, the
+    chair of its province's panel and the national jury's chair of its edition (who must also
+    see the nomination itself)."""
+    from accounts.enums import Role
+    from accounts.rules import assignments_of
+
+    if nomination is None or not can_see_nomination(user, nomination):
+        return False
+    edition = nomination.category.edition_id
+    for assignment in assignments_of(user):
+        if assignment.role == Role.NATIONAL_ADMIN:
+            return True
+        if assignment.role == Role.AUDITOR and assignment.edition_id in (None, edition):
+            return True
+        if assignment.role == Role.JURY_CHAIR and assignment.edition_id == edition:
+            return True
+        if (
+            assignment.role == Role.PANEL_CHAIR
+            and assignment.edition_id == edition
+            and assignment.province_id == nomination.candidate.home_province.pk
+        ):
+            return True
+    return False
+
+
+rules.add_perm("candidates.view_nomination_record", can_read_record)

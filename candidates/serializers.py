@@ -1,12 +1,17 @@
 """Serializers of the candidates API. Reads describe what the selectors return; writes only parse
-input: every check and every write is candidates.services' (with candidates.validators)."""
+input: every check and every write is candidates.services' (with candidates.validators). Input
+serializers refuse any field they do not take (paritrana.api.StrictFieldsMixin): a state, a
+label, a rank, a province or an author sent with a nomination is a 400, not silently dropped."""
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from paritrana.api import StrictFieldsMixin
+
 from . import indicators, validators
-from .enums import GOVERNMENT_KINDS, BusinessScale, CandidateKind
+from .enums import GOVERNMENT_KINDS, BusinessScale, CandidateKind, NominationState, RankLabel
 from .models import (
     Branch,
     BusinessData,
@@ -21,6 +26,27 @@ from .models import (
     Province,
     Regency,
 )
+
+
+def _optional_choice(choices, **kwargs) -> serializers.ChoiceField:
+    """A read-only choice that may be blank. ModelSerializer drops `allow_blank` from read-only
+    fields, and the schema would then promise one of the choices where "" is sent."""
+    return serializers.ChoiceField(choices=choices, allow_blank=True, read_only=True, **kwargs)
+
+
+@extend_schema_field(
+    {
+        "oneOf": [{"type": "string", "format": "email"}, {"type": "string", "maxLength": 0}],
+        "description": "An email address, or blank.",
+    }
+)
+class OptionalEmailField(serializers.EmailField):
+    """An email address that may be blank: said so in the schema too (an empty string is not an
+    email address for a client that validates the `email` format)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(allow_blank=True, **kwargs)
+
 
 # ---------------------------------------------------------------------------------------------
 # Reference data
@@ -61,6 +87,10 @@ _CATEGORY_FIELDS = [
 
 
 class EditionCategorySerializer(serializers.ModelSerializer):
+    business_scale = _optional_choice(
+        BusinessScale.choices, help_text="Blank: government categories, or any scale."
+    )
+
     class Meta:
         model = Category
         fields = _CATEGORY_FIELDS
@@ -76,7 +106,7 @@ class EditionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CategorySerializer(serializers.ModelSerializer):
+class CategorySerializer(EditionCategorySerializer):
     edition = serializers.IntegerField(source="edition.year", read_only=True)
 
     class Meta:
@@ -91,6 +121,7 @@ class CategorySerializer(serializers.ModelSerializer):
 
 class CandidateSerializer(serializers.ModelSerializer):
     province = serializers.SerializerMethodField(help_text="Code of the candidate's province.")
+    scale = _optional_choice(BusinessScale.choices, help_text="Businesses only.")
 
     class Meta:
         model = Candidate
@@ -101,9 +132,11 @@ class CandidateSerializer(serializers.ModelSerializer):
         return candidate.province_id or candidate.regency.province_id
 
 
-class CandidateRegisterSerializer(serializers.Serializer):
+class CandidateRegisterSerializer(StrictFieldsMixin, serializers.Serializer):
     """A government by its region (regency/city code, or province code for a provincial
-    government), or a business by its NPP. Registering an existing one returns it."""
+    government), or a business by its NPP. Registering an existing one returns it. A field the
+    kind does not use (a province for a regency, a name for a government: the region names it)
+    is refused."""
 
     kind = serializers.ChoiceField(choices=CandidateKind.choices)
     regency = serializers.SlugRelatedField(
@@ -123,12 +156,24 @@ class CandidateRegisterSerializer(serializers.Serializer):
     sector = serializers.CharField(required=False, allow_blank=True, max_length=100)
     scale = serializers.ChoiceField(choices=BusinessScale.choices, required=False, allow_blank=True)
 
+    # What each kind is registered with; anything else sent with it would be ignored.
+    _BUSINESS_FIELDS = ("npp", "name", "sector", "scale")
+
     def validate(self, attrs):
-        needed = "province" if attrs["kind"] == CandidateKind.PROVINCE_GOVERNMENT else "regency"
+        kind = attrs["kind"]
+        needed = "province" if kind == CandidateKind.PROVINCE_GOVERNMENT else "regency"
         if attrs.get(needed) is None:
             raise serializers.ValidationError(
                 {needed: [self.fields[needed].error_messages["required"]]}
             )
+        used = {"kind", needed, *(self._BUSINESS_FIELDS if kind == CandidateKind.BUSINESS else ())}
+        unused = {
+            field: [_("This field is not used for this kind of candidate.")]
+            for field, value in attrs.items()
+            if field not in used and value not in (None, "")
+        }
+        if unused:
+            raise serializers.ValidationError(unused)
         return attrs
 
 
@@ -137,6 +182,8 @@ class CandidateRegisterSerializer(serializers.Serializer):
 
 
 class GovernmentDataSerializer(serializers.ModelSerializer):
+    contact_email = OptionalEmailField(read_only=True)
+
     class Meta:
         model = GovernmentData
         fields = [
@@ -157,7 +204,7 @@ class BusinessDataSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class LegalProductSerializer(serializers.ModelSerializer):
+class LegalProductSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     """Read, and the input of legal_product_save. The year is checked against the edition by
     the service, the document's content (a real PDF) too. Documents are not public files: they
     are read through the API's `document` route, within the nomination's scope."""
@@ -236,6 +283,8 @@ class NominationSerializer(serializers.ModelSerializer):
     innovations = InnovationSerializer(many=True, read_only=True)
     flags = serializers.SerializerMethodField()
     indicators = serializers.SerializerMethodField()
+    provincial_label = _optional_choice(RankLabel.choices)
+    national_label = _optional_choice(RankLabel.choices)
 
     class Meta:
         model = Nomination
@@ -300,7 +349,10 @@ class NominationSerializer(serializers.ModelSerializer):
 
 
 class TransitionSerializer(serializers.ModelSerializer):
-    actor = serializers.StringRelatedField(help_text="Who made the change.")
+    actor = serializers.StringRelatedField(
+        allow_null=True, help_text="Who made the change; null when the system made it."
+    )
+    from_state = _optional_choice(NominationState.choices, help_text="Blank: the creation.")
 
     class Meta:
         model = NominationTransition
@@ -312,7 +364,7 @@ class TransitionSerializer(serializers.ModelSerializer):
 # Nominations (write input)
 
 
-class NominationCreateSerializer(serializers.Serializer):
+class NominationCreateSerializer(StrictFieldsMixin, serializers.Serializer):
     """A draft nomination of a candidate of the user's regions, in a category of an edition
     open for nominations."""
 
@@ -332,7 +384,7 @@ def _count():
     return serializers.IntegerField(required=False, allow_null=True)
 
 
-class FiguresSerializer(serializers.Serializer):
+class FiguresSerializer(StrictFieldsMixin, serializers.Serializer):
     justification = serializers.CharField(
         required=False,
         allow_blank=True,
@@ -344,7 +396,7 @@ class GovernmentFiguresSerializer(FiguresSerializer):
     head_of_region = serializers.CharField(required=False, allow_blank=True, max_length=150)
     contact_name = serializers.CharField(required=False, allow_blank=True, max_length=150)
     contact_position = serializers.CharField(required=False, allow_blank=True, max_length=150)
-    contact_email = serializers.EmailField(required=False, allow_blank=True)
+    contact_email = OptionalEmailField(required=False)
     contact_phone = serializers.CharField(required=False, allow_blank=True, max_length=30)
     working_age_population = _count()
     labour_force = _count()
@@ -376,7 +428,7 @@ class BusinessFiguresSerializer(FiguresSerializer):
     csr_vulnerable_workers = _count()
 
 
-class WithdrawSerializer(serializers.Serializer):
+class WithdrawSerializer(StrictFieldsMixin, serializers.Serializer):
     reason = serializers.CharField(
         required=False, allow_blank=True, help_text="Why the nomination is withdrawn."
     )

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.services import actor_or_none
+from audit.services import audit_record, changed, plain, values_of
 
 from . import validators
 from .enums import (
@@ -175,8 +176,26 @@ def _check_editable(nomination: Nomination) -> None:
         raise NominationLocked(_("Nominations for this edition are closed."))
 
 
-def _record(nomination, *, from_state, actor, reason="", deadline=None) -> NominationTransition:
-    return NominationTransition.objects.create(
+def _audit(nomination, *, actor, action, target=None, old=None, new=None, reason=""):
+    """Record a change to a nomination or one of its parts in the audit record."""
+    return audit_record(
+        actor=actor,
+        action=action,
+        target=target or nomination,
+        old=old,
+        new=new,
+        reason=reason,
+        nomination_id=nomination.pk,
+        edition_id=nomination.category.edition_id,
+    )
+
+
+def _record(
+    nomination, *, from_state, actor, reason="", deadline=None, old=None, new=None
+) -> NominationTransition:
+    """Record a state change: its transition row and its audit record (with any other fields
+    the move changed, in `old` and `new`)."""
+    transition = NominationTransition.objects.create(
         nomination=nomination,
         from_state=from_state,
         to_state=nomination.state,
@@ -184,6 +203,23 @@ def _record(nomination, *, from_state, actor, reason="", deadline=None) -> Nomin
         reason=reason,
         deadline=deadline,
     )
+    _audit(
+        nomination,
+        actor=actor,
+        action="nomination.state",
+        old={"state": from_state, **(old or {})},
+        new={
+            "state": nomination.state,
+            **({"deadline": deadline} if deadline else {}),
+            **(new or {}),
+        },
+        reason=reason,
+    )
+    return transition
+
+
+# What the audit record keeps of a candidate.
+_CANDIDATE_FIELDS = ("kind", "name", "npp", "scale", "sector", "regency", "province")
 
 
 @transaction.atomic
@@ -212,6 +248,12 @@ def government_candidate_get_or_create(
     _check_scope(actor, candidate)
     if candidate.pk is None:
         candidate.save()
+        audit_record(
+            actor=actor,
+            action="candidate.create",
+            target=candidate,
+            new=values_of(candidate, _CANDIDATE_FIELDS),
+        )
     return candidate
 
 
@@ -241,6 +283,7 @@ def business_candidate_register(
                 }
             )
     candidate = existing or Candidate(kind=CandidateKind.BUSINESS, npp=npp)
+    before = values_of(candidate, _CANDIDATE_FIELDS) if existing else {}
     candidate.name, candidate.scale, candidate.regency, candidate.sector = (
         name,
         scale,
@@ -248,7 +291,16 @@ def business_candidate_register(
         (sector or "").strip(),
     )
     _check_scope(actor, candidate)
-    candidate.save()
+    old, new = changed(before, values_of(candidate, _CANDIDATE_FIELDS))
+    if new:
+        candidate.save()
+        audit_record(
+            actor=actor,
+            action="candidate.update" if existing else "candidate.create",
+            target=candidate,
+            old=old,
+            new=new,
+        )
     return candidate
 
 
@@ -303,7 +355,12 @@ def nomination_create(*, actor, candidate: Candidate, category: Category) -> Nom
         GovernmentData.objects.create(nomination=nomination)
     else:
         BusinessData.objects.create(nomination=nomination)
-    _record(nomination, from_state="", actor=actor)
+    _record(
+        nomination,
+        from_state="",
+        actor=actor,
+        new={"candidate": candidate.pk, "category": category.pk},
+    )
     return nomination
 
 
@@ -335,6 +392,8 @@ def nomination_figures_update(
     validators.validate_figures(kind, merged, justification)
     model = GovernmentData if kind == "government" else BusinessData
     data, _created = model.objects.get_or_create(nomination=nomination)
+    recorded = (*fields, *extra, "justification")
+    before = values_of(data, recorded)
     numeric = {*validators.GOVERNMENT_COUNTS, *validators.BUSINESS_COUNTS}
     for field, value in clean.items():
         setattr(data, field, None if value == "" and field in numeric else value)
@@ -342,7 +401,15 @@ def nomination_figures_update(
     data.full_clean(exclude=["nomination"])
     data.save()
     Nomination.objects.filter(pk=nomination.pk).update(updated_at=timezone.now())
+    old, new = changed(before, values_of(data, recorded))
+    if new:
+        _audit(nomination, actor=actor, action="nomination.figures", target=data, old=old, new=new)
     return data
+
+
+# What the audit record keeps of a legal product and an innovation.
+_LEGAL_PRODUCT_FIELDS = ("type", "number", "year", "title", "scope", "pdf")
+_INNOVATION_FIELDS = ("title", "description", "evidence")
 
 
 @transaction.atomic
@@ -371,13 +438,24 @@ def legal_product_save(
         product = LegalProduct(nomination=nomination)
     elif product.nomination_id != nomination.pk:
         raise OutOfScope(_("This legal product belongs to another nomination."))
+    before = values_of(product, _LEGAL_PRODUCT_FIELDS) if product.pk else {}
     for field, value in fields.items():
         setattr(product, field, value)
     old_file = product.pdf.name if product.pk and pdf else None
     if pdf:
         product.pdf = pdf
     product.full_clean(exclude=["nomination"])
+    created = product.pk is None
     product.save()
+    old, new = changed(before, values_of(product, _LEGAL_PRODUCT_FIELDS))
+    _audit(
+        nomination,
+        actor=actor,
+        action="legal_product.create" if created else "legal_product.update",
+        target=product,
+        old=old,
+        new=new,
+    )
     if old_file:
         transaction.on_commit(lambda: product.pdf.storage.delete(old_file))
     return product
@@ -392,6 +470,13 @@ def legal_product_delete(*, actor, nomination: Nomination, product: LegalProduct
         raise OutOfScope(_("This legal product belongs to another nomination."))
     name = product.pdf.name
     storage = product.pdf.storage
+    _audit(
+        nomination,
+        actor=actor,
+        action="legal_product.delete",
+        target=product,
+        old=values_of(product, _LEGAL_PRODUCT_FIELDS),
+    )
     product.delete()
     if name:
         transaction.on_commit(lambda: storage.delete(name))
@@ -407,10 +492,21 @@ def innovation_save(
     innovation = innovation or Innovation(nomination=nomination)
     if innovation.nomination_id != nomination.pk:
         raise OutOfScope(_("This innovation belongs to another nomination."))
+    before = values_of(innovation, _INNOVATION_FIELDS) if innovation.pk else {}
     for field, value in fields.items():
         setattr(innovation, field, value)
     innovation.full_clean(exclude=["nomination"])
+    created = innovation.pk is None
     innovation.save()
+    old, new = changed(before, values_of(innovation, _INNOVATION_FIELDS))
+    _audit(
+        nomination,
+        actor=actor,
+        action="innovation.create" if created else "innovation.update",
+        target=innovation,
+        old=old,
+        new=new,
+    )
     return innovation
 
 
@@ -495,6 +591,14 @@ def nomination_provincial_result(
     nomination = nomination_transition(
         actor=actor, nomination=nomination, to_state=NominationState.SCORED
     )
+    if nomination.provincial_label != label:
+        _audit(
+            nomination,
+            actor=actor,
+            action="nomination.provincial_label",
+            old={"provincial_label": nomination.provincial_label},
+            new={"provincial_label": label},
+        )
     nomination.provincial_label = label
     nomination.save(update_fields=["provincial_label", "updated_at"])
     return nomination_transition(
@@ -526,11 +630,18 @@ def nomination_provincial_result_reopen(*, actor, nomination: Nomination, reason
             _("A %(state)s nomination has no provincial result to reopen.")
             % {"state": nomination.get_state_display().lower()}
         )
-    from_state = nomination.state
+    from_state, label = nomination.state, nomination.provincial_label
     nomination.state = NominationState.VERIFIED
     nomination.provincial_label = ""
     nomination.save(update_fields=["state", "provincial_label", "updated_at"])
-    _record(nomination, from_state=from_state, actor=actor, reason=reason)
+    _record(
+        nomination,
+        from_state=from_state,
+        actor=actor,
+        reason=reason,
+        old={"provincial_label": label},
+        new={"provincial_label": ""},
+    )
     return nomination
 
 
@@ -541,6 +652,13 @@ def edition_nominations_set_open(*, edition, is_open: bool) -> None:
     if edition.nominations_open != is_open:
         edition.nominations_open = is_open
         edition.save(update_fields=["nominations_open"])
+        audit_record(
+            actor=None,
+            action="edition.nominations_open",
+            target=edition,
+            old={"nominations_open": not is_open},
+            new={"nominations_open": is_open},
+        )
 
 
 @transaction.atomic
@@ -571,11 +689,13 @@ def _move_back(nomination, *, actor, reason: str, allowed, to_state, clear: dict
             % {"state": nomination.get_state_display().lower()}
         )
     from_state = nomination.state
+    before = {name: plain(getattr(nomination, name)) for name in clear}
     nomination.state = to_state
     for name, value in clear.items():
         setattr(nomination, name, value)
     nomination.save(update_fields=["state", *clear, "updated_at"])
-    _record(nomination, from_state=from_state, actor=actor, reason=reason)
+    old, new = changed(before, {name: plain(value) for name, value in clear.items()})
+    _record(nomination, from_state=from_state, actor=actor, reason=reason, old=old, new=new)
     return nomination
 
 
@@ -609,9 +729,17 @@ def nomination_national_result(
         nomination=nomination,
         to_state=NominationState.AWARDED if awarded else NominationState.NOT_AWARDED,
     )
+    old = {"national_label": nomination.national_label, "national_rank": nomination.national_rank}
     nomination.national_label = label
     nomination.national_rank = rank
     nomination.save(update_fields=["national_label", "national_rank", "updated_at"])
+    _audit(
+        nomination,
+        actor=actor,
+        action="nomination.national_result",
+        old=old,
+        new={"national_label": label, "national_rank": rank},
+    )
     return nomination
 
 

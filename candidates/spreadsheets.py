@@ -43,6 +43,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from accounts.rules import is_national_admin
+from audit.services import Entry, audit_record_many, values_of
 
 from . import validators
 from .enums import (
@@ -608,6 +609,52 @@ def _save(job: ImportJob, plan: _Plan) -> None:
         fields = [f for f in _DATA_FIELDS[job.kind] if f in plan.present]
         if fields:
             model.objects.bulk_update(plan.changed_data, fields, batch_size=batch)
+    _audit_import(job, plan, reason)
+
+
+def _audit_import(job: ImportJob, plan: _Plan, reason: str) -> None:
+    """One audit record per candidate, nomination and figures the import wrote, appended to
+    the chain in one go."""
+    edition = job.edition_id
+    candidate_fields = ("kind", "name", "npp", "scale", "sector", "regency")
+    data_fields = [f for f in _DATA_FIELDS[job.kind] if f in plan.present]
+
+    def entry(action, target, new, nomination_id=None):
+        return Entry(
+            action=action,
+            target=target,
+            actor=job.user,
+            new=new,
+            reason=reason,
+            nomination_id=nomination_id,
+            edition_id=edition if nomination_id else None,
+        )
+
+    entries = [
+        entry("candidate.create", c, values_of(c, candidate_fields)) for c in plan.new_candidates
+    ]
+    entries += [
+        entry("candidate.update", c, values_of(c, candidate_fields[1:]))
+        for c in plan.changed_candidates
+    ]
+    entries += [
+        entry(
+            "nomination.state",
+            n,
+            {
+                "state": NominationState.DRAFT,
+                "candidate": n.candidate_id,
+                "category": n.category_id,
+            },
+            n.pk,
+        )
+        for n in plan.new_nominations
+    ]
+    entries += [
+        entry("nomination.figures", d, values_of(d, data_fields), d.nomination_id)
+        for d in (*plan.new_data, *plan.changed_data)
+    ]
+    audit_record_many(entries)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -674,8 +721,9 @@ def import_upload(*, user, kind: str, edition: Edition, upload) -> ImportJob:
     A file of at most settings.PARITRANA_IMPORT_ASYNC_ROWS rows is checked at once (the job
     comes back validated or invalid); a larger one is checked by the Celery task
     candidates.import_validate, enqueued on commit (the job stays uploaded meanwhile).
-    Raises ValidationError for a file that is not .xlsx or .csv, is too large, or for an
-    edition closed to nominations."""
+    Raises ValidationError, storing nothing, for a file that is not .xlsx or .csv by name and
+    content, is too large or would unpack too large (validators.validate_xlsx_archive), or for
+    an edition closed to nominations."""
     suffix = PurePath(upload.name or "").suffix.lower()
     if suffix not in SUFFIXES:
         raise ValidationError(
@@ -690,6 +738,15 @@ def import_upload(*, user, kind: str, edition: Edition, upload) -> ImportJob:
         raise ValidationError({"kind": [_("Choose government or business data.")]})
     if not edition.nominations_open:
         raise ValidationError({"edition": [_("Nominations for this edition are closed.")]})
+    # A file that is not a spreadsheet at all (or a zip bomb) is refused before anything is
+    # stored: no job, no file on disk.
+    try:
+        if suffix == ".xlsx":
+            validators.validate_xlsx_archive(upload)
+        else:
+            validators.validate_csv_text(upload)
+    except ValidationError as error:
+        raise ValidationError({"file": error.messages}) from None
     job = ImportJob(
         user=user,
         kind=kind,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_spreadsheets
+from . import views, views_record, views_spreadsheets
 
 app_name = "candidates"
 
@@ -55,6 +55,11 @@ urlpatterns = [
         name="nomination_withdraw",
     ),
     path("nominations/<int:pk>/", views.NominationView.as_view(), name="nomination_view"),
+    path(
+        "nominations/<int:pk>/record/",
+        views_record.NominationRecordView.as_view(),
+        name="nomination_record",
+    ),
     path(
         "documents/legal-products/<int:pk>/",
         views.LegalProductDocument.as_view(),

@@ -8,6 +8,7 @@ Kota Bekasi) is accepted only with a written justification, and stays flagged.
 """
 
 import re
+import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -306,8 +307,20 @@ def max_upload_bytes() -> int:
     return settings.PARITRANA_MAX_UPLOAD_MB * 1024 * 1024
 
 
+PDF_HEADER = b"%PDF-"
+
+
 def validate_pdf(upload) -> None:
-    """A legal-product document must be a PDF by content (not by its name) and not too large."""
+    """A legal-product document must be a PDF by content (not by its name or the content type
+    the browser claims) and not too large.
+
+    The header must open the file. Programs that guess a type from content (browsers among
+    them) look at its first bytes: a file that starts with %PDF- is never taken for HTML or
+    SVG, whereas the kilobyte of slack PDF readers allow before the header is how PDF/HTML
+    polyglots are made. What follows the header is the PDF's own business: markup or script
+    inside it is inert text to a PDF reader, and the document is only ever served as an
+    application/pdf attachment with nosniff (candidates.views.LegalProductDocument and the
+    API's document route), never as a page of the site."""
     limit = max_upload_bytes()
     if upload.size > limit:
         raise ValidationError(
@@ -319,11 +332,88 @@ def validate_pdf(upload) -> None:
             code="too_large",
         )
     upload.seek(0)
-    head = upload.read(1024)
+    head = upload.read(len(PDF_HEADER))
     upload.seek(max(upload.size - 2048, 0))
     tail = upload.read()
     upload.seek(0)
-    if b"%PDF-" not in head[:1024] or b"%%EOF" not in tail:
+    if head != PDF_HEADER or b"%%EOF" not in tail:
         raise ValidationError(
             _("Only PDF documents are accepted; this file is not a PDF."), code="not_pdf"
+        )
+
+
+# An XLSX is a ZIP of XML parts. Before anything is unpacked, the sizes its directory declares
+# are checked: zipfile never inflates a member beyond its declared size (it stops there and
+# fails the checksum), so a member cannot lie its way past these limits. A spreadsheet
+# program's sheet XML packs 5 to 20 times (a 100,000-row business file: 83 MB of XML in 7 MB);
+# a zip bomb packs a thousand times.
+XLSX_MAX_MEMBERS = 1_000
+XLSX_MAX_UNPACKED_MB = 512  # MAX_ROWS (200,000) rows of the widest template need about 180
+XLSX_MAX_RATIO = 100
+XLSX_RATIO_FROM_BYTES = 1024 * 1024  # below this a part cannot hurt, however it packs
+
+
+def _not_a_workbook() -> ValidationError:
+    return ValidationError(
+        _("This is not a readable XLSX workbook. Save it again as .xlsx or .csv."),
+        code="not_xlsx",
+    )
+
+
+def validate_xlsx_archive(upload) -> None:
+    """Refuse, without unpacking it, a file that is not an XLSX package (a ZIP with
+    [Content_Types].xml) or that would unpack to more than a spreadsheet can hold (a zip
+    bomb). Only the ZIP's directory is read; the file is rewound."""
+    upload.seek(0)
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        raise _not_a_workbook() from None
+    finally:
+        upload.seek(0)
+    if "[Content_Types].xml" not in {m.filename for m in members}:
+        raise _not_a_workbook()
+    if len(members) > XLSX_MAX_MEMBERS:
+        raise ValidationError(
+            _("This workbook has %(count)s parts; a spreadsheet has far fewer.")
+            % {"count": len(members)},
+            code="xlsx_bomb",
+        )
+    unpacked = sum(m.file_size for m in members)
+    if unpacked > XLSX_MAX_UNPACKED_MB * 1024 * 1024:
+        raise ValidationError(
+            _(
+                "This workbook would unpack to %(size)s MB; the limit is %(limit)s MB. Split it "
+                "into smaller files."
+            )
+            % {"size": unpacked // (1024 * 1024), "limit": XLSX_MAX_UNPACKED_MB},
+            code="xlsx_bomb",
+        )
+    for member in members:
+        if member.file_size < XLSX_RATIO_FROM_BYTES:
+            continue
+        ratio = member.file_size // max(member.compress_size, 1)
+        if ratio > XLSX_MAX_RATIO:
+            raise ValidationError(
+                _(
+                    "This workbook unpacks to %(ratio)s times its size, which no spreadsheet "
+                    "program produces; it was refused without being opened. Save it again "
+                    "from your spreadsheet program."
+                )
+                % {"ratio": ratio},
+                code="xlsx_bomb",
+            )
+
+
+def validate_csv_text(upload) -> None:
+    """Refuse a .csv that is not text: binary data (a NUL byte) or a document of markup (HTML,
+    XML, SVG) renamed .csv. The file is rewound."""
+    upload.seek(0)
+    head = upload.read(64 * 1024)
+    upload.seek(0)
+    start = head.removeprefix(b"\xef\xbb\xbf").lstrip()
+    if b"\x00" in head or start.startswith(b"<"):
+        raise ValidationError(
+            _("This is not a CSV text file. Save it again as .xlsx or .csv."), code="not_csv"
         )

@@ -282,6 +282,7 @@ class LegalProductDelete(BranchAccessMixin, View):
                 actor=request.user, nomination=nomination, product=product
             )
         except ValidationError as error:
+            form.cleaned_data = {}  # the form is unbound: add_error needs cleaned_data
             _add_errors(form, error)
             return _legal_products_response(request, nomination, form, False)
         return _legal_products_response(request, nomination, form, True)

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from .models import Ceremony, Certificate, CertificateBatch, Official, Publication
 
@@ -6,6 +7,8 @@ from .models import Ceremony, Certificate, CertificateBatch, Official, Publicati
 class ReadOnlyAdmin(admin.ModelAdmin):
     """Ceremonies, publications and certificates change through their pages (and services);
     the admin shows them."""
+
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def has_add_permission(self, request, obj=None):
         return False

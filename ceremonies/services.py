@@ -1,6 +1,7 @@
 """Every write of the ceremonies app goes through a function here: ceremonies, publication,
 certificates (issuing, generating, revoking)."""
 
+import hashlib
 import secrets
 from dataclasses import dataclass
 
@@ -11,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.services import actor_or_none
+from audit.services import audit_record, changed, values_of
 from candidates.models import Edition, Province
 from candidates.selectors import is_admin
 from paritrana.public_cache import public_cache_clear_on_commit
@@ -91,6 +93,7 @@ def ceremony_save(
             )
     else:
         ceremony = Ceremony.objects.select_for_update().get(pk=ceremony.pk)
+    before = _ceremony_values(ceremony) if ceremony.pk else {}
     ceremony.title = (title or "").strip()
     ceremony.held_on = held_on
     ceremony.place = (place or "").strip()
@@ -135,8 +138,23 @@ def ceremony_save(
                 ceremony=ceremony, name=key[0], position=key[1], signs=True, order=order
             )
     Official.objects.bulk_create(people.values())
+    old, new = changed(before, _ceremony_values(ceremony))
+    if new:
+        audit_record(actor=actor, action="ceremony.save", target=ceremony, old=old, new=new)
     public_cache_clear_on_commit()
     return ceremony
+
+
+def _ceremony_values(ceremony: Ceremony) -> dict:
+    """A ceremony as the audit record keeps it, with its officials."""
+    return {
+        **values_of(ceremony, ("edition", "province", "title", "held_on", "place", "video_link")),
+        "notes": ceremony.notes,
+        "officials": [
+            {"name": o.name, "position": o.position, "hands_over": o.hands_over, "signs": o.signs}
+            for o in ceremony.officials.order_by("order", "pk")
+        ],
+    }
 
 
 # ---------------------------------------------------------------------------------------------
@@ -159,6 +177,12 @@ def results_publish(*, actor, edition: Edition, province: Province | None = None
         raise PublicationRefused(readiness.problems)
     publication = Publication.objects.create(
         edition=edition, province=province, published_by=actor_or_none(actor)
+    )
+    audit_record(
+        actor=actor,
+        action="results.publish",
+        target=publication,
+        new={"edition": edition.pk, "province": province.pk if province else None},
     )
     public_cache_clear_on_commit()
     return publication
@@ -197,6 +221,21 @@ def _ensure_broker() -> None:
                 "Try again in a few minutes or ask the system administrator."
             )
         ) from error
+
+
+_CERTIFICATE_FIELDS = ("serial", "award", "title", "recipient", "region", "category_name")
+
+
+def _audit_certificate(actor, certificate: Certificate, action: str, fields, **extra) -> None:
+    audit_record(
+        actor=actor,
+        action=action,
+        target=certificate,
+        new={**values_of(certificate, fields), **extra.pop("new", {})},
+        nomination_id=certificate.nomination_id,
+        edition_id=certificate.ceremony.edition_id,
+        **extra,
+    )
 
 
 @transaction.atomic
@@ -242,6 +281,7 @@ def certificates_issue(*, actor, ceremony: Ceremony) -> CertificateBatch:
                 category_name=item.category_name,
                 issued_by=actor_or_none(actor),
             )
+            _audit_certificate(actor, certificate, "certificate.issue", _CERTIFICATE_FIELDS)
         if certificate.revoked_at is not None:
             continue
         batch_certificates.append(certificate)
@@ -286,6 +326,14 @@ def certificate_generate(*, certificate_id: int) -> Certificate | None:
         certificate.generated_at = timezone.now()
         certificate.error = ""
         certificate.save(update_fields=["file", "generated_at", "error"])
+        # The file's fingerprint: a PDF replaced on disk no longer matches its record.
+        _audit_certificate(
+            None,
+            certificate,
+            "certificate.generate",
+            ("serial", "file", "generated_at"),
+            new={"sha256": hashlib.sha256(content).hexdigest()},
+        )
         # Its verification page and its candidate's page now offer the PDF.
         public_cache_clear_on_commit()
     return certificate
@@ -313,5 +361,8 @@ def certificate_revoke(*, actor, certificate: Certificate, reason: str) -> Certi
     certificate.revoked_by = actor_or_none(actor)
     certificate.revoked_reason = reason
     certificate.save(update_fields=["revoked_at", "revoked_by", "revoked_reason"])
+    _audit_certificate(
+        actor, certificate, "certificate.revoke", ("serial", "revoked_at"), reason=reason
+    )
     public_cache_clear_on_commit()
     return certificate

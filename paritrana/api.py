@@ -1,9 +1,14 @@
 """What every API view of the project shares: deny by default, permissions from django-rules,
-and the services' validation errors answered as 400 with a message per field."""
+the services' validation errors answered as 400 with a message per field, and input serializers that
+refuse what they cannot set (the schema's class is in paritrana.api_schema)."""
+
+import re
+from collections.abc import Mapping
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import exceptions
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions, serializers
 from rest_framework.permissions import BasePermission
 from rest_framework.settings import api_settings
 
@@ -64,3 +69,53 @@ def exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(validation_detail(exc))
     return drf_exception_handler(exc, context)
+
+
+# ---------------------------------------------------------------------------------------------
+# Input: nothing set that the route does not take
+
+
+# Sent by HTML forms (the browsable API) alongside the fields; never a field itself.
+_FORM_KEYS = frozenset({"csrfmiddlewaretoken"})
+
+
+class StrictFieldsMixin:
+    """For input serializers: a key of the request body that is not a writable field of the
+    serializer (a rank, a state, a province, a stage, an author, an id…) is refused with a 400
+    naming it, instead of being silently dropped, so that a client never believes it changed
+    what it cannot change. Nested serializers that use the mixin check their own keys."""
+
+    def to_internal_value(self, data):
+        refused = self._refused_keys(data)
+        try:
+            value = super().to_internal_value(data)
+        except exceptions.ValidationError as error:
+            if refused and isinstance(error.detail, dict):
+                raise exceptions.ValidationError({**error.detail, **refused}) from error
+            raise
+        if refused:
+            raise exceptions.ValidationError(refused)
+        return value
+
+    def _refused_keys(self, data) -> dict[str, list[str]]:
+        if not isinstance(data, Mapping):
+            return {}  # DRF answers "Invalid data. Expected a dictionary…"
+        writable = {name for name, field in self.fields.items() if not field.read_only}
+        # HTML form input names nested values "scores[0]note" or "data.field".
+        html = hasattr(data, "getlist")
+        refused = {}
+        for key in data:
+            name = re.split(r"[\[.]", key, maxsplit=1)[0] if html else key
+            if name not in writable and key not in _FORM_KEYS:
+                refused[key] = [_("This field cannot be set: %(field)s.") % {"field": key}]
+        return refused
+
+
+class NoInputSerializer(StrictFieldsMixin, serializers.Serializer):
+    """The input of a route that takes none (submit, finalise, confirm): any field sent is
+    refused rather than ignored."""
+
+
+def refuse_input(request) -> None:
+    """400 when the request body of a route that takes no input sets anything."""
+    NoInputSerializer(data=request.data).is_valid(raise_exception=True)

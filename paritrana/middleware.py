@@ -1,6 +1,18 @@
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponseRedirect, JsonResponse
 from django.middleware.locale import LocaleMiddleware
+from django.urls import Resolver404, resolve, reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
+from django_htmx.http import HttpResponseClientRedirect
+
+from accounts.mfa import has_totp, session_passed_mfa
+from accounts.rules import must_use_mfa
+from accounts.security import log_refused
+from accounts.sessions import session_expired
 
 
 class IndonesianFirstLocaleMiddleware(LocaleMiddleware):
@@ -17,3 +29,145 @@ class IndonesianFirstLocaleMiddleware(LocaleMiddleware):
         language = chosen if chosen in supported else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+# What anyone may open without logging in: the public site (namespace "public"), the home page,
+# the language switch, the health check, the API's description and the public API (router
+# basenames "public-…" in paritrana/urls.py).
+_PUBLIC_NAMES = {"home", "healthz", "set_language", "api-schema", "api-docs", "api-redoc"}
+
+
+def _resolved(request):
+    match = getattr(request, "resolver_match", None)
+    if match is not None:
+        return match
+    try:
+        return resolve(request.path_info)
+    except Resolver404:
+        return None
+
+
+def _is_public(request) -> bool:
+    if request.path_info.startswith(settings.STATIC_URL):
+        return True
+    match = _resolved(request)
+    if match is None:
+        return False
+    return (
+        match.namespace == "public"
+        or match.url_name in _PUBLIC_NAMES
+        or (match.url_name or "").startswith("public-")
+    )
+
+
+def _is_account_page(request) -> bool:
+    """allauth's pages: log in and out, the two-factor pages, password change."""
+    match = _resolved(request)
+    return match is not None and match.func.__module__.startswith("allauth.")
+
+
+def _is_api(request) -> bool:
+    return request.path_info.startswith("/api/")
+
+
+def _redirect(request, url: str):
+    # An htmx request would swap the target page into a fragment; tell htmx to navigate instead.
+    if getattr(request, "htmx", False):
+        return HttpResponseClientRedirect(url)
+    return HttpResponseRedirect(url)
+
+
+def _to_login(request):
+    return _redirect(request, redirect_to_login(request.get_full_path())["Location"])
+
+
+class SecurityLogMiddleware:
+    """Log every refused authorisation on `paritrana.security`: 401 and 403 answers, and 404
+    answered to a logged-in person outside the public site (object scoping answers 404 for
+    what lies outside a person's scope, so as not to reveal that it exists)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        status = response.status_code
+        if status in (401, 403) or (
+            status == 404 and request.user.is_authenticated and not _is_public(request)
+        ):
+            log_refused(request, status)
+        return response
+
+
+class SessionTimeoutMiddleware:
+    """End a session after SESSION_IDLE_MINUTES without a request or SESSION_MAX_HOURS after
+    the login (accounts.sessions). The person is sent to log in again with a message; the public
+    site and the API go on answering them as anonymous."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            reason = session_expired(request.session)
+            if reason is not None:
+                logout(request)
+                messages.info(request, reason)
+                if not (_is_public(request) or _is_account_page(request) or _is_api(request)):
+                    return _to_login(request)
+        return self.get_response(request)
+
+
+class MfaRequiredMiddleware:
+    """Who must use two-factor authentication (accounts.rules.must_use_mfa) reaches nothing but
+    the public site and allauth's account pages until this session has passed it.
+
+    - No authenticator app yet: sent to activate one (the API answers 403). Activating with a
+      correct code counts as this session's second factor (accounts.signals).
+    - An authenticator app, but this session never gave a code (it began before the app was
+      activated, or through a login that skips allauth's code step): logged out and sent to log
+      in again, which asks for the code.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self._refusal(request) or self.get_response(request)
+
+    def _refusal(self, request):
+        user = request.user
+        if not user.is_authenticated or session_passed_mfa(request, user) or not must_use_mfa(user):
+            return None
+        if has_totp(user):
+            logout(request)
+            messages.warning(
+                request,
+                _(
+                    "Your role requires two-factor authentication. Log in again with the code "
+                    "from your authenticator app."
+                ),
+            )
+            if _is_public(request) or _is_account_page(request) or _is_api(request):
+                return None  # answered as anonymous from here on
+            return _to_login(request)
+        if _is_public(request) or _is_account_page(request):
+            return None
+        if _is_api(request):
+            return JsonResponse(
+                {
+                    "detail": _(
+                        "Your role requires two-factor authentication. Activate an "
+                        "authenticator app on the website first."
+                    )
+                },
+                status=403,
+            )
+        messages.warning(
+            request,
+            _(
+                "Your role requires two-factor authentication. Activate an authenticator app "
+                "below to continue."
+            ),
+        )
+        return _redirect(request, reverse("mfa_activate_totp"))

@@ -8,6 +8,7 @@ and REDIS_URL (Celery broker, results and cache); see .env.example.
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -72,8 +73,9 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
-    # Project apps, lowest layer first: accounts → candidates → scoring → ceremonies.
+    # Project apps, lowest layer first: audit → accounts → candidates → scoring → ceremonies.
     "paritrana",
+    "audit",
     "accounts",
     "candidates",
     "scoring",
@@ -93,6 +95,11 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Issue 7: log refused authorisations, end idle and old sessions, require the second factor
+    # of those who must use it (paritrana.middleware).
+    "paritrana.middleware.SecurityLogMiddleware",
+    "paritrana.middleware.SessionTimeoutMiddleware",
+    "paritrana.middleware.MfaRequiredMiddleware",
 ]
 
 ROOT_URLCONF = "paritrana.urls"
@@ -141,6 +148,8 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Long passphrases are welcome; the cap only stops megabyte "passwords" (hashing cost).
+    {"NAME": "accounts.validators.MaximumLengthValidator", "OPTIONS": {"max_length": 1000}},
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "dashboard"
@@ -153,8 +162,43 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = False
+# Login throttling: after LOGIN_FAILURES_ALLOWED failed logins for one account (or failed
+# two-factor codes) within LOGIN_LOCKOUT_MINUTES, even the right password is refused until the
+# oldest failure is that old; and at most 10 failures a minute from one address.
+LOGIN_FAILURES_ALLOWED = env_int("LOGIN_FAILURES_ALLOWED", 5)
+LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15)
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": f"10/m/ip,{LOGIN_FAILURES_ALLOWED}/{LOGIN_LOCKOUT_MINUTES}m/key",
+}
+# Behind a reverse proxy every request comes from the proxy's address: set TRUSTED_PROXY_COUNT
+# to the number of proxies that append to X-Forwarded-For (usually 1), so that the per-address
+# limit and the security log see the client's address, not the proxy's.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if ALLAUTH_TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured(f"TRUSTED_PROXY_COUNT={ALLAUTH_TRUSTED_PROXY_COUNT} is negative.")
+# Two-factor authentication: required of the secretariat, panel chairs and national jurors
+# (accounts.rules.must_use_mfa, enforced by paritrana.middleware.MfaRequiredMiddleware).
+MFA_ADAPTER = "accounts.adapter.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Paritrana"
+# MFA_TOTP_TOLERANCE stays 0 (the current 30-second code only): allauth remembers a used code for
+# one period, so accepting neighbouring periods would let a code be replayed.
+
+# Sessions end after SESSION_IDLE_MINUTES without a request and SESSION_MAX_HOURS after the
+# login (paritrana.middleware.SessionTimeoutMiddleware); the stored session expires with the
+# latter at the latest.
+SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30)
+SESSION_MAX_HOURS = env_int("SESSION_MAX_HOURS", 12)
+for _name, _value in (
+    ("SESSION_IDLE_MINUTES", SESSION_IDLE_MINUTES),
+    ("SESSION_MAX_HOURS", SESSION_MAX_HOURS),
+    ("LOGIN_FAILURES_ALLOWED", LOGIN_FAILURES_ALLOWED),
+    ("LOGIN_LOCKOUT_MINUTES", LOGIN_LOCKOUT_MINUTES),
+):
+    if _value < 1:
+        raise ImproperlyConfigured(f"{_name}={_value} must be at least 1.")
+del _name, _value
+SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600
 
 # Internationalisation: Bahasa Indonesia first, English second; Indonesian formats
 # (1.234.567; 17 Agustus 2026) come from paritrana/formats/.
@@ -191,6 +235,14 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A task whose worker died without acknowledging it (killed, out of memory, the container or the
+# machine stopped) waits in Redis until it has been unacknowledged this long, then goes to the next
+# worker (kombu's default: one hour). Longer than the longest task and a retry's countdown (60 s);
+# a task still running past it is delivered twice, which is harmless: a certificate is generated
+# once under its row lock, an import task waits for its job's advisory lock (candidates/tasks.py).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 15 * 60),
+}
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -211,11 +263,12 @@ REST_FRAMEWORK = {
     # Sessions for the browser (with CSRF checks), tokens for integrations.
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        # DRF's, refused for accounts that must use two-factor authentication.
+        "accounts.authentication.TokenAuthentication",
     ],
     # Services raise Django's ValidationError; the API answers it as 400 with the field errors.
     "EXCEPTION_HANDLER": "paritrana.api.exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "paritrana.api_schema.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
@@ -261,10 +314,14 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 
+# Strict: scripts and styles from our own files only. An inline script needs the request's nonce
+# (`<script nonce="{{ request.csp_nonce }}">`), which NONCE adds to the header when a page uses
+# it; the API documentation pages alone relax style-src (paritrana/urls.py). Proven by
+# tests/security/test_headers.py.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "script-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
         "style-src": ["'self'"],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],

@@ -13,7 +13,7 @@ from candidates import api as candidates_api
 from ceremonies import api_public as ceremonies_api_public
 from scoring import api as scoring_api
 
-from .views import HomeView, healthz
+from .views import HomeView, email_not_offered, healthz, signup_closed
 
 # Swagger UI and Redoc style their own elements inline (Redoc through styled-components) and
 # Redoc's search runs in a blob worker; only these two documentation pages get that exception,
@@ -21,6 +21,9 @@ from .views import HomeView, healthz
 api_docs_csp = csp_update({"style-src": ["'unsafe-inline'"], "worker-src": ["blob:"]})
 
 router = DefaultRouter()
+# No `.json` twins of every route: the API answers JSON (content negotiation picks it), and the
+# viewsets' own actions take no `format` argument.
+router.include_format_suffixes = False
 router.register("provinces", candidates_api.ProvinceViewSet, basename="province")
 router.register("regencies", candidates_api.RegencyViewSet, basename="regency")
 router.register("branches", candidates_api.BranchViewSet, basename="branch")
@@ -50,6 +53,9 @@ urlpatterns = [
     path("panel/", include("scoring.urls")),
     path("", include("ceremonies.urls_public")),
     path("ceremonies/", include("ceremonies.urls")),
+    # Before allauth's own routes, which they replace (see the views).
+    path("accounts/signup/", signup_closed, name="account_signup"),
+    path("accounts/email/", email_not_offered, name="account_email"),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

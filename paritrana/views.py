@@ -1,5 +1,7 @@
 from django.db import connection
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
@@ -31,3 +33,19 @@ def healthz(request):
     return JsonResponse(
         {"status": "ok" if status == 200 else "error", "database": database}, status=status
     )
+
+
+def signup_closed(request):
+    """Accounts are created by the secretariat. allauth answers its sign-up address with a 200
+    "sign-up closed" page; this answers 403 for every method instead, so that the access test
+    (tests/security/test_access_walker.py) sees the route as closed and would notice a form
+    appearing behind it."""
+    return TemplateResponse(request, "account/signup_closed.html", status=403)
+
+
+def email_not_offered(request):
+    """allauth's page for managing one's e-mail addresses is not offered: the address is the
+    login the secretariat created, and adding one and making it primary would let a hijacked
+    session take the account over through a password reset. The secretariat changes it in the
+    admin."""
+    raise Http404(_("E-mail addresses are managed by the award secretariat."))

@@ -73,6 +73,9 @@ class StageAdmin(admin.ModelAdmin):
     actions = [open_stages, close_stages]
     inlines = [StageEventInline]
 
+    def save_model(self, request, obj, form, change):
+        services.stage_save(actor=request.user, stage=obj)
+
 
 @admin.register(StageEvent)
 class StageEventAdmin(admin.ModelAdmin):
@@ -126,6 +129,10 @@ class RubricAdmin(admin.ModelAdmin):
     list_filter = ["stage__edition", "stage__kind", "is_default"]
     list_select_related = ["category", "stage__edition"]
     inlines = [CriterionInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        services.rubric_record(actor=request.user, rubric=form.instance)
 
 
 class PanelMemberInline(admin.TabularInline):

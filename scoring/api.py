@@ -27,7 +27,7 @@ from rest_framework.response import Response
 
 from candidates.models import Category, Nomination
 from candidates.selectors import nominations as all_nominations
-from paritrana.api import RulesPermission, validation_detail
+from paritrana.api import RulesPermission, refuse_input, validation_detail
 
 from . import api_decision, selectors, services
 from .enums import SLUG_OF, STAGE_SLUGS, CriterionKind, StageKind
@@ -942,6 +942,7 @@ class RankingViewSet(_PanelRoute):
     @action(detail=True, methods=["post"])
     def finalise(self, request, panel_pk=None, category_pk=None):
         category = self.get_object()
+        refuse_input(request)
         services.ranking_finalise(
             actor=request.user, panel=self.panel, category=category, stage_kind=self.stage_kind
         )
@@ -999,6 +1000,7 @@ class RankingViewSet(_PanelRoute):
     @action(detail=True, methods=["post"])
     def confirm(self, request, panel_pk=None, category_pk=None):
         category = self.get_object()
+        refuse_input(request)
         services.ranking_confirm(actor=request.user, snapshot=self._current_snapshot(category))
         return self._respond(category)
 

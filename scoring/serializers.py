@@ -1,7 +1,8 @@
 """Serializers of the scoring API. Reads describe what scoring.selectors return; writes only
 parse input (types and which objects may be named): every check and every write is
 scoring.services'. Nothing a client sends can set a rank, a total, a state, a label, a stage or a
-panel: no input serializer has such a field."""
+panel: no input serializer has such a field, and each refuses (400) any field it does not take
+(paritrana.api.StrictFieldsMixin) instead of silently dropping it."""
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
@@ -14,6 +15,7 @@ from candidates.serializers import (
     CategorySummarySerializer,
     TransitionSerializer,
 )
+from paritrana.api import StrictFieldsMixin
 
 from .enums import (
     Attendance,
@@ -146,7 +148,7 @@ class Decision:
     ]
 
 
-class VerificationSerializer(serializers.Serializer):
+class VerificationSerializer(StrictFieldsMixin, serializers.Serializer):
     """The panel's decision on a dossier. A return needs a reason and a deadline after today;
     ineligibility needs a reason (checked by the services)."""
 
@@ -277,7 +279,7 @@ class ScoresheetSerializer(serializers.Serializer):
     revisions = ScoreRevisionSerializer(many=True, read_only=True)
 
 
-class ScoreEntrySerializer(serializers.Serializer):
+class ScoreEntrySerializer(StrictFieldsMixin, serializers.Serializer):
     criterion = serializers.CharField(help_text="The criterion's code or id.")
     value = serializers.DecimalField(
         max_digits=None,
@@ -290,7 +292,7 @@ class ScoreEntrySerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class ScoresheetWriteSerializer(serializers.Serializer):
+class ScoresheetWriteSerializer(StrictFieldsMixin, serializers.Serializer):
     """The whole scoresheet: criteria left out are cleared. A submitted scoresheet stays
     submitted; changing it needs a reason, and the previous values are kept."""
 
@@ -381,7 +383,7 @@ class RankingSerializer(RankingSummarySerializer):
     )
 
 
-class TieOrderSerializer(serializers.Serializer):
+class TieOrderSerializer(StrictFieldsMixin, serializers.Serializer):
     order = serializers.PrimaryKeyRelatedField(
         many=True,
         queryset=Nomination.objects.none(),
@@ -395,7 +397,7 @@ class TieOrderSerializer(serializers.Serializer):
             self.fields["order"].child_relation.queryset = nominations
 
 
-class ReasonSerializer(serializers.Serializer):
+class ReasonSerializer(StrictFieldsMixin, serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -414,7 +416,7 @@ class ConflictSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ConflictDeclareSerializer(serializers.Serializer):
+class ConflictDeclareSerializer(StrictFieldsMixin, serializers.Serializer):
     nomination = serializers.PrimaryKeyRelatedField(
         queryset=Nomination.objects.none(), help_text="A nomination before this panel."
     )
@@ -566,14 +568,14 @@ class InterviewSerializer(serializers.Serializer):
     updated_at = serializers.DateTimeField(allow_null=True)
 
 
-class InterviewScheduleSerializer(serializers.Serializer):
+class InterviewScheduleSerializer(StrictFieldsMixin, serializers.Serializer):
     """When the finalist is interviewed and the session's video link (https://)."""
 
     scheduled_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
     video_link = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class InterviewRecordSerializer(serializers.Serializer):
+class InterviewRecordSerializer(StrictFieldsMixin, serializers.Serializer):
     """Who attended for the candidate (the highest official present sets the attendance
     factor), their name and position, and the minutes."""
 
@@ -632,7 +634,7 @@ class AwardSerializer(serializers.ModelSerializer):
         return str(award.withdrawn_by)
 
 
-class SpecialAwardSerializer(serializers.Serializer):
+class SpecialAwardSerializer(StrictFieldsMixin, serializers.Serializer):
     """A special award (predikat terbaik khusus) to a nominee of the national round."""
 
     nomination = serializers.PrimaryKeyRelatedField(

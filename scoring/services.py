@@ -14,6 +14,8 @@ from accounts.enums import Role
 from accounts.models import RoleAssignment
 from accounts.rules import forget_assignments
 from accounts.services import actor_or_none, role_assign
+from audit.services import audit_record, plain, values_of
+from audit.services import changed as audit_changed
 from candidates import services as candidate_services
 from candidates.enums import PANEL_STATES, NominationState, RankLabel
 from candidates.models import Candidate, Category, Edition, Nomination, Province, Regency
@@ -63,11 +65,44 @@ def stages_create_defaults(*, edition: Edition) -> list[Stage]:
     edition already has are kept as they are."""
     stages = []
     for order, kind in enumerate(StageKind, start=1):
-        stage, _created = Stage.objects.get_or_create(
+        stage, created = Stage.objects.get_or_create(
             edition=edition, kind=kind, defaults={"order": order}
         )
+        if created:
+            audit_record(
+                actor=None,
+                action="stage.create",
+                target=stage,
+                new=values_of(stage, ("kind", "order", "state")),
+            )
         stages.append(stage)
     return stages
+
+
+_STAGE_FIELDS = ("edition", "kind", "order", "starts_on", "ends_on")
+
+
+@transaction.atomic
+def stage_save(*, actor, stage: Stage) -> Stage:
+    """Save a stage's schedule as the secretariat edited it (the admin); its state changes only
+    through stage_open/close/finalise/reopen. The change goes on the audit record."""
+    before = (
+        values_of(Stage.objects.select_for_update().get(pk=stage.pk), _STAGE_FIELDS)
+        if stage.pk
+        else {}
+    )
+    created = stage.pk is None
+    stage.save()
+    old, new = audit_changed(before, values_of(stage, _STAGE_FIELDS))
+    if new:
+        audit_record(
+            actor=actor,
+            action="stage.create" if created else "stage.schedule",
+            target=stage,
+            old=old,
+            new=new,
+        )
+    return stage
 
 
 def stage_ensure_changeable(stage: Stage) -> None:
@@ -109,6 +144,14 @@ def _move(*, actor, stage: Stage, to_state: str, reason: str = "", allowed=None)
         from_state=from_state,
         to_state=to_state,
         actor=actor_or_none(actor),
+        reason=reason,
+    )
+    audit_record(
+        actor=actor,
+        action="stage.state",
+        target=stage,
+        old={"state": from_state},
+        new={"state": to_state},
         reason=reason,
     )
     return stage
@@ -216,6 +259,7 @@ def panel_member_add(
             raise ValidationError(
                 {"is_chair": [_("%(name)s already chairs this panel.") % {"name": other.user}]}
             )
+    previous = PanelMember.objects.filter(panel=panel, user=user).first()
     member, _created = PanelMember.objects.update_or_create(
         panel=panel,
         user=user,
@@ -226,6 +270,19 @@ def panel_member_add(
             "home_regency": home_regency,
         },
     )
+    member_fields = ("user", "is_chair", "position", "organisation", "home_regency")
+    old, new = audit_changed(
+        values_of(previous, member_fields) if previous else {}, values_of(member, member_fields)
+    )
+    if new:
+        audit_record(
+            actor=None,
+            action="panel.member_add",
+            target=member,
+            old=old,
+            new={**new, "user": user.pk},
+            edition_id=panel.edition_id,
+        )
     # The role opens the pages; a member who became chair (or the reverse) keeps only one.
     RoleAssignment.objects.filter(
         user=user,
@@ -252,7 +309,15 @@ def panel_member_remove(*, panel: Panel, user) -> None:
         raise ValidationError(
             _("%(name)s has scored on this panel and stays on its record.") % {"name": user}
         )
-    PanelMember.objects.filter(panel=panel, user=user).delete()
+    for member in PanelMember.objects.filter(panel=panel, user=user):
+        audit_record(
+            actor=None,
+            action="panel.member_remove",
+            target=member,
+            old=values_of(member, ("user", "is_chair", "position")),
+            edition_id=panel.edition_id,
+        )
+        member.delete()
     Conflict.objects.filter(panel=panel, assessor=user).delete()
     RoleAssignment.objects.filter(
         user=user,
@@ -315,16 +380,31 @@ def conflicts_refresh(*, panel: Panel, members=None, nominations=None) -> int:
             if found is not None:
                 count += 1
                 if current is None:
-                    Conflict.objects.create(
+                    conflict = Conflict.objects.create(
                         panel=panel,
                         assessor=member.user,
                         nomination=nomination,
                         source=found[0],
                         reason=found[1],
                     )
+                    _audit_conflict(conflict, "conflict.create", nomination)
             elif current is not None and current.source != ConflictSource.DECLARED:
+                _audit_conflict(current, "conflict.delete", nomination)
                 current.delete()
     return count
+
+
+def _audit_conflict(conflict: Conflict, action: str, nomination: Nomination, actor=None):
+    values = values_of(conflict, ("assessor", "source", "reason"))
+    audit_record(
+        actor=actor,
+        action=action,
+        target=conflict,
+        old=values if action == "conflict.delete" else {},
+        new=values if action != "conflict.delete" else {},
+        nomination_id=nomination.pk,
+        edition_id=nomination.category.edition_id,
+    )
 
 
 def _member(panel: Panel, actor) -> PanelMember:
@@ -395,6 +475,7 @@ def conflict_declare(*, actor, panel: Panel, nomination: Nomination, reason: str
     )
     if not created:
         raise ValidationError(_("You are already excluded from this nominee."))
+    _audit_conflict(conflict, "conflict.declare", nomination, actor=actor)
     return conflict
 
 
@@ -616,6 +697,7 @@ def scoresheet_save(
         defaults={"panel": panel},
     )
     existing = {s.criterion_id: s for s in sheet.scores.all()}
+    before = _sheet_values(sheet, criteria, {k: (s.value, s.note) for k, s in existing.items()})
     reason = (reason or "").strip()
     if sheet.is_submitted:
         changed = [
@@ -654,7 +736,30 @@ def scoresheet_save(
         sheet.state = ScoresheetState.SUBMITTED
         sheet.submitted_at = timezone.now()
     sheet.save()
+    old, new = audit_changed(before, _sheet_values(sheet, criteria, parsed))
+    if new:
+        audit_record(
+            actor=actor,
+            action="scoresheet.save",
+            target=sheet,
+            old=old,
+            new=new,
+            reason=reason,
+            nomination_id=nomination.pk,
+            edition_id=panel.edition_id,
+        )
     return sheet
+
+
+def _sheet_values(sheet: Scoresheet, criteria, values: dict) -> dict:
+    """A scoresheet as the audit record keeps it: its state and, per criterion code, the score
+    and its note."""
+    kept = {"state": sheet.state}
+    for criterion in criteria:
+        value, note = values.get(criterion.pk, (None, ""))
+        if value is not None or note:
+            kept[criterion.code] = {"value": plain(value), "note": note}
+    return kept
 
 
 # ---------------------------------------------------------------------------------------------
@@ -756,6 +861,15 @@ def tie_decide(
                 "reason": reason,
                 "decided_by": actor_or_none(actor),
             },
+        )
+        audit_record(
+            actor=actor,
+            action="tie.decide",
+            target=decision,
+            new={"stage": stage.pk, "position": position},
+            reason=reason,
+            nomination_id=nomination_id,
+            edition_id=panel.edition_id,
         )
         decisions.append(decision)
     return decisions
@@ -898,11 +1012,38 @@ def ranking_finalise(
         raise FinalisationRefused(
             [_("The ranking cannot be finalised yet:")] + [str(p) for p in problems]
         )
-    if kind == StageKind.PROVINCIAL_ASSESSMENT:
-        return _finalise_provincial(actor, panel, stage, category, ranking)
-    if kind == StageKind.NATIONAL_SELECTION:
-        return _finalise_selection(actor, panel, stage, category, ranking)
-    return _finalise_result(actor, panel, stage, category, ranking)
+    finalise = {
+        StageKind.PROVINCIAL_ASSESSMENT: _finalise_provincial,
+        StageKind.NATIONAL_SELECTION: _finalise_selection,
+    }.get(kind, _finalise_result)
+    snapshot = finalise(actor, panel, stage, category, ranking)
+    _audit_snapshot(actor, snapshot, "ranking.finalise")
+    return snapshot
+
+
+def _audit_snapshot(actor, snapshot: RankingSnapshot, action: str, reason: str = "") -> None:
+    """A ranking's finalisation, sign-off or reopening: one record for the ranking, and one
+    per nominee with its rank, total and label, so that each nomination's record shows it."""
+    scope = {"stage": snapshot.stage_id, "category": snapshot.category_id}
+    rows = list(snapshot.rows.order_by("rank", "pk"))
+    audit_record(
+        actor=actor,
+        action=action,
+        target=snapshot,
+        new={**scope, "nominations": [row.nomination_id for row in rows]},
+        reason=reason,
+        edition_id=snapshot.panel.edition_id,
+    )
+    for row in rows:
+        audit_record(
+            actor=actor,
+            action=f"{action}.row",
+            target=snapshot,
+            new={**scope, **values_of(row, ("rank", "total", "label", "advanced"))},
+            reason=reason,
+            nomination_id=row.nomination_id,
+            edition_id=snapshot.panel.edition_id,
+        )
 
 
 def _tie_reasons(stage: Stage, nominations) -> dict[int, str]:
@@ -1065,6 +1206,7 @@ def _sign_off_if_confirmed(actor, snapshot: RankingSnapshot) -> bool:
         )
     snapshot.signed_off_at = timezone.now()
     snapshot.save(update_fields=["signed_off_at"])
+    _audit_snapshot(actor, snapshot, "ranking.sign_off")
     # Signed off again after a reopening of a published result: its new awards go public.
     public_cache_clear_on_commit()
     category = snapshot.category
@@ -1083,7 +1225,7 @@ def _sign_off_if_confirmed(actor, snapshot: RankingSnapshot) -> bool:
             else:
                 kind = AwardKind.BEST_PER_ZONE
                 title = _("Best in the %(zone)s zone") % {"zone": province.get_zone_display()}
-            Award.objects.create(
+            award = Award.objects.create(
                 category=category,
                 nomination=nomination,
                 snapshot=snapshot,
@@ -1095,6 +1237,7 @@ def _sign_off_if_confirmed(actor, snapshot: RankingSnapshot) -> bool:
                 zone=province.zone if kind == AwardKind.BEST_PER_ZONE else "",
                 given_by=actor_or_none(actor),
             )
+            _audit_award(actor, award, "award.give")
         candidate_services.nomination_national_result(
             actor=actor,
             nomination=nomination,
@@ -1128,8 +1271,32 @@ def ranking_confirm(*, actor, snapshot: RankingSnapshot) -> RankingConfirmation:
     if snapshot.confirmations.filter(juror=actor).exists():
         raise ValidationError(_("You have already confirmed this ranking."))
     confirmation = RankingConfirmation.objects.create(snapshot=snapshot, juror=actor)
+    audit_record(
+        actor=actor,
+        action="ranking.confirm",
+        target=snapshot,
+        new={"juror": actor.pk},
+        edition_id=snapshot.panel.edition_id,
+    )
     _sign_off_if_confirmed(actor, snapshot)
     return confirmation
+
+
+_AWARD_FIELDS = ("category", "kind", "label", "title", "rank", "province", "zone", "snapshot")
+
+
+def _audit_award(actor, award: Award, action: str, reason: str = "") -> None:
+    withdrawn = action == "award.withdraw"
+    audit_record(
+        actor=actor,
+        action=action,
+        target=award,
+        old={} if not withdrawn else {"withdrawn_at": None},
+        new=values_of(award, ("withdrawn_at",)) if withdrawn else values_of(award, _AWARD_FIELDS),
+        reason=reason or award.reason,
+        nomination_id=award.nomination_id,
+        edition_id=award.category.edition_id,
+    )
 
 
 def _national_nominee(panel: Panel, nomination: Nomination) -> Nomination:
@@ -1173,6 +1340,7 @@ def award_special(*, actor, panel: Panel, nomination: Nomination, title: str, re
     )
     award.full_clean(exclude=["snapshot", "given_by", "withdrawn_by"])
     award.save()
+    _audit_award(actor, award, "award.give")
     public_cache_clear_on_commit()
     return award
 
@@ -1202,6 +1370,7 @@ def award_withdraw(*, actor, award: Award, reason: str) -> Award:
     award.withdrawn_by = actor_or_none(actor)
     award.withdrawn_reason = reason
     award.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawn_reason"])
+    _audit_award(actor, award, "award.withdraw", reason)
     public_cache_clear_on_commit()
     return award
 
@@ -1261,12 +1430,31 @@ def interview_schedule(
         errors["video_link"] = [_("Give a secure link starting with https://.")]
     if errors:
         raise ValidationError(errors)
+    before = values_of(interview, _INTERVIEW_FIELDS)
     interview.scheduled_at = scheduled_at
     interview.video_link = video_link
     interview.updated_by = actor_or_none(actor)
     interview.full_clean(exclude=["panel", "nomination", "updated_by"])
     interview.save()
+    _audit_interview(actor, interview, before)
     return interview
+
+
+_INTERVIEW_FIELDS = ("scheduled_at", "video_link", "attendance", "attendee", "minutes")
+
+
+def _audit_interview(actor, interview: Interview, before: dict) -> None:
+    old, new = audit_changed(before, values_of(interview, _INTERVIEW_FIELDS))
+    if new:
+        audit_record(
+            actor=actor,
+            action="interview.update",
+            target=interview,
+            old=old,
+            new=new,
+            nomination_id=interview.nomination_id,
+            edition_id=interview.panel.edition_id,
+        )
 
 
 @transaction.atomic
@@ -1284,12 +1472,14 @@ def interview_record(
         errors["attendee"] = [_("Give the name and position of who attended.")]
     if errors:
         raise ValidationError(errors)
+    before = values_of(interview, _INTERVIEW_FIELDS)
     interview.attendance = attendance
     interview.attendee = attendee
     interview.minutes = (minutes or "").strip()
     interview.updated_by = actor_or_none(actor)
     interview.full_clean(exclude=["panel", "nomination", "updated_by"])
     interview.save()
+    _audit_interview(actor, interview, before)
     return interview
 
 
@@ -1344,12 +1534,17 @@ def ranking_reopen(*, actor, snapshot: RankingSnapshot, reason: str) -> RankingS
     snapshot.save(update_fields=["reopened_at", "reopened_by", "reopen_reason"])
     # A published result may be the one reopened: the public pages must not keep showing it.
     public_cache_clear_on_commit()
+    _audit_snapshot(actor, snapshot, "ranking.reopen", reason)
     if kind == StageKind.NATIONAL_RESULT:
+        withdrawn = list(snapshot.awards.filter(withdrawn_at__isnull=True))
         snapshot.awards.filter(withdrawn_at__isnull=True).update(
             withdrawn_at=snapshot.reopened_at,
             withdrawn_by=actor_or_none(actor),
             withdrawn_reason=reason,
         )
+        for award in withdrawn:
+            award.withdrawn_at = snapshot.reopened_at
+            _audit_award(actor, award, "award.withdraw", reason)
     for row in snapshot.rows.select_related("nomination__category"):
         nomination, state = row.nomination, row.nomination.state
         if kind == StageKind.PROVINCIAL_ASSESSMENT and state in (
@@ -1415,7 +1610,33 @@ def rubric_create(
         )
         criterion.full_clean()
         criterion.save()
+    rubric_record(actor=None, rubric=rubric, action="rubric.create")
     return rubric
+
+
+_RUBRIC_FIELDS = ("stage", "category", "aggregation", "trim_percent", "zscore", "final_weight")
+_CRITERION_FIELDS = (
+    "code", "name", "kind", "weight", "indicator", "mapping", "zero_at", "full_at",
+    "tie_break_order", "order",
+)  # fmt: skip
+
+
+@transaction.atomic
+def rubric_record(*, actor, rubric: Rubric, action: str = "rubric.change") -> None:
+    """Put a rubric as it now stands (its settings and every criterion) on the audit record:
+    called when it is created and after the secretariat edits it in the admin."""
+    audit_record(
+        actor=actor,
+        action=action,
+        target=rubric,
+        new={
+            **values_of(rubric, _RUBRIC_FIELDS),
+            "criteria": [
+                values_of(c, _CRITERION_FIELDS) for c in rubric.criteria.order_by("order", "pk")
+            ],
+        },
+        edition_id=rubric.stage.edition_id,
+    )
 
 
 @transaction.atomic

@@ -307,6 +307,8 @@ class FinalView(JuryView):
 
 
 class FinalTies(FinalView):
+    http_method_names = ["post"]  # an action: its page is final_category
+
     def post(self, request, panel_pk, category_pk):
         category = self.get_category()
         result = selectors.panel_stage(self.panel, StageKind.NATIONAL_RESULT)
@@ -346,6 +348,8 @@ class FinalTies(FinalView):
 
 
 class FinalFinalise(FinalView):
+    http_method_names = ["post"]  # an action: its page is final_category
+
     def post(self, request, panel_pk, category_pk):
         category = self.get_category()
         try:
@@ -367,6 +371,7 @@ class FinalFinalise(FinalView):
 
 
 class FinalConfirm(FinalView):
+    http_method_names = ["post"]  # an action: its page is final_category
     post_permission = "scoring.score"
     members_only = ("POST",)
 
@@ -390,6 +395,8 @@ class FinalConfirm(FinalView):
 
 
 class FinalReopen(FinalView):
+    http_method_names = ["post"]  # an action: its page is final_category
+
     def post(self, request, panel_pk, category_pk):
         category = self.get_category()
         result = selectors.panel_stage(self.panel, StageKind.NATIONAL_RESULT)
@@ -482,8 +489,7 @@ class AwardsView(JuryView):
 
 
 class AwardWithdraw(AwardsView):
-    def get(self, request, panel_pk, award_pk):
-        return redirect("scoring:awards", panel_pk=self.panel.pk)
+    http_method_names = ["post"]  # an action: its page is awards
 
     def post(self, request, panel_pk, award_pk):
         award = get_object_or_404(

@@ -416,7 +416,8 @@ class RankingPage(PanelAccessMixin, TemplateView):
     template_name = "scoring/ranking.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(**self.page_context(), **kwargs)
+        # The page's `stage` (a Stage) replaces the URL's (a slug), which TemplateView passes on.
+        return super().get_context_data(**{**kwargs, **self.page_context()})
 
 
 class RankingXlsx(PanelAccessMixin, View):

@@ -1,4 +1,5 @@
 import os
+from collections import deque
 
 import pytest
 
@@ -25,6 +26,15 @@ def _plain_static_storage(settings):
     }
     # Real hashing costs a third of a second per password; tests check access, not hashing.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def client():
+    """pytest-django's `client`, whose `force_login` is a complete login: two-factor
+    authentication included for those who must use it (tests/auth.py)."""
+    from tests.auth import Client
+
+    return Client()
 
 
 @pytest.fixture
@@ -91,10 +101,16 @@ def _seed_demo():
                 cursor.execute(sql)
         return seeded
     counters = _id_counters(connection)
-    with CaptureQueriesContext(connection) as captured:
-        seeded = seed_candidates()
-        seed_scoring()
-    sqls = [q["sql"] for q in captured.captured_queries]
+    # Every statement must be kept for the replay (Django keeps the last 9,000 by default).
+    log = connection.queries_log
+    connection.queries_log = deque(maxlen=None)
+    try:
+        with CaptureQueriesContext(connection) as captured:
+            seeded = seed_candidates()
+            seed_scoring()
+        sqls = [q["sql"] for q in captured.captured_queries]
+    finally:
+        connection.queries_log = log
     # Only plain statements can be replayed (an executemany is logged as "N times …").
     if all(sql.lstrip().upper().startswith((*_WRITES, "SELECT", "WITH", "SAVEPOINT", "RELEASE",
                                              "ROLLBACK")) for sql in sqls):  # fmt: skip

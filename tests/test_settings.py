@@ -67,7 +67,8 @@ def test_database_and_redis_urls_configure_postgres_and_celery():
     )
 
 
-def _env_example() -> dict:
+def env_example() -> dict:
+    """The variables .env.example sets (tests/security/test_headers.py uses them too)."""
     env = {}
     for line in (ROOT / ".env.example").read_text().splitlines():
         if line.strip() and not line.startswith("#"):
@@ -80,7 +81,7 @@ def test_check_deploy_passes_with_env_example():
     clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        env={**clean, **_env_example()},
+        env={**clean, **env_example()},
         cwd=ROOT,
         capture_output=True,
         text=True,

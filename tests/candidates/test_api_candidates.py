@@ -1613,22 +1613,26 @@ def test_withdraw_needs_a_reason_and_happens_once(api, users, target):
 # Mass assignment
 
 
-def test_nomination_create_ignores_state_labels_rank_and_creator(api, users, boalemo):
+def test_nomination_create_refuses_state_labels_rank_and_creator(api, users, boalemo):
     api.force_authenticate(users[BRANCH])
-    response = api.post(
-        "/api/v1/nominations/",
-        {
-            "candidate": boalemo.pk,
-            "category": category(2021).pk,
-            "state": "awarded",
-            "provincial_label": "peringkat_1",
-            "national_label": "peringkat_1",
-            "national_rank": 1,
-            "created_by": users[ADMIN].pk,
-            "edition": 2020,
-        },
-        format="json",
+    before = rows(*ALL_TABLES)
+    forged = {
+        "state": "awarded",
+        "provincial_label": "peringkat_1",
+        "national_label": "peringkat_1",
+        "national_rank": 1,
+        "created_by": users[ADMIN].pk,
+        "edition": 2020,
+    }
+    valid = {"candidate": boalemo.pk, "category": category(2021).pk}
+    refused = api.post("/api/v1/nominations/", {**valid, **forged}, format="json")
+    assert (refused.status_code, refused.json()) == (
+        400,
+        {name: [f"This field cannot be set: {name}."] for name in forged},
     )
+    assert rows(*ALL_TABLES) == before
+
+    response = api.post("/api/v1/nominations/", valid, format="json")
     created = Nomination.objects.get(candidate=boalemo)
     body = response.json()
     assert (response.status_code, body["state"], body["national_rank"], body["edition"]) == (
@@ -1647,23 +1651,26 @@ def test_nomination_create_ignores_state_labels_rank_and_creator(api, users, boa
     ) == (NominationState.DRAFT, "", "", None, users[BRANCH], category(2021))
 
 
-def test_write_routes_ignore_fields_they_do_not_own(api, users, target, boalemo):
+def test_write_routes_refuse_fields_they_do_not_take(api, users, target, boalemo):
+    """Every write route of a nomination refuses what it does not take, naming each field, and
+    changes nothing (tests/security/test_mass_assignment.py covers every write route)."""
     api.force_authenticate(users[BRANCH])
-    other_user = users[ADMIN]
     forged = {
         "state": "awarded",
         "provincial_label": "peringkat_1",
         "national_label": "peringkat_1",
         "national_rank": 1,
-        "created_by": other_user.pk,
+        "created_by": users[ADMIN].pk,
         "candidate": boalemo.pk,
         "category": category(2021, "usaha-besar").pk,
         "nomination": 1,
         "regency": "32.75",
         "province": "32",
     }
+    errors = {name: [f"This field cannot be set: {name}."] for name in forged}
     base = f"/api/v1/nominations/{target.pk}"
     product = target.legal_products.get()
+    before = rows(*ALL_TABLES)
     figures = api.patch(
         f"{base}/figures/", {**forged, "head_of_region": "Hendra Hemeto"}, format="json"
     )
@@ -1676,7 +1683,10 @@ def test_write_routes_ignore_fields_they_do_not_own(api, users, target, boalemo)
         format="json",
     )
     submitted = api.post(f"{base}/submit/", forged, format="json")
-    assert [r.status_code for r in (figures, changed, added, submitted)] == [200, 200, 201, 200]
+    assert [(r.status_code, r.json()) for r in (figures, changed, added, submitted)] == [
+        (400, errors)
+    ] * 4
+    assert rows(*ALL_TABLES) == before
     saved = Nomination.objects.select_related("candidate").get(pk=target.pk)
     assert (
         saved.state,
@@ -1688,7 +1698,7 @@ def test_write_routes_ignore_fields_they_do_not_own(api, users, target, boalemo)
         saved.candidate.regency_id,
         saved.category,
     ) == (
-        NominationState.SUBMITTED,
+        NominationState.DRAFT,
         "",
         "",
         None,
@@ -1697,11 +1707,6 @@ def test_write_routes_ignore_fields_they_do_not_own(api, users, target, boalemo)
         "75.01",
         category(2021),
     )
-    assert sorted(target.legal_products.values_list("title", flat=True)) == [
-        "Judul baru",
-        "Perda",
-    ]
-    assert GovernmentData.objects.get(nomination=target).head_of_region == "Hendra Hemeto"
     assert (
         boalemo.nominations.count(),
         Nomination.objects.filter(national_rank=1, category__edition__year=2021).count(),
@@ -1737,10 +1742,21 @@ def test_candidate_cannot_be_moved_to_another_region(api, users, business):
                 405,
                 {"detail": f'Method "{method.upper()}" not allowed.'},
             )
-    again = api.post(
+    # A province or a name sent with a regency government is refused, not ignored.
+    renamed = api.post(
         "/api/v1/candidates/",
         {"kind": "regency_government", "regency": "75.71", "province": "32", "name": "Kota X"},
         format="json",
+    )
+    assert (renamed.status_code, renamed.json()) == (
+        400,
+        {
+            "province": ["This field is not used for this kind of candidate."],
+            "name": ["This field is not used for this kind of candidate."],
+        },
+    )
+    again = api.post(
+        "/api/v1/candidates/", {"kind": "regency_government", "regency": "75.71"}, format="json"
     )
     assert (again.status_code, again.json()["regency"], again.json()["name"]) == (
         200,

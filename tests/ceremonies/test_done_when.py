@@ -13,6 +13,7 @@ from pypdf import PdfReader
 from ceremonies.models import Ceremony, Certificate, Publication
 from scoring import services as scoring_services
 from scoring.models import RankingSnapshot
+from tests.auth import login
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("tasks_in_process")]
 
@@ -33,8 +34,7 @@ def _pdf_links(content: bytes) -> set[str]:
 def test_admin_publishes_2020_and_a_visitor_verifies_kota_bekasi_certificate(
     client, demo_accounts, django_capture_on_commit_callbacks
 ):
-    admin = Client()
-    admin.force_login(demo_accounts["admin@paritrana.test"])
+    admin = login(Client(), demo_accounts["admin@paritrana.test"])
 
     # Before the publication nothing of 2020 is public.
     assert client.get("/results/2020/").status_code == 404

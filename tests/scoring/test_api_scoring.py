@@ -737,30 +737,33 @@ def test_verification_outside_its_stage_or_twice_is_refused(api, world):
     assert other.state == NominationState.SUBMITTED
 
 
-def test_verification_ignores_state_and_labels_sent_by_the_client(api, world):
+def test_verification_refuses_state_and_labels_sent_by_the_client(api, world):
     dossier = world.nominations["tasikmalaya"]
     api.force_authenticate(world.users["member"])
+    forged = {
+        "state": "awarded",
+        "provincial_label": "peringkat_1",
+        "national_rank": 1,
+        "panel": world.other_panel.pk,
+        "actor": world.users["admin"].pk,
+    }
+    before = rows(*SCORING_TABLES)
     response = api.post(
         world.url("verifications/"),
-        {
-            "nomination": dossier.pk,
-            "decision": "verify",
-            "state": "awarded",
-            "provincial_label": "peringkat_1",
-            "national_rank": 1,
-            "panel": world.other_panel.pk,
-            "actor": world.users["admin"].pk,
-        },
+        {"nomination": dossier.pk, "decision": "verify", **forged},
         format="json",
     )
-    assert (response.status_code, response.json()["state"]) == (201, "verified")
+    assert (response.status_code, response.json()) == (
+        400,
+        {name: [f"This field cannot be set: {name}."] for name in forged},
+    )
+    assert rows(*SCORING_TABLES) == before
     dossier.refresh_from_db()
     assert (dossier.state, dossier.provincial_label, dossier.national_rank) == (
-        NominationState.VERIFIED,
+        NominationState.SUBMITTED,
         "",
         None,
     )
-    assert _transitions(dossier) == [("submitted", "verified", world.users["member"].pk, "", None)]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -970,34 +973,26 @@ def test_criterion_may_be_named_by_id(api, fresh):
     )
 
 
-def test_scoresheet_ignores_state_assessor_and_totals_sent_by_the_client(api, fresh):
+def test_scoresheet_refuses_state_assessor_and_totals_sent_by_the_client(api, fresh):
     round_, bogor, _ = fresh
     member, other = round_.members[1], round_.members[2]
     api.force_authenticate(member)
-    response = put_scores(
-        api,
-        round_,
-        bogor,
-        70,
-        60,
-        submit=False,
-        state="submitted",
-        status="submitted",
-        submitted_at="2030-01-01T00:00:00Z",
-        assessor=other.pk,
-        panel=999,
-        stage=1,
-        total="100.00",
-        rank=1,
+    forged = {
+        "state": "submitted",
+        "status": "submitted",
+        "submitted_at": "2030-01-01T00:00:00Z",
+        "assessor": other.pk,
+        "panel": 999,
+        "stage": 1,
+        "total": "100.00",
+        "rank": 1,
+    }
+    response = put_scores(api, round_, bogor, 70, 60, submit=False, **forged)
+    assert (response.status_code, response.json()) == (
+        400,
+        {name: [f"This field cannot be set: {name}."] for name in forged},
     )
-    assert (response.status_code, response.json()["status"]) == (200, "draft")
-    sheet = Scoresheet.objects.get()
-    assert (sheet.assessor, sheet.state, sheet.submitted_at, sheet.panel) == (
-        member,
-        "draft",
-        None,
-        round_.panel,
-    )
+    assert Scoresheet.objects.count() == 0
 
 
 def test_excluded_assessor_cannot_score(api, fresh):
@@ -1231,12 +1226,19 @@ def test_finalise_is_refused_with_the_missing_list_then_succeeds(api, world):
     # Cimahi: (3 × 50 + 50 + 20) / 5 = 44.00
     for person in world.round.members:
         score(world.panel, world.rubrics["ranked"], person, late, 50, 50)
-    finalised = api.post(
+    # Forged results are refused: the ranking is computed.
+    scored = rows(*SCORING_TABLES)
+    forged = api.post(
         _path(world, "rankings/{ranked}/finalise/"),
-        # Forged results: ignored, the ranking is computed.
         {"rows": [{"nomination": late.pk, "rank": 1, "total": "99.99"}], "rank": 1, "quota": 3},
         format="json",
     )
+    assert (forged.status_code, forged.json()) == (
+        400,
+        {name: [f"This field cannot be set: {name}."] for name in ("rows", "rank", "quota")},
+    )
+    assert rows(*SCORING_TABLES) == scored
+    finalised = api.post(_path(world, "rankings/{ranked}/finalise/"), format="json")
     body = finalised.json()
     assert (finalised.status_code, body["finalised"], body["visible"]) == (200, True, True)
     assert {k: v for k, v in body["snapshot"].items() if k != "finalised_at"} == {
@@ -1333,9 +1335,19 @@ def test_ties_block_finalisation_until_the_chair_orders_them(api, world):
         assert (response.status_code, response.json()) == (400, errors)
     assert TieDecision.objects.count() == 0
 
-    decided = api.post(
+    forged = api.post(
         _path(world, "rankings/{tied}/ties/"),
         {"order": [depok.pk, cirebon.pk], "reason": "Depok unggul pada wawancara", "rank": 9},
+        format="json",
+    )
+    assert (forged.status_code, forged.json()) == (
+        400,
+        {"rank": ["This field cannot be set: rank."]},
+    )
+    assert TieDecision.objects.count() == 0
+    decided = api.post(
+        _path(world, "rankings/{tied}/ties/"),
+        {"order": [depok.pk, cirebon.pk], "reason": "Depok unggul pada wawancara"},
         format="json",
     )
     body = decided.json()
@@ -1419,17 +1431,19 @@ def test_conflicts_members_see_their_own_chair_and_auditor_everyone(api, world):
         actor=world.users["member2"], panel=world.panel, nomination=bogor, reason="Mantan staf"
     )
     api.force_authenticate(world.users["member"])
-    response = api.post(
-        world.url("conflicts/"),
-        {
-            "nomination": sukabumi.pk,
-            "reason": "Kakak saya Sekda Sukabumi",
-            "assessor": world.users["member2"].pk,
-            "source": "organisation",
-            "panel": world.other_panel.pk,
-        },
-        format="json",
+    declared = {"nomination": sukabumi.pk, "reason": "Kakak saya Sekda Sukabumi"}
+    forged = {
+        "assessor": world.users["member2"].pk,
+        "source": "organisation",
+        "panel": world.other_panel.pk,
+    }
+    refused = api.post(world.url("conflicts/"), {**declared, **forged}, format="json")
+    assert (refused.status_code, refused.json()) == (
+        400,
+        {name: [f"This field cannot be set: {name}."] for name in forged},
     )
+    assert Conflict.objects.count() == 1
+    response = api.post(world.url("conflicts/"), declared, format="json")
     body = response.json()
     assert (response.status_code, {k: v for k, v in body.items() if k != "created_at"}) == (
         201,

@@ -1,15 +1,22 @@
+from allauth.mfa.models import Authenticator
+from allauth.mfa.utils import encrypt
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts.enums import JURY_ROLES, PANEL_ROLES, Role
 from accounts.models import User
+from accounts.rules import must_use_mfa
 from accounts.services import role_assign
 from candidates.models import Branch, Edition, Province
 from scoring.models import PanelMember
 from scoring.services import panel_get_or_create, panel_member_add
 
 DEMO_PASSWORD = "paritrana-demo-2026"  # noqa: S105 - printed on purpose; refused unless DEBUG
+# The authenticator-app (TOTP) secret of every demo account that must use two-factor
+# authentication; add it to any authenticator app, or print the current code with
+# `python manage.py demo_totp`.
+DEMO_TOTP_SECRET = "PARITRANA2DEMO2TOTP2SECRET2KEY22"  # noqa: S105 - as DEMO_PASSWORD
 
 # email, name, organisation, [(role, branch code, province code, edition year)]
 DEMO_ACCOUNTS = [
@@ -57,6 +64,16 @@ def _seat(user, role, province_code, year) -> None:
         )
 
 
+def _give_authenticator_app(user) -> None:
+    """An active authenticator app with the published demo secret; one set up since with
+    another secret is set back to it, so that the documented secret always works."""
+    Authenticator.objects.update_or_create(
+        user=user,
+        type=Authenticator.Type.TOTP,
+        defaults={"data": {"secret": encrypt(DEMO_TOTP_SECRET)}},
+    )
+
+
 class Command(BaseCommand):
     help = "Create one demo account per role and print their logins (only when DEBUG is on)."
 
@@ -90,8 +107,17 @@ class Command(BaseCommand):
                     province=Province.objects.get(code=province) if province else None,
                     edition=Edition.objects.get(year=year) if year else None,
                 )
-            rows.append((email, ", ".join(sorted({str(r[0].label) for r in roles}))))
+            labels = ", ".join(sorted({str(r[0].label) for r in roles}))
+            if must_use_mfa(User.objects.get(pk=user.pk)):
+                _give_authenticator_app(user)
+                labels += " [TOTP]"
+            rows.append((email, labels))
         width = max(len(e) for e, _ in rows)
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
         for email, roles in rows:
             self.stdout.write(f"  {email.ljust(width)}  {roles}")
+        self.stdout.write(
+            f"Accounts marked [TOTP] must also give a two-factor code: add the secret "
+            f"{DEMO_TOTP_SECRET} to any authenticator app, or run `python manage.py demo_totp` "
+            f"for the current code."
+        )

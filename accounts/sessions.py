@@ -1,0 +1,56 @@
+"""Idle and absolute session timeouts (issue 7).
+
+A session notes when its user logged in and when it last saw a request from them; the middleware
+(paritrana.middleware.SessionTimeoutMiddleware) logs the person out when either is too old:
+SESSION_IDLE_MINUTES without a request, or SESSION_MAX_HOURS after logging in, whatever they did.
+"""
+
+import time
+
+from django.conf import settings
+from django.utils.translation import ngettext
+
+LOGIN_AT = "paritrana.login_at"
+SEEN_AT = "paritrana.seen_at"
+
+# The last-seen time is written at most this often, so that a burst of requests does not write
+# the session each time; the idle timeout is therefore exact to within this many seconds.
+TOUCH_EVERY_SECONDS = 60
+
+
+def session_start(session) -> None:
+    """Note the login (called on `user_logged_in`)."""
+    now = time.time()
+    session[LOGIN_AT] = now
+    session[SEEN_AT] = now
+
+
+def session_expired(session) -> str | None:
+    """Why this logged-in session is over (a message for the person), or None while it lasts.
+    A session still in use has its last-seen time moved on."""
+    now = time.time()
+    login_at = session.get(LOGIN_AT)
+    seen_at = session.get(SEEN_AT)
+    if login_at is None or seen_at is None:
+        # A session from before the timeouts existed: its clock starts now.
+        session_start(session)
+        return None
+    if now - login_at > settings.SESSION_MAX_HOURS * 3600:
+        hours = settings.SESSION_MAX_HOURS
+        return ngettext(
+            "You were logged out because you logged in more than %(hours)d hour ago. "
+            "Please log in again.",
+            "You were logged out because you logged in more than %(hours)d hours ago. "
+            "Please log in again.",
+            hours,
+        ) % {"hours": hours}
+    if now - seen_at > settings.SESSION_IDLE_MINUTES * 60:
+        minutes = settings.SESSION_IDLE_MINUTES
+        return ngettext(
+            "You were logged out after %(minutes)d minute without activity. Please log in again.",
+            "You were logged out after %(minutes)d minutes without activity. Please log in again.",
+            minutes,
+        ) % {"minutes": minutes}
+    if now - seen_at >= TOUCH_EVERY_SECONDS:
+        session[SEEN_AT] = now
+    return None

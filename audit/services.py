@@ -203,3 +203,12 @@ def audit_record(
         edition_id=edition_id,
     )
     return audit_record_many([entry])[0]
+
+
+def audit_change(*, before: dict, after: dict, **record) -> AuditRecord | None:
+    """Record only the values that differ between `before` and `after` (with `record`'s
+    actor, action, target, …); nothing when nothing changed."""
+    old, new = changed(before, after)
+    if not new:
+        return None
+    return audit_record(old=old, new=new, **record)

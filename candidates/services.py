@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.services import actor_or_none
-from audit.services import audit_record, changed, plain, values_of
+from audit.services import audit_change, audit_record, changed, plain, values_of
 
 from . import validators
 from .enums import (
@@ -176,6 +176,11 @@ def _check_editable(nomination: Nomination) -> None:
         raise NominationLocked(_("Nominations for this edition are closed."))
 
 
+def _scope(nomination) -> dict:
+    """Where a nomination's audit records belong: its record page and its edition."""
+    return {"nomination_id": nomination.pk, "edition_id": nomination.category.edition_id}
+
+
 def _audit(nomination, *, actor, action, target=None, old=None, new=None, reason=""):
     """Record a change to a nomination or one of its parts in the audit record."""
     return audit_record(
@@ -185,8 +190,7 @@ def _audit(nomination, *, actor, action, target=None, old=None, new=None, reason
         old=old,
         new=new,
         reason=reason,
-        nomination_id=nomination.pk,
-        edition_id=nomination.category.edition_id,
+        **_scope(nomination),
     )
 
 
@@ -291,15 +295,15 @@ def business_candidate_register(
         (sector or "").strip(),
     )
     _check_scope(actor, candidate)
-    old, new = changed(before, values_of(candidate, _CANDIDATE_FIELDS))
-    if new:
+    after = values_of(candidate, _CANDIDATE_FIELDS)
+    if after != before:
         candidate.save()
-        audit_record(
+        audit_change(
             actor=actor,
             action="candidate.update" if existing else "candidate.create",
             target=candidate,
-            old=old,
-            new=new,
+            before=before,
+            after=after,
         )
     return candidate
 
@@ -401,9 +405,14 @@ def nomination_figures_update(
     data.full_clean(exclude=["nomination"])
     data.save()
     Nomination.objects.filter(pk=nomination.pk).update(updated_at=timezone.now())
-    old, new = changed(before, values_of(data, recorded))
-    if new:
-        _audit(nomination, actor=actor, action="nomination.figures", target=data, old=old, new=new)
+    audit_change(
+        actor=actor,
+        action="nomination.figures",
+        target=data,
+        before=before,
+        after=values_of(data, recorded),
+        **_scope(nomination),
+    )
     return data
 
 
@@ -447,14 +456,13 @@ def legal_product_save(
     product.full_clean(exclude=["nomination"])
     created = product.pk is None
     product.save()
-    old, new = changed(before, values_of(product, _LEGAL_PRODUCT_FIELDS))
-    _audit(
-        nomination,
+    audit_change(
         actor=actor,
         action="legal_product.create" if created else "legal_product.update",
         target=product,
-        old=old,
-        new=new,
+        before=before,
+        after=values_of(product, _LEGAL_PRODUCT_FIELDS),
+        **_scope(nomination),
     )
     if old_file:
         transaction.on_commit(lambda: product.pdf.storage.delete(old_file))
@@ -498,14 +506,13 @@ def innovation_save(
     innovation.full_clean(exclude=["nomination"])
     created = innovation.pk is None
     innovation.save()
-    old, new = changed(before, values_of(innovation, _INNOVATION_FIELDS))
-    _audit(
-        nomination,
+    audit_change(
         actor=actor,
         action="innovation.create" if created else "innovation.update",
         target=innovation,
-        old=old,
-        new=new,
+        before=before,
+        after=values_of(innovation, _INNOVATION_FIELDS),
+        **_scope(nomination),
     )
     return innovation
 

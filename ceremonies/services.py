@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.services import actor_or_none
-from audit.services import audit_record, changed, values_of
+from audit.services import audit_change, audit_record, values_of
 from candidates.models import Edition, Province
 from candidates.selectors import is_admin
 from paritrana.public_cache import public_cache_clear_on_commit
@@ -138,9 +138,13 @@ def ceremony_save(
                 ceremony=ceremony, name=key[0], position=key[1], signs=True, order=order
             )
     Official.objects.bulk_create(people.values())
-    old, new = changed(before, _ceremony_values(ceremony))
-    if new:
-        audit_record(actor=actor, action="ceremony.save", target=ceremony, old=old, new=new)
+    audit_change(
+        actor=actor,
+        action="ceremony.save",
+        target=ceremony,
+        before=before,
+        after=_ceremony_values(ceremony),
+    )
     public_cache_clear_on_commit()
     return ceremony
 

@@ -14,8 +14,15 @@ from accounts.enums import Role
 from accounts.models import RoleAssignment
 from accounts.rules import forget_assignments
 from accounts.services import actor_or_none, role_assign
-from audit.services import audit_record, plain, values_of
-from audit.services import changed as audit_changed
+from audit.services import (
+    Entry,
+    audit_change,
+    audit_record,
+    audit_record_many,
+    changed,
+    plain,
+    values_of,
+)
 from candidates import services as candidate_services
 from candidates.enums import PANEL_STATES, NominationState, RankLabel
 from candidates.models import Candidate, Category, Edition, Nomination, Province, Regency
@@ -93,15 +100,13 @@ def stage_save(*, actor, stage: Stage) -> Stage:
     )
     created = stage.pk is None
     stage.save()
-    old, new = audit_changed(before, values_of(stage, _STAGE_FIELDS))
-    if new:
-        audit_record(
-            actor=actor,
-            action="stage.create" if created else "stage.schedule",
-            target=stage,
-            old=old,
-            new=new,
-        )
+    audit_change(
+        actor=actor,
+        action="stage.create" if created else "stage.schedule",
+        target=stage,
+        before=before,
+        after=values_of(stage, _STAGE_FIELDS),
+    )
     return stage
 
 
@@ -271,10 +276,11 @@ def panel_member_add(
         },
     )
     member_fields = ("user", "is_chair", "position", "organisation", "home_regency")
-    old, new = audit_changed(
+    old, new = changed(
         values_of(previous, member_fields) if previous else {}, values_of(member, member_fields)
     )
     if new:
+        # The member's user always shows, also when only their place on the panel changed.
         audit_record(
             actor=None,
             action="panel.member_add",
@@ -700,14 +706,14 @@ def scoresheet_save(
     before = _sheet_values(sheet, criteria, {k: (s.value, s.note) for k, s in existing.items()})
     reason = (reason or "").strip()
     if sheet.is_submitted:
-        changed = [
+        revised = [
             c
             for c in criteria
             if c.pk in existing and (existing[c.pk].value, existing[c.pk].note) != parsed[c.pk]
         ]
-        if changed and not reason:
+        if revised and not reason:
             raise ValidationError({"reason": [_("Say why you are changing a submitted score.")]})
-        for criterion in changed:
+        for criterion in revised:
             score = existing[criterion.pk]
             ScoreRevision.objects.create(
                 score=score,
@@ -717,7 +723,7 @@ def scoresheet_save(
                 changed_by=actor_or_none(actor),
                 reason=reason,
             )
-        if not submit and not changed:
+        if not submit and not revised:
             return sheet
         submit = True  # a submitted scoresheet stays submitted
     for criterion in criteria:
@@ -736,18 +742,16 @@ def scoresheet_save(
         sheet.state = ScoresheetState.SUBMITTED
         sheet.submitted_at = timezone.now()
     sheet.save()
-    old, new = audit_changed(before, _sheet_values(sheet, criteria, parsed))
-    if new:
-        audit_record(
-            actor=actor,
-            action="scoresheet.save",
-            target=sheet,
-            old=old,
-            new=new,
-            reason=reason,
-            nomination_id=nomination.pk,
-            edition_id=panel.edition_id,
-        )
+    audit_change(
+        actor=actor,
+        action="scoresheet.save",
+        target=sheet,
+        before=before,
+        after=_sheet_values(sheet, criteria, parsed),
+        reason=reason,
+        nomination_id=nomination.pk,
+        edition_id=panel.edition_id,
+    )
     return sheet
 
 
@@ -1025,25 +1029,33 @@ def _audit_snapshot(actor, snapshot: RankingSnapshot, action: str, reason: str =
     """A ranking's finalisation, sign-off or reopening: one record for the ranking, and one
     per nominee with its rank, total and label, so that each nomination's record shows it."""
     scope = {"stage": snapshot.stage_id, "category": snapshot.category_id}
+    edition_id = snapshot.panel.edition_id
     rows = list(snapshot.rows.order_by("rank", "pk"))
-    audit_record(
-        actor=actor,
+    ranking = Entry(
         action=action,
         target=snapshot,
+        actor=actor,
         new={**scope, "nominations": [row.nomination_id for row in rows]},
         reason=reason,
-        edition_id=snapshot.panel.edition_id,
+        edition_id=edition_id,
     )
-    for row in rows:
-        audit_record(
-            actor=actor,
-            action=f"{action}.row",
-            target=snapshot,
-            new={**scope, **values_of(row, ("rank", "total", "label", "advanced"))},
-            reason=reason,
-            nomination_id=row.nomination_id,
-            edition_id=snapshot.panel.edition_id,
-        )
+    audit_record_many(
+        [
+            ranking,
+            *(
+                Entry(
+                    action=f"{action}.row",
+                    target=snapshot,
+                    actor=actor,
+                    new={**scope, **values_of(row, ("rank", "total", "label", "advanced"))},
+                    reason=reason,
+                    nomination_id=row.nomination_id,
+                    edition_id=edition_id,
+                )
+                for row in rows
+            ),
+        ]
+    )
 
 
 def _tie_reasons(stage: Stage, nominations) -> dict[int, str]:
@@ -1444,17 +1456,15 @@ _INTERVIEW_FIELDS = ("scheduled_at", "video_link", "attendance", "attendee", "mi
 
 
 def _audit_interview(actor, interview: Interview, before: dict) -> None:
-    old, new = audit_changed(before, values_of(interview, _INTERVIEW_FIELDS))
-    if new:
-        audit_record(
-            actor=actor,
-            action="interview.update",
-            target=interview,
-            old=old,
-            new=new,
-            nomination_id=interview.nomination_id,
-            edition_id=interview.panel.edition_id,
-        )
+    audit_change(
+        actor=actor,
+        action="interview.update",
+        target=interview,
+        before=before,
+        after=values_of(interview, _INTERVIEW_FIELDS),
+        nomination_id=interview.nomination_id,
+        edition_id=interview.panel.edition_id,
+    )
 
 
 @transaction.atomic

@@ -9,7 +9,7 @@ RUN_ENV := DEBUG=$${DEBUG:-1}
 # The suite runs with DEBUG off, as production does; it only needs a throwaway key.
 TEST_ENV := SECRET_KEY=$${SECRET_KEY:-insecure-test-only-key-0123456789abcdefghijklmnopqrstuvwxyz}
 
-.PHONY: install run test lint format messages lock check-deploy clean
+.PHONY: install run test lint format messages lock check-deploy clean bench
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -48,6 +48,19 @@ format: install
 # Production-like settings from .env.example must pass Django's deployment checks.
 check-deploy: install
 	set -a && . ./.env.example && set +a && $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+# The benchmarks of issue 8 (bench/__main__.py): a national-scale edition on PostgreSQL, Redis,
+# gunicorn, a Celery worker and wrk, each path measured beside its floor at a quarter and at the
+# full size. Writes bench/results.json and bench/results.md (quoted in the README). The database
+# named here is dropped and created again. BENCH_ARGS passes options, e.g. "--only ranking".
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/paritrana_bench
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/3
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+bench: install
+	command -v wrk >/dev/null || ($(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq wrk)
+	$(TEST_ENV) DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) \
+		$(BIN)/python -m bench $(BENCH_ARGS)
 
 # Refresh both translation catalogues from the source, then compile them (needs gettext).
 messages: install

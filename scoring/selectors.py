@@ -337,13 +337,32 @@ def _ranking_sql(rubric: Rubric, criteria: list[Criterion], cohort_sql: str) -> 
     vals AS (SELECT nomination_id, criterion_id, value FROM raw),"""
 
     aggregation = rubric.aggregation
-    if aggregation == "median":
-        keep = "rn IN ((n + 1) / 2, (n + 2) / 2)"
-    elif aggregation == "trimmed_mean":
-        cut = f"(n * {int(rubric.trim_percent)}) / 100"
-        keep = f"rn > {cut} AND rn <= n - {cut}"
+    if aggregation in ("median", "trimmed_mean"):
+        # The values kept are chosen by their position among the criterion's values.
+        if aggregation == "median":
+            keep = "rn IN ((n + 1) / 2, (n + 2) / 2)"
+        else:
+            cut = f"(n * {int(rubric.trim_percent)}) / 100"
+            keep = f"rn > {cut} AND rn <= n - {cut}"
+        assessed = f"""
+    ordered AS (
+        SELECT nomination_id, criterion_id, value,
+            ROW_NUMBER() OVER (PARTITION BY nomination_id, criterion_id ORDER BY value) AS rn,
+            COUNT(*) OVER (PARTITION BY nomination_id, criterion_id) AS n
+        FROM vals
+    ),
+    assessed AS (
+        SELECT nomination_id, criterion_id, AVG(value) AS score, MAX(n) AS n
+        FROM ordered WHERE {keep}
+        GROUP BY nomination_id, criterion_id
+    ),"""  # noqa: S608 - only integers are formatted in
     else:
-        keep = "1 = 1"
+        # The mean of every value: no need to order them.
+        assessed = """
+    assessed AS (
+        SELECT nomination_id, criterion_id, AVG(value) AS score, COUNT(*) AS n
+        FROM vals GROUP BY nomination_id, criterion_id
+    ),"""
 
     tie_breakers = sorted(
         (c for c in criteria if c.tie_break_order is not None), key=lambda c: c.tie_break_order
@@ -360,7 +379,8 @@ def _ranking_sql(rubric: Rubric, criteria: list[Criterion], cohort_sql: str) -> 
     return f"""
     WITH cohort AS ({cohort_sql}),
     crit AS (
-        SELECT id AS criterion_id, kind, CAST(weight AS {num}) AS weight, indicator, mapping,
+        SELECT id AS criterion_id, "order" AS position, kind, CAST(weight AS {num}) AS weight,
+            indicator, mapping,
             CAST(zero_at AS {num}) AS zero_at, CAST(full_at AS {num}) AS full_at
         FROM {t["criterion"]} WHERE rubric_id = %s
     ),
@@ -368,26 +388,14 @@ def _ranking_sql(rubric: Rubric, criteria: list[Criterion], cohort_sql: str) -> 
         SELECT sh.nomination_id, s.criterion_id, sh.assessor_id, CAST(s.value AS {num}) AS value
         FROM {t["score"]} s
         JOIN {t["sheet"]} sh ON sh.id = s.scoresheet_id
+        JOIN cohort ON cohort.id = sh.nomination_id
         WHERE sh.stage_id = %s AND sh.state = %s
-          AND sh.nomination_id IN (SELECT id FROM cohort)
-          AND s.criterion_id IN (SELECT criterion_id FROM crit)
           AND NOT EXISTS (
               SELECT 1 FROM {t["conflict"]} cf
               WHERE cf.panel_id = %s AND cf.assessor_id = sh.assessor_id
                 AND cf.nomination_id = sh.nomination_id
           )
-    ),{values}
-    ordered AS (
-        SELECT nomination_id, criterion_id, value,
-            ROW_NUMBER() OVER (PARTITION BY nomination_id, criterion_id ORDER BY value) AS rn,
-            COUNT(*) OVER (PARTITION BY nomination_id, criterion_id) AS n
-        FROM vals
-    ),
-    assessed AS (
-        SELECT nomination_id, criterion_id, AVG(value) AS score, MAX(n) AS n
-        FROM ordered WHERE {keep}
-        GROUP BY nomination_id, criterion_id
-    ),
+    ),{values}{assessed}
     computed AS (
         SELECT c.id AS nomination_id, cr.criterion_id, cr.mapping, cr.zero_at, cr.full_at,
             CAST(iv.value AS {num}) AS v
@@ -421,7 +429,7 @@ def _ranking_sql(rubric: Rubric, criteria: list[Criterion], cohort_sql: str) -> 
         LEFT JOIN {t["interview"]} iv ON iv.nomination_id = c.id AND iv.panel_id = %s
     ),
     crit_scores AS (
-        SELECT c.id AS nomination_id, cr.criterion_id, cr.weight,
+        SELECT c.id AS nomination_id, cr.criterion_id, cr.position, cr.weight,
             COALESCE(a.score, cs.score, 0)
                 * CASE WHEN cr.kind = 'interview' THEN COALESCE(f.factor, 1) ELSE 1 END
                 AS score,
@@ -455,10 +463,14 @@ def _ranking_sql(rubric: Rubric, criteria: list[Criterion], cohort_sql: str) -> 
     SELECT f.nomination_id, f.total, f.rnk,
         CASE WHEN f.same_rank > 1 OR (f.same_key > 1 AND f.decided < f.same_key)
              THEN 1 ELSE 0 END AS tied,
-        f.same_total, f.tie_position, cs.criterion_id, cs.score, cs.n, cs.raw, cs.factor
+        f.same_total, f.tie_position, cs.criterion_id,
+        ROUND(cs.score + {_HALF_UP_NUDGE}, 2) AS score,
+        ROUND(cs.weight * cs.score / w.weight + {_HALF_UP_NUDGE}, 2) AS contribution,
+        cs.n, ROUND(cs.raw + {_HALF_UP_NUDGE}, 2) AS raw, ROUND(cs.factor, 2) AS factor
     FROM flagged f
     JOIN crit_scores cs ON cs.nomination_id = f.nomination_id
-    ORDER BY f.rnk, f.nomination_id, cs.criterion_id
+    CROSS JOIN (SELECT SUM(weight) AS weight FROM crit) w
+    ORDER BY f.rnk, f.nomination_id, cs.position, cs.criterion_id
     """  # noqa: S608
 
 
@@ -477,13 +489,21 @@ def _decimal(value) -> Decimal:
     return Decimal(str(value))
 
 
+def _two_places(value) -> Decimal:
+    """A value the query rounded to two places: PostgreSQL's NUMERIC comes as that Decimal
+    already; SQLite's float is made the Decimal of two places it stands for."""
+    if isinstance(value, Decimal):
+        return value
+    return maths.round_half_up(_decimal(value))
+
+
 def ranking_for(*, rubric: Rubric, panel: Panel, nominations: QuerySet[Nomination]) -> Ranking:
     """Rank `nominations` (one category's cohort: a province's in the provincial round) by the
     rubric's stage total, in the database: the assessors' scores that count (submitted, no
     conflict) are aggregated per criterion with window functions (median and trimmed mean by
     row number, z-scores by windowed mean and deviation), computed criteria are mapped from the
     indicator values recorded at verification, and RANK() orders the totals, then the
-    tie-breakers, then the chair's tie decisions. Three queries, whatever the cohort's size."""
+    tie-breakers, then the chair's tie decisions. Four queries, whatever the cohort's size."""
     criteria = sorted(rubric.criteria.all(), key=lambda c: (c.order, c.pk))
     if not criteria:
         return Ranking(rubric=rubric, criteria=[], rows=[])
@@ -508,7 +528,6 @@ def ranking_for(*, rubric: Rubric, panel: Panel, nominations: QuerySet[Nominatio
         records = cursor.fetchall()
 
     by_id = {c.pk: c for c in criteria}
-    total_weight = sum(c.weight for c in criteria)
     rows: dict[int, RankingRow] = {}
     for (
         nomination_id,
@@ -519,6 +538,7 @@ def ranking_for(*, rubric: Rubric, panel: Panel, nominations: QuerySet[Nominatio
         tie_position,
         crit_id,
         score,
+        contribution,
         n,
         raw,
         factor,
@@ -535,23 +555,28 @@ def ranking_for(*, rubric: Rubric, panel: Panel, nominations: QuerySet[Nominatio
                 tie_broken=same_total > 1 and not tied,
                 tie_position=tie_position,
             )
-        criterion = by_id[crit_id]
-        score = _decimal(score)
+        # Rounded in the query (half up, as maths.round_half_up and maths.contribution do).
         row.criteria.append(
             CriterionResult(
-                criterion=criterion,
-                score=maths.round_half_up(score),
-                contribution=maths.contribution(criterion.weight, score, total_weight),
+                criterion=by_id[crit_id],
+                score=_two_places(score),
+                contribution=_two_places(contribution),
                 counted=int(n),
-                judged=maths.round_half_up(_decimal(raw)),
-                factor=None if factor is None else _decimal(factor).quantize(Decimal("0.01")),
+                judged=_two_places(raw),
+                factor=None if factor is None else _two_places(factor),
             )
         )
-    details = all_nominations().in_bulk(list(rows))
-    order = {c.pk: i for i, c in enumerate(criteria)}
+    # The nominees with their candidates and regions; their category (one or a few for the
+    # whole cohort) is fetched once and shared instead of once per nominee.
+    details = Nomination.objects.select_related(
+        "candidate__province", "candidate__regency__province"
+    ).in_bulk(list(rows))
+    categories = Category.objects.select_related("edition").in_bulk(
+        {n.category_id for n in details.values()}
+    )
     for nomination_id, row in rows.items():
         row.nomination = details[nomination_id]
-        row.criteria.sort(key=lambda r: order[r.criterion.pk])
+        row.nomination.category = categories[row.nomination.category_id]
     ranked = sorted(rows.values(), key=lambda r: (r.rank, r.nomination.candidate.name))
     return Ranking(rubric=rubric, criteria=criteria, rows=ranked)
 

@@ -1,7 +1,7 @@
 import factory
 
 from accounts.models import User
-from candidates.enums import CandidateKind, NominationState
+from candidates.enums import BusinessScale, CandidateKind, NominationState
 from candidates.models import Branch, Candidate, Category, Edition, Nomination, Regency
 
 # Every account create_demo_accounts makes (the demo_accounts fixture), one per role.
@@ -76,3 +76,16 @@ class BranchFactory(factory.django.DjangoModelFactory):
     code = factory.Sequence(lambda n: f"branch-{n}")
     name = factory.Sequence(lambda n: f"Kantor Cabang {n}")
     province_id = "32"
+
+
+class BusinessFactory(factory.django.DjangoModelFactory):
+    """A business candidate. Needs the regions loaded; pass regency=…"""
+
+    class Meta:
+        model = Candidate
+
+    kind = CandidateKind.BUSINESS
+    npp = factory.Sequence(lambda n: f"{n:08d}")
+    name = factory.Sequence(lambda n: f"PT Usaha Sejahtera {n}")
+    scale = BusinessScale.LARGE
+    sector = "Manufaktur"

@@ -1538,7 +1538,7 @@ QUERIES = {
     "scoresheets/": 6,  # + the rule, stage, nominees, own scoresheets, own conflicts
     "conflicts/": 5,  # + two rules, count, page
     "rankings/": 13,  # per category (one here): progress, snapshot, visibility
-    "rankings/{category}/": 19,  # + rubric, criteria, the ranking query, nominees, ties
+    "rankings/{category}/": 20,  # + rubric, criteria, the ranking query, nominees, category, ties
 }
 
 

@@ -1,0 +1,97 @@
+"""The ranking: the selector a chair's ranking page calls (scoring.selectors.ranking_for) for
+the largest national stage and for the largest province's provincial stage, beside one
+hand-written SQL query that averages the same score rows per nominee and ranks them with a
+window function — the least any ranking of those scores must do."""
+
+import statistics
+
+from django.db import connection
+from django.db.models import Count
+from django.test.utils import CaptureQueriesContext
+
+from candidates.models import Category, Edition
+from scoring import selectors
+from scoring.enums import ScoresheetState, StageKind
+from scoring.models import Panel, Rubric, Score, Scoresheet
+
+from .core import Size, at_most, timed
+
+RUNS = 5
+FLOOR_SQL = f"""
+    SELECT nomination_id, total, RANK() OVER (ORDER BY total DESC) AS rank
+    FROM (
+        SELECT sh.nomination_id, SUM(s.value) / COUNT(*) AS total
+        FROM {Score._meta.db_table} s
+        JOIN {Scoresheet._meta.db_table} sh ON sh.id = s.scoresheet_id
+        JOIN candidates_nomination n ON n.id = sh.nomination_id
+        WHERE sh.stage_id = %s AND sh.panel_id = %s AND sh.state = %s AND n.category_id = %s
+        GROUP BY sh.nomination_id
+    ) totals
+    ORDER BY rank
+"""  # noqa: S608 (table names only)
+
+
+def _median_seconds(fn) -> float:
+    fn()  # warm: the same pages in PostgreSQL's buffers for both
+    return statistics.median(timed(fn)[0] for _ in range(RUNS))
+
+
+def _floor(rubric: Rubric, panel: Panel, category: Category) -> list:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            FLOOR_SQL, [rubric.stage_id, panel.pk, ScoresheetState.SUBMITTED, category.pk]
+        )
+        return cursor.fetchall()
+
+
+def _measure(size: Size, label: str, panel: Panel, kind: StageKind, category: Category):
+    rubric = Rubric.objects.get(stage__edition=panel.edition, stage__kind=kind, category=category)
+    nominations = selectors.stage_nominations(panel, kind, category)
+
+    def app():
+        return selectors.ranking_for(rubric=rubric, panel=panel, nominations=nominations)
+
+    ranking, floor_rows = app(), _floor(rubric, panel, category)
+    if {r.nomination.pk: r.total for r in ranking.rows} != {pk: t for pk, t, _ in floor_rows}:
+        raise RuntimeError(f"The {label} ranking and its floor disagree on the totals.")
+    with CaptureQueriesContext(connection) as queries:
+        app()
+    scores = len(ranking.rows) * len(ranking.criteria) * panel.members.count()
+    detail = f"{label}: {len(ranking.rows):,} nominees, {scores:,} scores"
+    row = at_most(
+        "ranking", size, "seconds", "s",
+        _median_seconds(app), _median_seconds(lambda: _floor(rubric, panel, category)),
+        1.5, detail,
+    )  # fmt: skip
+    return row, len(queries), len(ranking.rows)
+
+
+def measure(size: Size, *, edition: Edition) -> list:
+    category = (
+        Category.objects.filter(edition=edition)
+        .annotate(n=Count("nominations"))
+        .order_by("-n")
+        .first()
+    )
+    jury = Panel.objects.get(edition=edition, province=None)
+    province = (
+        category.nominations.values("candidate__regency__province")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+        .first()["candidate__regency__province"]
+    )
+    provincial = Panel.objects.get(edition=edition, province=province)
+    national, national_queries, national_size = _measure(
+        size, "national selection", jury, StageKind.NATIONAL_SELECTION, category
+    )
+    regional, regional_queries, regional_size = _measure(
+        size, f"provincial assessment, {provincial.province.name}", provincial,
+        StageKind.PROVINCIAL_ASSESSMENT, category,
+    )  # fmt: skip
+    # The number of queries must not grow with the nominees: the same for both stages.
+    queries = at_most(
+        "ranking", size, "queries", "", national_queries, regional_queries, 1,
+        f"{national_size:,} nominees vs {regional_size:,}",
+    )  # fmt: skip
+    queries.target = "= provincial stage's"
+    return [national, regional, queries]

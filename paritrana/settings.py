@@ -354,6 +354,12 @@ LOGGING = {
 }
 
 # Uploads: legal-product PDFs up to this size (MB); larger request bodies are refused early.
+# The public pages' cache (paritrana.public_cache): each process keeps up to PUBLIC_CACHE_LOCAL_MB
+# of rendered pages in memory and reads the shared generation (Redis) at most every
+# PUBLIC_CACHE_CHECK_SECONDS: the longest another process may go on serving the previous pages
+# after results are published or a certificate is revoked.
+PUBLIC_CACHE_CHECK_SECONDS = env.float("PUBLIC_CACHE_CHECK_SECONDS", default=1.0)
+PUBLIC_CACHE_LOCAL_BYTES = env_int("PUBLIC_CACHE_LOCAL_MB", 32) * 1024 * 1024
 PARITRANA_MAX_UPLOAD_MB = env_int("PARITRANA_MAX_UPLOAD_MB", 10)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

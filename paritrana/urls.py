@@ -47,11 +47,13 @@ router.register(
 )
 
 urlpatterns = [
+    # First: the public site takes most of the traffic, and resolving it after the other apps'
+    # includes cost every cached page some thirty failed patterns (bench/public.py).
+    path("", include("ceremonies.urls_public")),
     path("", HomeView.as_view(), name="home"),
     path("dashboard/", DashboardView.as_view(), name="dashboard"),
     path("", include("candidates.urls")),
     path("panel/", include("scoring.urls")),
-    path("", include("ceremonies.urls_public")),
     path("ceremonies/", include("ceremonies.urls")),
     # Before allauth's own routes, which they replace (see the views).
     path("accounts/signup/", signup_closed, name="account_signup"),

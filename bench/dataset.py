@@ -87,9 +87,7 @@ def _criteria(prefix: str, kind=CriterionKind.JUDGED, count=CRITERIA) -> list[tu
 
 def _people(prefix: str, count: int) -> list[User]:
     return User.objects.bulk_create(
-        UserFactory.build(
-            username=f"{prefix}-{i}", email=f"{prefix}-{i}@bench.test", password=None
-        )
+        UserFactory.build(username=f"{prefix}-{i}", email=f"{prefix}-{i}@bench.test", password=None)
         for i in range(count)
     )
 
@@ -289,4 +287,3 @@ def play_national_round(edition: Edition) -> None:
     admin = UserFactory(username="bench-admin", email="admin@bench.test")
     role_assign(user=admin, role=Role.NATIONAL_ADMIN)
     ceremony_services.results_publish(actor=admin, edition=edition)
-

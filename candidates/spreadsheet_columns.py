@@ -4,14 +4,18 @@ Used by candidates.spreadsheets (import, templates and export)."""
 
 import csv
 import io
+import posixpath
 import re
+import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import PurePath
+from xml.etree import ElementTree
 
 import openpyxl
+import python_calamine
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils import timezone
@@ -378,8 +382,8 @@ def _empty(raw) -> bool:
 
 
 def _display(raw):
-    """A cell as the preview shows it (JSON-safe)."""
-    if raw is None:
+    """A cell as the preview shows it (JSON-safe); blanks as nothing."""
+    if _empty(raw):
         return ""
     if isinstance(raw, datetime | date):
         return raw.strftime("%d/%m/%Y")
@@ -395,6 +399,14 @@ def _display(raw):
 
 # ---------------------------------------------------------------------------------------------
 # Reading files
+#
+# An XLSX is read with calamine (Rust), several times faster than openpyxl's streaming reader:
+# calamine holds the sheet in compact cells and Python sees one row at a time. calamine reads
+# every number as a float (exact up to 2**53, as Excel keeps 15 digits) and a date cell as a
+# date; the cell readers above take both. It reads an error cell (#N/A, #DIV/0!) as empty,
+# where openpyxl reads its text, which the checks refuse ("Enter a whole number.") instead of
+# saving a blank figure: a sheet with an error cell, and a workbook calamine cannot open, is
+# read with openpyxl as before.
 
 
 class _FileError(Exception):
@@ -405,15 +417,130 @@ class _TooManyForRequest(Exception):
     """A file found larger than a request should check: hand it to a worker."""
 
 
-def _xlsx_values(handle) -> Iterator[tuple[int, tuple]]:
-    """The fast path: values only, numbered by position (rows the file skips come back empty
-    from openpyxl, so the numbering holds)."""
+def _not_a_workbook() -> _FileError:
+    return _FileError(_("This is not a readable XLSX workbook. Save it again as .xlsx or .csv."))
+
+
+_MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PACKAGE_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+
+
+def _sheet_part(archive: zipfile.ZipFile) -> str | None:
+    """The ZIP member of the sheet an import reads (Data, else the first worksheet) as the
+    workbook's relationships name it; None when the workbook does not say it plainly. (The two
+    parts are small: validators.validate_xlsx_archive has bounded them; expat refuses entity
+    expansion bombs.)"""
+    try:
+        workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))  # noqa: S314
+        relationships = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))  # noqa: S314
+    except (KeyError, ElementTree.ParseError):
+        return None
+    targets = {}
+    for relationship in relationships.iter(f"{_PACKAGE_NS}Relationship"):
+        if relationship.get("Type", "").endswith("/worksheet"):
+            target = relationship.get("Target", "")
+            part = target[1:] if target.startswith("/") else posixpath.normpath(f"xl/{target}")
+            targets[relationship.get("Id")] = part
+    sheets = {}
+    for sheet in workbook.iter(f"{_MAIN_NS}sheet"):
+        part = targets.get(sheet.get(f"{_REL_NS}id"))
+        if part is not None:
+            sheets.setdefault(sheet.get("name"), part)
+    return sheets.get("Data", next(iter(sheets.values()), None))
+
+
+_PIECE = 1024 * 1024
+_OVERLAP = 64  # longer than any pattern below
+
+
+def _pieces(archive: zipfile.ZipFile, part: str) -> Iterator[bytes]:
+    """A member unpacked a megabyte at a time, each piece after the first starting with the
+    last _OVERLAP bytes of the one before, so that a pattern split between two is found."""
+    tail = b""
+    with archive.open(part) as stream:
+        while block := stream.read(_PIECE):
+            piece = tail + block
+            yield piece
+            tail = piece[-_OVERLAP:]
+
+
+_SHEET_DATA = re.compile(rb"<(?:\w{1,20}:)?sheetData\b")
+_DIMENSION = re.compile(
+    rb"<(?:\w{1,20}:)?dimension\b[^>]*?\sref\s*=\s*[\"'][A-Z]*(\d+)(?::[A-Z]*(\d+))?[\"']"
+)
+_ROW = re.compile(rb"<(?:\w{1,20}:)?row[\s/>]")
+_ERROR_CELL = re.compile(rb"\st\s*=\s*[\"']e[\"']")
+
+
+def _xlsx_size(handle) -> int | None:
+    """The data rows of the sheet an import reads: from the size the sheet records (its
+    dimension, as Excel and LibreOffice write it), else by counting its rows as it unpacks;
+    None when the workbook cannot be read so."""
+    try:
+        with zipfile.ZipFile(handle) as archive:
+            part = _sheet_part(archive)
+            if part is None:
+                return None
+            rows = 0
+            for number, piece in enumerate(_pieces(archive, part)):
+                if number == 0:
+                    data = _SHEET_DATA.search(piece)
+                    dimension = _DIMENSION.search(piece, 0, data.start() if data else len(piece))
+                    if dimension:
+                        return max(int(dimension[2] or dimension[1]) - 1, 0)
+                rows += sum(
+                    1 for row in _ROW.finditer(piece) if number == 0 or row.end() > _OVERLAP
+                )
+            return max(rows - 1, 0)
+    except Exception:  # zipfile and zlib errors alike: the check reports an unreadable file
+        return None
+    finally:
+        handle.seek(0)
+
+
+def _calamine_sheet(handle):
+    """The sheet an import reads, loaded by calamine; None when it should be read with
+    openpyxl (an error cell somewhere, or a workbook calamine cannot open)."""
+    try:
+        with zipfile.ZipFile(handle) as archive:
+            part = _sheet_part(archive)
+            if part is None or any(_ERROR_CELL.search(p) for p in _pieces(archive, part)):
+                return None
+        handle.seek(0)
+        with python_calamine.CalamineWorkbook.from_filelike(handle) as book:
+            names = [
+                sheet.name
+                for sheet in book.sheets_metadata
+                if sheet.typ == python_calamine.SheetTypeEnum.WorkSheet
+            ]
+            return book.get_sheet_by_name("Data" if "Data" in names else names[0])
+    except Exception:  # zipfile, zlib and calamine errors alike: openpyxl has its say
+        return None
+    finally:
+        handle.seek(0)
+
+
+def _xlsx_values(handle) -> Iterator[tuple[int, list | tuple]]:
+    """The rows of the sheet Data (else the first worksheet), numbered as spreadsheet programs
+    number them, from row 1; an empty cell is None or ""."""
+    sheet = _calamine_sheet(handle)
+    if sheet is None:
+        yield from _openpyxl_values(handle)
+        return
+    if sheet.start is None or sheet.start[0] > 0:
+        return  # row 1 is empty (or the whole sheet): the check asks for the headers there
+    # From row 1 calamine's rows are the sheet's rows, empty ones in between included.
+    yield from enumerate(sheet.iter_rows(), start=1)
+
+
+def _openpyxl_values(handle) -> Iterator[tuple[int, tuple]]:
+    """Values only, numbered by position (rows the file skips come back empty from openpyxl,
+    so the numbering holds)."""
     try:
         book = openpyxl.load_workbook(handle, read_only=True, data_only=True)
     except Exception as error:  # zipfile, XML and openpyxl errors alike
-        raise _FileError(
-            _("This is not a readable XLSX workbook. Save it again as .xlsx or .csv.")
-        ) from error
+        raise _not_a_workbook() from error
     try:
         sheet = book["Data"] if "Data" in book.sheetnames else book.worksheets[0]
         yield from enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1)

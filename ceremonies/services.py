@@ -3,6 +3,7 @@ certificates (issuing, generating, revoking)."""
 
 import hashlib
 import secrets
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.services import actor_or_none
-from audit.services import audit_change, audit_record, values_of
+from audit.services import Entry, audit_change, audit_record, audit_record_many, values_of
 from candidates.models import Edition, Province
 from candidates.selectors import is_admin
 from paritrana.public_cache import public_cache_clear_on_commit
@@ -202,11 +203,38 @@ def _new_serial(edition: Edition, province: Province | None) -> str:
     return f"PRT-{edition.year}-{scope}-{secrets.token_hex(4).upper()}"
 
 
+def _new_serials(edition: Edition, province: Province | None, count: int) -> list[str]:
+    """`count` new serials, different from each other and from every serial issued."""
+    serials = set()
+    while len(serials) < count:
+        wanted = {_new_serial(edition, province) for _ in range(count - len(serials))}
+        taken = set(Certificate.objects.filter(serial__in=wanted).values_list("serial", flat=True))
+        serials |= wanted - taken
+    return list(serials)
+
+
+# Tasks sent to the broker in one round trip at a time (a Redis pipeline): the first ones reach
+# the workers at once, a thousand do not cost a thousand round trips.
+ENQUEUE_BATCH = 50
+
+
 def _enqueue(certificate_ids: list[int]) -> None:
+    """One task per certificate, sent through one producer in batches of ENQUEUE_BATCH."""
+    from paritrana.celery import app
+
     from . import tasks
 
-    for certificate_id in certificate_ids:
-        tasks.generate_certificate.delay(certificate_id=certificate_id)
+    task = tasks.generate_certificate
+    if app.conf.task_always_eager:
+        for certificate_id in certificate_ids:
+            task.delay(certificate_id=certificate_id)
+        return
+    with app.producer_or_acquire() as producer:
+        # Producer.batch is kombu ≥ 5.7's; an older kombu sends each task at once.
+        batch = getattr(producer, "batch", None)
+        with batch(max_size=ENQUEUE_BATCH) if batch else nullcontext():
+            for certificate_id in certificate_ids:
+                task.apply_async(kwargs={"certificate_id": certificate_id}, producer=producer)
 
 
 def _ensure_broker() -> None:
@@ -230,8 +258,8 @@ def _ensure_broker() -> None:
 _CERTIFICATE_FIELDS = ("serial", "award", "title", "recipient", "region", "category_name")
 
 
-def _audit_certificate(actor, certificate: Certificate, action: str, fields, **extra) -> None:
-    audit_record(
+def _certificate_entry(actor, certificate: Certificate, action: str, fields, **extra) -> Entry:
+    return Entry(
         actor=actor,
         action=action,
         target=certificate,
@@ -240,6 +268,10 @@ def _audit_certificate(actor, certificate: Certificate, action: str, fields, **e
         edition_id=certificate.ceremony.edition_id,
         **extra,
     )
+
+
+def _audit_certificate(actor, certificate: Certificate, action: str, fields, **extra) -> None:
+    audit_record_many([_certificate_entry(actor, certificate, action, fields, **extra)])
 
 
 @transaction.atomic
@@ -269,28 +301,34 @@ def certificates_issue(*, actor, ceremony: Ceremony) -> CertificateBatch:
         (c.award_id, c.nomination_id if c.award_id is None else None): c
         for c in ceremony.certificates.all()
     }
-    batch_certificates, to_generate = [], []
+    certificates, new = [], []
     for item in presented:
         key = (item.award.pk if item.award else None, None if item.award else item.nomination.pk)
         certificate = existing.get(key)
         if certificate is None:
-            certificate = Certificate.objects.create(
+            certificate = Certificate(
                 ceremony=ceremony,
                 nomination=item.nomination,
                 award=item.award,
-                serial=_new_serial(ceremony.edition, ceremony.province),
                 title=item.title,
                 recipient=item.recipient,
                 region=item.region,
                 category_name=item.category_name,
                 issued_by=actor_or_none(actor),
             )
-            _audit_certificate(actor, certificate, "certificate.issue", _CERTIFICATE_FIELDS)
-        if certificate.revoked_at is not None:
-            continue
-        batch_certificates.append(certificate)
-        if certificate.generated_at is None:
-            to_generate.append(certificate.pk)
+            new.append(certificate)
+        certificates.append(certificate)
+    # The new ones in one statement, and on the audit record in one append, in their order.
+    for certificate, serial in zip(
+        new, _new_serials(ceremony.edition, ceremony.province, len(new)), strict=True
+    ):
+        certificate.serial = serial
+    Certificate.objects.bulk_create(new)
+    audit_record_many(
+        [_certificate_entry(actor, c, "certificate.issue", _CERTIFICATE_FIELDS) for c in new]
+    )
+    batch_certificates = [c for c in certificates if c.revoked_at is None]
+    to_generate = [c.pk for c in batch_certificates if c.generated_at is None]
     if not batch_certificates:
         raise CertificatesRefused(_("Every certificate of this ceremony is revoked."))
     batch = CertificateBatch.objects.create(

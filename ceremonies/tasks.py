@@ -1,8 +1,10 @@
 """Celery tasks of the ceremonies app: thin, keyword *_id arguments, the work is in a service."""
 
 import logging
+import time
 
 from celery import shared_task
+from celery.signals import worker_process_init
 from django.db import InterfaceError, OperationalError
 
 from . import services
@@ -36,3 +38,21 @@ def generate_certificate(self, *, certificate_id: int) -> str | None:
         services.certificate_failed(certificate_id=certificate_id, error=repr(error))
         return None
     return certificate.serial if certificate else None
+
+
+@worker_process_init.connect
+def warm_up_certificates(**kwargs) -> None:
+    """Each worker process renders a sample certificate as it starts, before it takes a task:
+    the first render pays for loading WeasyPrint, the fonts, the template and the translations,
+    which would otherwise land on the first certificate of every process. A failure is logged
+    and the process starts all the same (its first certificate then pays, or fails and says
+    why on the batch page)."""
+    from .certificates import warm_up
+
+    start = time.perf_counter()
+    try:
+        warm_up()
+    except Exception:
+        logger.warning("Certificate warm-up failed; the worker starts cold", exc_info=True)
+        return
+    logger.info("Certificate renderer warmed up in %.2f s", time.perf_counter() - start)

@@ -6,10 +6,17 @@ slipped past escaping would make the server request it (SSRF), and a `file:` URL
 server's disk. StaticFilesFetcher serves only files found by django.contrib.staticfiles (the
 finders, then the collected static root, where hashed names live in production) under the
 static URL of the page's own origin, and refuses everything else before any connection is made.
-Used by the decision files (scoring) and the certificates (ceremonies)."""
+Used by the decision files (scoring) and the certificates (ceremonies).
+
+Each thread keeps one WeasyPrint FontConfiguration for all its renders: creating one loads
+Fontconfig's configuration and the fonts again, and Pango's font cache lives in it, so a
+reused one makes every render after the first cheaper (a Celery worker process warms it up
+before its first task, ceremonies.tasks). Only the project's stylesheets reach it (the fetcher
+above), so no document adds fonts that a later one would see."""
 
 import mimetypes
 import posixpath
+import threading
 from urllib.parse import unquote, urljoin, urlsplit
 
 from django.conf import settings
@@ -17,7 +24,10 @@ from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.exceptions import SuspiciousFileOperation
 from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+_local = threading.local()
 
 
 class RefusedURL(ValueError):
@@ -75,4 +85,13 @@ def render_pdf(html: str, *, base_url: str) -> bytes:
     """`html` as PDF. `base_url` is the page's address (e.g. request.build_absolute_uri()):
     relative links resolve against it, and only the static files under its origin load."""
     fetcher = StaticFilesFetcher(base_url)
-    return HTML(string=html, base_url=base_url, url_fetcher=fetcher).write_pdf()
+    document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
+    return document.write_pdf(font_config=font_configuration())
+
+
+def font_configuration() -> FontConfiguration:
+    """This thread's FontConfiguration (a FontConfiguration is not shared between threads)."""
+    config = getattr(_local, "font_config", None)
+    if config is None:
+        config = _local.font_config = FontConfiguration()
+    return config

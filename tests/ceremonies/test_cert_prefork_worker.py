@@ -1,0 +1,83 @@
+"""A real prefork worker of two processes, as production runs it: each process warms the
+certificate renderer up as it starts, then the batch is generated to 100 %, the tasks sent in
+batches through one producer, each process keeping its database connection across tasks."""
+
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection, transaction
+
+from ceremonies import selectors, services
+from ceremonies.services import ENQUEUE_BATCH, Person
+from paritrana.celery import app
+from tests.ceremonies.test_certificate_worker import _edition_with_awards
+from tests.test_celery_worker import ROOT, _worker_env, redis_url  # noqa: F401 (fixture)
+
+CERTIFICATES = ENQUEUE_BATCH + 10  # more than one batch of tasks
+
+
+@pytest.mark.services
+def test_a_prefork_worker_warms_up_each_process_and_generates_the_batch(
+    redis_url,  # noqa: F811
+    transactional_db,
+    regions,
+    tmp_path,
+    require_service,
+):
+    if connection.vendor != "postgresql":
+        require_service("a worker process cannot share the in-memory SQLite test database")
+    edition = _edition_with_awards(CERTIFICATES)
+    ceremony = services.ceremony_save(
+        actor=None,
+        edition=edition,
+        title="Penyerahan Penghargaan Paritrana 2031",
+        held_on=date(2032, 3, 1),
+        place="Istana Wakil Presiden, Jakarta",
+        handing_over=[Person("Wakil Presiden", "Wakil Presiden Republik Indonesia")],
+        signatories=[Person("Menteri Koordinator PMK", "Menko PMK")],
+    )
+    app.control.purge()
+    log = tmp_path / "worker.log"
+    command = [sys.executable, "-m", "celery", "-A", "paritrana", "worker", "--pool", "prefork"]
+    command += ["--concurrency", "2", "--loglevel", "INFO", "--hostname", "prefork@%h"]
+    command += ["--without-gossip", "--without-mingle", "--without-heartbeat"]
+    with log.open("w") as output:
+        worker = subprocess.Popen(
+            command, cwd=ROOT, env=_worker_env(redis_url), stdout=output, stderr=output
+        )
+        try:
+            with transaction.atomic():
+                batch = services.certificates_issue(actor=None, ceremony=ceremony)
+            deadline = time.monotonic() + 600
+            while not (progress := selectors.batch_progress(batch))["finished"]:
+                assert time.monotonic() < deadline, progress
+                assert worker.poll() is None, log.read_text()
+                time.sleep(0.5)
+            # Its two processes are idle now, each still holding its connection.
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT count(*) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+                [(held,)] = cursor.fetchall()
+        finally:
+            worker.terminate()
+            try:
+                worker.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+                worker.wait()
+    text = log.read_text()
+    print(text)  # shown by pytest when the test failed
+
+    assert (progress["percent"], progress["failed"], progress["done"]) == (100, 0, CERTIFICATES)
+    assert text.count("Certificate renderer warmed up") == 2
+    assert "Timed out waiting for UP message" not in text
+    assert held == 2
+    files = sorted(Path(settings.MEDIA_ROOT).glob("certificates/2031/*.pdf"))
+    assert [f.stem for f in files] == sorted(c.serial for c in batch.certificates.all())

@@ -17,6 +17,8 @@ from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.functional import Promise
 
+from paritrana.bulk import bulk_insert
+
 from .models import AuditHead, AuditRecord
 
 GENESIS = "0" * 64
@@ -173,7 +175,7 @@ def audit_record_many(entries: list[Entry]) -> list[AuditRecord]:
         }
         values["hash"] = prev = record_hash(values)
         records.append(AuditRecord(**{**values, "at": now}))
-    AuditRecord.objects.bulk_create(records)
+    bulk_insert(AuditRecord, records)
     AuditHead.objects.filter(pk=head.pk).update(seq=seq, hash=prev)
     return records
 

@@ -29,7 +29,6 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
 from pathlib import PurePath
 
 import openpyxl
@@ -39,7 +38,6 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import connection, transaction
 from django.utils import timezone, translation
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export.formats.base_formats import CSV, XLSX
@@ -50,6 +48,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from accounts.rules import is_national_admin
 from audit.services import Entry, audit_record_many, values_of
+from paritrana.bulk import bulk_insert
 
 from . import validators
 from .enums import (
@@ -661,59 +660,18 @@ def _kept_rows(job: ImportJob, sheet: _Sheet) -> Iterator[list[_Row]] | None:
     return chunks()
 
 
-def _json_value(value):
-    if isinstance(value, date):  # and datetime
-        return value.isoformat()
-    if isinstance(value, Decimal | Promise):
-        return str(value)
-    raise TypeError(f"{type(value).__name__} cannot be written by _insert")
-
-
-def _insert(model, objects: list) -> None:
-    """Model.objects.bulk_create(objects), which on PostgreSQL is one INSERT … SELECT FROM
-    json_populate_recordset(…) RETURNING id: the rows travel as one JSON document, where
-    bulk_create prepares every value of every row in Python and psycopg quotes them into
-    arrays, several times the cost (a 100,000-row import writes half a million rows besides
-    its audit records). As bulk_create does, it fills in the ids of the saved objects each
-    object refers to, the values of auto_now fields, and each object's id."""
-    if connection.vendor != "postgresql" or not objects:
-        model.objects.bulk_create(objects)
-        return
-    meta, quote = model._meta, connection.ops.quote_name
-    fields = [f for f in meta.concrete_fields if not f.primary_key]
-    relations = [f for f in fields if f.is_relation]
-    rows = []
-    for instance in objects:
-        for relation in relations:
-            if getattr(instance, relation.attname) is None and relation.is_cached(instance):
-                # Assigned again now that it has an id: the id is copied, the object kept.
-                setattr(instance, relation.name, relation.get_cached_value(instance))
-        rows.append({f.column: f.pre_save(instance, True) for f in fields})
-    table, columns = quote(meta.db_table), ", ".join(quote(f.column) for f in fields)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} ({columns}) SELECT {columns} "  # noqa: S608 - names from _meta
-            f"FROM json_populate_recordset(NULL::{table}, %s) RETURNING {quote(meta.pk.column)}",
-            [json.dumps(rows, default=_json_value)],
-        )
-        ids = cursor.fetchall()
-    for instance, (pk,) in zip(objects, ids, strict=True):
-        instance.pk = pk
-        instance._state.adding, instance._state.db = False, connection.alias
-
-
 def _save(job: ImportJob, plan: _Plan) -> None:
     """Write the plan of a checked chunk (inside the caller's transaction): a statement per
     table."""
     batch = 1000  # of updates, each a CASE over its rows
-    _insert(Candidate, plan.new_candidates)
+    bulk_insert(Candidate, plan.new_candidates)
     if plan.changed_candidates:
         Candidate.objects.bulk_update(
             plan.changed_candidates, ["name", "scale", "regency", "sector"], batch_size=batch
         )
-    _insert(Nomination, plan.new_nominations)
+    bulk_insert(Nomination, plan.new_nominations)
     reason = _("Created by spreadsheet import no. %(id)s.") % {"id": job.pk}
-    _insert(
+    bulk_insert(
         NominationTransition,
         [
             NominationTransition(  # by id: the nominations are saved, nothing reads them here
@@ -730,7 +688,7 @@ def _save(job: ImportJob, plan: _Plan) -> None:
     for chunk in _chunks(plan.updated_nominations):
         Nomination.objects.filter(pk__in=chunk).update(updated_at=now)
     model = BusinessData if job.kind == ImportKind.BUSINESS else GovernmentData
-    _insert(model, plan.new_data)
+    bulk_insert(model, plan.new_data)
     if plan.changed_data:
         fields = [f for f in _DATA_FIELDS[job.kind] if f in plan.present]
         if fields:

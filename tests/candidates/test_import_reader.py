@@ -21,6 +21,7 @@ from candidates.spreadsheet_columns import (
     _xlsx_size,
     _xlsx_values,
 )
+from paritrana.bulk import bulk_insert
 from tests.candidates.test_spreadsheets import (
     BUSINESS,
     GORONTALO,
@@ -355,8 +356,8 @@ def test_insert_gives_ids_and_keeps_the_objects_referred_to(
     ]
     nominations = [Nomination(candidate=c, category=category) for c in candidates]
 
-    spreadsheets._insert(Candidate, candidates)
-    spreadsheets._insert(Nomination, nominations)
+    bulk_insert(Candidate, candidates)
+    bulk_insert(Nomination, nominations)
 
     with django_assert_num_queries(0):
         assert [n.candidate_id for n in nominations] == [c.pk for c in candidates]

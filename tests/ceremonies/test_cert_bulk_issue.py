@@ -86,7 +86,9 @@ def test_each_new_certificate_is_on_the_record_in_the_order_presented(regions, a
         for c in certificates
     ]
     assert [r.seq for r in records] == list(range(records[0].seq, records[0].seq + 6))
-    assert sorted(batch.certificates.values_list("pk", flat=True)) == sorted(by_award)
+    assert sorted(batch.certificates.values_list("pk", flat=True)) == sorted(
+        c.pk for c in by_award.values()
+    )
     assert batch.total == 6
     assert all(c.issued_by == admin and c.issued_at is not None for c in certificates)
     assert audit_verify().intact

@@ -58,7 +58,8 @@ BENCH_REDIS_URL ?= redis://127.0.0.1:6379/3
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 bench: install
-	command -v wrk >/dev/null || ($(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq wrk)
+	command -v wrk >/dev/null && ldconfig -p | grep -q libharfbuzz-subset.so.0 || \
+		($(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq wrk libharfbuzz-subset0)
 	$(TEST_ENV) DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) \
 		$(BIN)/python -m bench $(BENCH_ARGS)
 

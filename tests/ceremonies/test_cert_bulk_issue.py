@@ -3,8 +3,6 @@ to the audit record with a record per certificate (as when they were written one
 number of queries that does not grow with the awards, serials that never repeat, and one task
 per certificate sent in order."""
 
-from datetime import date
-
 import pytest
 
 from accounts.enums import Role
@@ -13,10 +11,9 @@ from audit.models import AuditRecord
 from audit.selectors import audit_verify
 from ceremonies import selectors, services, tasks
 from ceremonies.models import Certificate
-from ceremonies.services import Person
 from scoring.enums import AwardKind
 from scoring.models import Award
-from tests.ceremonies.test_certificate_worker import _edition_with_awards
+from tests.ceremonies.test_certificate_worker import _edition_with_awards, ceremony_of
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("tasks_in_process")]
@@ -27,18 +24,6 @@ def admin():
     user = UserFactory(email="sekretariat@example.test")
     role_assign(user=user, role=Role.NATIONAL_ADMIN)
     return user
-
-
-def _ceremony(edition):
-    return services.ceremony_save(
-        actor=None,
-        edition=edition,
-        title="Penyerahan Penghargaan Paritrana 2031",
-        held_on=date(2032, 3, 1),
-        place="Istana Wakil Presiden, Jakarta",
-        handing_over=[Person("Wakil Presiden", "Wakil Presiden Republik Indonesia")],
-        signatories=[Person("Menteri Koordinator PMK", "Menko PMK")],
-    )
 
 
 def _more_awards(edition, count: int) -> None:
@@ -57,7 +42,7 @@ def _more_awards(edition, count: int) -> None:
 
 def test_each_new_certificate_is_on_the_record_in_the_order_presented(regions, admin):
     edition = _edition_with_awards(6)
-    ceremony = _ceremony(edition)
+    ceremony = ceremony_of(edition)
 
     batch = services.certificates_issue(actor=admin, ceremony=ceremony)
 
@@ -96,7 +81,7 @@ def test_each_new_certificate_is_on_the_record_in_the_order_presented(regions, a
 
 def test_issuing_again_records_only_the_new_certificates(regions, admin):
     edition = _edition_with_awards(3)
-    ceremony = _ceremony(edition)
+    ceremony = ceremony_of(edition)
     services.certificates_issue(actor=admin, ceremony=ceremony)
     first = set(Certificate.objects.values_list("serial", flat=True))
     _more_awards(edition, 2)
@@ -118,7 +103,7 @@ def test_the_queries_of_an_issue_do_not_grow_with_the_awards(
     from django.test.utils import CaptureQueriesContext
 
     edition = _edition_with_awards(1)
-    ceremony = _ceremony(edition)
+    ceremony = ceremony_of(edition)
     services.certificates_issue(actor=admin, ceremony=ceremony)
     _more_awards(edition, 2)
     with CaptureQueriesContext(connection) as few:
@@ -132,7 +117,7 @@ def test_the_queries_of_an_issue_do_not_grow_with_the_awards(
 
 def test_new_serials_differ_from_each_other_and_from_those_issued(regions, monkeypatch):
     edition = _edition_with_awards(1)
-    services.certificates_issue(actor=None, ceremony=_ceremony(edition))
+    services.certificates_issue(actor=None, ceremony=ceremony_of(edition))
     taken = Certificate.objects.get().serial
     drawn = iter([taken, "PRT-2031-N-AAAAAAAA", "PRT-2031-N-AAAAAAAA", "PRT-2031-N-BBBBBBBB"])
     monkeypatch.setattr(services, "_new_serial", lambda edition, province: next(drawn))
@@ -150,7 +135,7 @@ def test_one_task_per_certificate_is_sent_in_order_once_committed(
         tasks.generate_certificate, "delay", lambda **kwargs: sent.append(kwargs["certificate_id"])
     )
     edition = _edition_with_awards(4)
-    ceremony = _ceremony(edition)
+    ceremony = ceremony_of(edition)
 
     with django_capture_on_commit_callbacks(execute=True):
         services.certificates_issue(actor=None, ceremony=ceremony)

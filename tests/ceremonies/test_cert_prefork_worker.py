@@ -5,7 +5,6 @@ batches through one producer, each process keeping its database connection acros
 import subprocess
 import sys
 import time
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -13,9 +12,9 @@ from django.conf import settings
 from django.db import connection, transaction
 
 from ceremonies import selectors, services
-from ceremonies.services import ENQUEUE_BATCH, Person
+from ceremonies.services import ENQUEUE_BATCH
 from paritrana.celery import app
-from tests.ceremonies.test_certificate_worker import _edition_with_awards
+from tests.ceremonies.test_certificate_worker import _edition_with_awards, ceremony_of
 from tests.test_celery_worker import ROOT, _worker_env, redis_url  # noqa: F401 (fixture)
 
 CERTIFICATES = ENQUEUE_BATCH + 10  # more than one batch of tasks
@@ -32,15 +31,7 @@ def test_a_prefork_worker_warms_up_each_process_and_generates_the_batch(
     if connection.vendor != "postgresql":
         require_service("a worker process cannot share the in-memory SQLite test database")
     edition = _edition_with_awards(CERTIFICATES)
-    ceremony = services.ceremony_save(
-        actor=None,
-        edition=edition,
-        title="Penyerahan Penghargaan Paritrana 2031",
-        held_on=date(2032, 3, 1),
-        place="Istana Wakil Presiden, Jakarta",
-        handing_over=[Person("Wakil Presiden", "Wakil Presiden Republik Indonesia")],
-        signatories=[Person("Menteri Koordinator PMK", "Menko PMK")],
-    )
+    ceremony = ceremony_of(edition)
     app.control.purge()
     log = tmp_path / "worker.log"
     command = [sys.executable, "-m", "celery", "-A", "paritrana", "worker", "--pool", "prefork"]

@@ -42,6 +42,19 @@ def _edition_with_awards(count: int):
     return category.edition
 
 
+def ceremony_of(edition):
+    """The edition's national ceremony, with a signatory (certificates need one)."""
+    return services.ceremony_save(
+        actor=None,
+        edition=edition,
+        title="Penyerahan Penghargaan Paritrana 2031",
+        held_on=date(2032, 3, 1),
+        place="Istana Wakil Presiden, Jakarta",
+        handing_over=[Person("Wakil Presiden", "Wakil Presiden Republik Indonesia")],
+        signatories=[Person("Menteri Koordinator PMK", "Menko PMK")],
+    )
+
+
 @pytest.mark.services
 def test_a_real_worker_generates_a_batch_of_fifty_to_100_percent(
     redis_url,  # noqa: F811
@@ -54,15 +67,7 @@ def test_a_real_worker_generates_a_batch_of_fifty_to_100_percent(
         require_service("a worker process cannot share the in-memory SQLite test database")
     assert settings.CELERY_TASK_ALWAYS_EAGER is False
     edition = _edition_with_awards(BATCH)
-    ceremony = services.ceremony_save(
-        actor=None,
-        edition=edition,
-        title="Penyerahan Penghargaan Paritrana 2031",
-        held_on=date(2032, 3, 1),
-        place="Istana Wakil Presiden, Jakarta",
-        handing_over=[Person("Wakil Presiden", "Wakil Presiden Republik Indonesia")],
-        signatories=[Person("Menteri Koordinator PMK", "Menko PMK")],
-    )
+    ceremony = ceremony_of(edition)
     with _running_worker(redis_url, "celery", tmp_path / "worker.log"):
         with transaction.atomic():
             batch = services.certificates_issue(actor=None, ceremony=ceremony)

@@ -23,7 +23,6 @@ import subprocess
 import sys
 import time
 from contextlib import contextmanager
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -45,13 +44,12 @@ from candidates.models import Branch, Candidate, Edition, ImportJob, Nomination
 from ceremonies import selectors
 from ceremonies import services as ceremony_services
 from ceremonies.models import Certificate, CertificateBatch, certificate_file_name
-from ceremonies.services import Person
 from paritrana.celery import app
 from scoring import services as scoring_services
 from scoring.enums import StageKind
 from scoring.models import Award
 from tests.candidates.test_spreadsheets import business_row, write_xlsx
-from tests.ceremonies.test_certificate_worker import _edition_with_awards
+from tests.ceremonies.test_certificate_worker import _edition_with_awards, ceremony_of
 from tests.factories import UserFactory
 from tests.scoring.conftest import JABAR_CITIES
 from tests.test_celery_worker import ROOT, _worker_env
@@ -218,15 +216,7 @@ def _not_delivered_again(batches) -> str:
 
 def _ceremony_of_a_batch(size: int):
     edition = _edition_with_awards(size)
-    return edition, ceremony_services.ceremony_save(
-        actor=None,
-        edition=edition,
-        title="Penyerahan Penghargaan Paritrana 2031",
-        held_on=date(2032, 3, 1),
-        place="Istana Wakil Presiden, Jakarta",
-        handing_over=[Person("Wakil Presiden", "Wakil Presiden Republik Indonesia")],
-        signatories=[Person("Menteri Koordinator PMK", "Menko PMK")],
-    )
+    return edition, ceremony_of(edition)
 
 
 def _kill_a_worker_inside(batch, position: int, broker, redis_url: str, tmp_path: Path):

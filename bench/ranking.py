@@ -1,7 +1,10 @@
 """The ranking: the selector a chair's ranking page calls (scoring.selectors.ranking_for) for
 the largest national stage and for the largest province's provincial stage, beside one
-hand-written SQL query that averages the same score rows per nominee and ranks them with a
-window function — the least any ranking of those scores must do."""
+hand-written SQL query that computes the same totals from the same score rows (each
+criterion's mean, weighted as the rubric weighs them) with one aggregate per nominee and ranks
+them with a window function: the least any ranking of those scores must do. (An earlier floor
+summed every score of a nominee into one plain mean, which equals the stage total only when
+every weight is equal and every assessor scores every criterion.)"""
 
 import statistics
 
@@ -10,17 +13,29 @@ from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 
 from candidates.models import Category, Edition
-from scoring import selectors
+from scoring import maths, selectors
 from scoring.enums import ScoresheetState, StageKind
 from scoring.models import Panel, Rubric, Score, Scoresheet
 
 from .core import Size, at_most, timed
 
 RUNS = 5
-FLOOR_SQL = f"""
+
+
+def _floor_sql(criteria) -> str:
+    """The stage total as the rubric defines it (the weighted mean of each criterion's mean
+    score) in one pass over the score rows: one aggregate per nominee, the criteria told apart
+    by FILTER, then RANK(). Only the criteria's ids and weights are formatted in."""
+    per_criterion = " + ".join(
+        f"{c.weight} * SUM(s.value) FILTER (WHERE s.criterion_id = {int(c.pk)})"
+        f" / COUNT(*) FILTER (WHERE s.criterion_id = {int(c.pk)})"
+        for c in criteria
+    )
+    weights = sum(c.weight for c in criteria)
+    return f"""
     SELECT nomination_id, total, RANK() OVER (ORDER BY total DESC) AS rank
     FROM (
-        SELECT sh.nomination_id, SUM(s.value) / COUNT(*) AS total
+        SELECT sh.nomination_id, ({per_criterion}) / {weights} AS total
         FROM {Score._meta.db_table} s
         JOIN {Scoresheet._meta.db_table} sh ON sh.id = s.scoresheet_id
         JOIN candidates_nomination n ON n.id = sh.nomination_id
@@ -28,7 +43,7 @@ FLOOR_SQL = f"""
         GROUP BY sh.nomination_id
     ) totals
     ORDER BY rank
-"""  # noqa: S608 (table names only)
+    """  # noqa: S608 (table names, ids and weights only)
 
 
 def _median_seconds(fn) -> float:
@@ -39,7 +54,8 @@ def _median_seconds(fn) -> float:
 def _floor(rubric: Rubric, panel: Panel, category: Category) -> list:
     with connection.cursor() as cursor:
         cursor.execute(
-            FLOOR_SQL, [rubric.stage_id, panel.pk, ScoresheetState.SUBMITTED, category.pk]
+            _floor_sql(list(rubric.criteria.all())),
+            [rubric.stage_id, panel.pk, ScoresheetState.SUBMITTED, category.pk],
         )
         return cursor.fetchall()
 
@@ -52,7 +68,8 @@ def _measure(size: Size, label: str, panel: Panel, kind: StageKind, category: Ca
         return selectors.ranking_for(rubric=rubric, panel=panel, nominations=nominations)
 
     ranking, floor_rows = app(), _floor(rubric, panel, category)
-    if {r.nomination.pk: r.total for r in ranking.rows} != {pk: t for pk, t, _ in floor_rows}:
+    floor_totals = {pk: maths.round_half_up(total) for pk, total, _ in floor_rows}
+    if {r.nomination.pk: r.total for r in ranking.rows} != floor_totals:
         raise RuntimeError(f"The {label} ranking and its floor disagree on the totals.")
     with CaptureQueriesContext(connection) as queries:
         app()

@@ -10,7 +10,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from accounts.enums import Role
 from accounts.rules import assignments_of
 from candidates.enums import PANEL_STATES, NominationState
-from candidates.models import Category, Nomination
+from candidates.models import Candidate, Category, Nomination, Province, Regency
 from candidates.selectors import is_admin
 from candidates.selectors import nominations as all_nominations
 
@@ -246,7 +246,7 @@ def scoring_worklist(panel: Panel, stage: Stage, user) -> list[WorklistRow]:
 # Ranking
 
 
-@dataclass
+@dataclass(slots=True)
 class CriterionResult:
     criterion: Criterion
     score: Decimal  # two decimals, half up
@@ -336,8 +336,23 @@ def _ranking_sql(rubric: Rubric, criteria: list[Criterion], cohort_sql: str) -> 
         values = """
     vals AS (SELECT nomination_id, criterion_id, value FROM raw),"""
 
+    assessed_criteria = [c for c in criteria if c.is_assessed]
+    computed_criteria = [c for c in criteria if c.kind == CriterionKind.COMPUTED]
+
+    def pivot(value: str, count: str) -> str:
+        # One row per nominee, one column per criterion: the rest of the query works on 1 row
+        # per nominee instead of one per nominee and criterion.
+        return ",\n            ".join(
+            f"{value} FILTER (WHERE criterion_id = {int(c.pk)}) AS a{int(c.pk)}, "
+            f"{count} FILTER (WHERE criterion_id = {int(c.pk)}) AS n{int(c.pk)}"
+            for c in assessed_criteria
+        )
+
     aggregation = rubric.aggregation
-    if aggregation in ("median", "trimmed_mean"):
+    if not assessed_criteria:
+        assessed = """
+    assessed AS (SELECT CAST(NULL AS INTEGER) AS nomination_id WHERE 1 = 0),"""
+    elif aggregation in ("median", "trimmed_mean"):
         # The values kept are chosen by their position among the criterion's values.
         if aggregation == "median":
             keep = "rn IN ((n + 1) / 2, (n + 2) / 2)"
@@ -351,33 +366,85 @@ def _ranking_sql(rubric: Rubric, criteria: list[Criterion], cohort_sql: str) -> 
             COUNT(*) OVER (PARTITION BY nomination_id, criterion_id) AS n
         FROM vals
     ),
-    assessed AS (
+    kept AS (
         SELECT nomination_id, criterion_id, AVG(value) AS score, MAX(n) AS n
         FROM ordered WHERE {keep}
         GROUP BY nomination_id, criterion_id
+    ),
+    assessed AS (
+        SELECT nomination_id,
+            {pivot("MAX(score)", "MAX(n)")}
+        FROM kept GROUP BY nomination_id
     ),"""  # noqa: S608 - only integers are formatted in
     else:
-        # The mean of every value: no need to order them.
-        assessed = """
+        # The mean of every value: one pass over the scores, grouped per nominee.
+        assessed = f"""
     assessed AS (
-        SELECT nomination_id, criterion_id, AVG(value) AS score, COUNT(*) AS n
-        FROM vals GROUP BY nomination_id, criterion_id
-    ),"""
+        SELECT nomination_id,
+            {pivot("AVG(value)", "COUNT(*)")}
+        FROM vals GROUP BY nomination_id
+    ),"""  # noqa: S608 - only integers are formatted in
+
+    if computed_criteria:
+        computed_pivot = ",\n            ".join(
+            f"MAX(score) FILTER (WHERE criterion_id = {int(c.pk)}) AS c{int(c.pk)}"
+            for c in computed_criteria
+        )
+        computed_wide = f"""
+    computed_wide AS (
+        SELECT nomination_id,
+            {computed_pivot}
+        FROM computed_scores GROUP BY nomination_id
+    ),"""  # noqa: S608 - only integers are formatted in
+    else:
+        computed_wide = """
+    computed_wide AS (SELECT CAST(NULL AS INTEGER) AS nomination_id WHERE 1 = 0),"""
+
+    def weight(c: Criterion) -> str:
+        return f"CAST({Decimal(c.weight)} AS {num})"  # a Decimal: digits and a point only
+
+    total_weight = f"CAST({sum(Decimal(c.weight) for c in criteria)} AS {num})"
+    columns = []  # per criterion: its score (after the factor), raw score, count, factor
+    for c in criteria:
+        i = int(c.pk)
+        if c.kind == CriterionKind.COMPUTED:
+            columns.append(f"COALESCE(cw.c{i}, 0) AS s{i}, COALESCE(cw.c{i}, 0) AS r{i}, "
+                           f"0 AS n{i}, CAST(NULL AS {num}) AS f{i}")  # fmt: skip
+        elif c.kind == CriterionKind.INTERVIEW:
+            columns.append(f"COALESCE(a.a{i}, 0) * COALESCE(fa.factor, 1) AS s{i}, "
+                           f"COALESCE(a.a{i}, 0) AS r{i}, COALESCE(a.n{i}, 0) AS n{i}, "
+                           f"fa.factor AS f{i}")  # fmt: skip
+        else:
+            columns.append(f"COALESCE(a.a{i}, 0) AS s{i}, COALESCE(a.a{i}, 0) AS r{i}, "
+                           f"COALESCE(a.n{i}, 0) AS n{i}, CAST(NULL AS {num}) AS f{i}")  # fmt: skip
+    crit_columns = ",\n            ".join(columns)
+    weighted = " + ".join(f"{weight(c)} * s{int(c.pk)}" for c in criteria)
+    carried = "".join(f", s{int(c.pk)}, r{int(c.pk)}, n{int(c.pk)}, f{int(c.pk)}" for c in criteria)
+    breakdown = "".join(
+        f",\n        ROUND(b.s{i} + {_HALF_UP_NUDGE}, 2),"
+        f" ROUND({weight(c)} * b.s{i} / {total_weight} + {_HALF_UP_NUDGE}, 2),"
+        f" b.n{i}, ROUND(b.r{i} + {_HALF_UP_NUDGE}, 2), ROUND(b.f{i}, 2)"
+        for c in criteria
+        for i in [int(c.pk)]
+    )
 
     tie_breakers = sorted(
         (c for c in criteria if c.tie_break_order is not None), key=lambda c: c.tie_break_order
     )
     tb_select = "".join(
-        f",\n            MAX(CASE WHEN criterion_id = {int(c.pk)} "
-        f"THEN ROUND(score + {_HALF_UP_NUDGE}, 2) END) AS tb{i}"
+        f",\n            ROUND(s{int(c.pk)} + {_HALF_UP_NUDGE}, 2) AS tb{i}"
         for i, c in enumerate(tie_breakers)
     )
     tb_order = "".join(f"t.tb{i} DESC, " for i in range(len(tie_breakers)))
     tb_key = "".join(f", t.tb{i}" for i in range(len(tie_breakers)))
+    # On PostgreSQL the cohort is inlined where it is used rather than computed once: the
+    # planner then joins the scores to the nominations directly, in parallel workers.
+    inline = "NOT MATERIALIZED " if connection.vendor == "postgresql" else ""
 
-    # Only integers, table names and fixed SQL words are formatted in; values are parameters.
+    # Only integers, weights (Decimals), table names and fixed SQL words are formatted in;
+    # values are parameters.
     return f"""
-    WITH cohort AS ({cohort_sql}),
+    WITH cohort AS {inline}({cohort_sql}),
     crit AS (
         SELECT id AS criterion_id, "order" AS position, kind, CAST(weight AS {num}) AS weight,
             indicator, mapping,
@@ -418,7 +485,7 @@ def _ranking_sql(rubric: Rubric, criteria: list[Criterion], cohort_sql: str) -> 
                 ELSE (v - zero_at) * 100 / (full_at - zero_at)
             END AS score
         FROM computed
-    ),
+    ),{computed_wide}
     factors AS (
         SELECT c.id AS nomination_id,
             CASE iv.attendance
@@ -428,25 +495,18 @@ def _ranking_sql(rubric: Rubric, criteria: list[Criterion], cohort_sql: str) -> 
         FROM cohort c
         LEFT JOIN {t["interview"]} iv ON iv.nomination_id = c.id AND iv.panel_id = %s
     ),
-    crit_scores AS (
-        SELECT c.id AS nomination_id, cr.criterion_id, cr.position, cr.weight,
-            COALESCE(a.score, cs.score, 0)
-                * CASE WHEN cr.kind = 'interview' THEN COALESCE(f.factor, 1) ELSE 1 END
-                AS score,
-            COALESCE(a.score, cs.score, 0) AS raw,
-            CASE WHEN cr.kind = 'interview' THEN f.factor END AS factor,
-            COALESCE(a.n, 0) AS n
+    scored AS (
+        SELECT c.id AS nomination_id,
+            {crit_columns}
         FROM cohort c
-        CROSS JOIN crit cr
-        LEFT JOIN assessed a ON a.nomination_id = c.id AND a.criterion_id = cr.criterion_id
-        LEFT JOIN computed_scores cs
-               ON cs.nomination_id = c.id AND cs.criterion_id = cr.criterion_id
-        LEFT JOIN factors f ON f.nomination_id = c.id
+        LEFT JOIN assessed a ON a.nomination_id = c.id
+        LEFT JOIN computed_wide cw ON cw.nomination_id = c.id
+        LEFT JOIN factors fa ON fa.nomination_id = c.id
     ),
     totals AS (
-        SELECT nomination_id,
-            ROUND(SUM(weight * score) / SUM(weight) + {_HALF_UP_NUDGE}, 2) AS total{tb_select}
-        FROM crit_scores GROUP BY nomination_id
+        SELECT nomination_id{carried},
+            ROUND(({weighted}) / {total_weight} + {_HALF_UP_NUDGE}, 2) AS total{tb_select}
+        FROM scored
     ),
     ranked AS (
         SELECT t.nomination_id, t.total, td.position AS tie_position,
@@ -463,14 +523,10 @@ def _ranking_sql(rubric: Rubric, criteria: list[Criterion], cohort_sql: str) -> 
     SELECT f.nomination_id, f.total, f.rnk,
         CASE WHEN f.same_rank > 1 OR (f.same_key > 1 AND f.decided < f.same_key)
              THEN 1 ELSE 0 END AS tied,
-        f.same_total, f.tie_position, cs.criterion_id,
-        ROUND(cs.score + {_HALF_UP_NUDGE}, 2) AS score,
-        ROUND(cs.weight * cs.score / w.weight + {_HALF_UP_NUDGE}, 2) AS contribution,
-        cs.n, ROUND(cs.raw + {_HALF_UP_NUDGE}, 2) AS raw, ROUND(cs.factor, 2) AS factor
+        f.same_total, f.tie_position{breakdown}
     FROM flagged f
-    JOIN crit_scores cs ON cs.nomination_id = f.nomination_id
-    CROSS JOIN (SELECT SUM(weight) AS weight FROM crit) w
-    ORDER BY f.rnk, f.nomination_id, cs.position, cs.criterion_id
+    JOIN totals b ON b.nomination_id = f.nomination_id
+    ORDER BY f.rnk, f.nomination_id
     """  # noqa: S608
 
 
@@ -500,10 +556,11 @@ def _two_places(value) -> Decimal:
 def ranking_for(*, rubric: Rubric, panel: Panel, nominations: QuerySet[Nomination]) -> Ranking:
     """Rank `nominations` (one category's cohort: a province's in the provincial round) by the
     rubric's stage total, in the database: the assessors' scores that count (submitted, no
-    conflict) are aggregated per criterion with window functions (median and trimmed mean by
-    row number, z-scores by windowed mean and deviation), computed criteria are mapped from the
-    indicator values recorded at verification, and RANK() orders the totals, then the
-    tie-breakers, then the chair's tie decisions. Four queries, whatever the cohort's size."""
+    conflict) are aggregated per criterion (median and trimmed mean by row number, z-scores by
+    windowed mean and deviation) into one row per nominee with a column per criterion, computed
+    criteria are mapped from the indicator values recorded at verification, and RANK() orders
+    the totals, then the tie-breakers, then the chair's tie decisions. Six queries (criteria,
+    ranking, nominees, categories, provinces, regencies), whatever the cohort's size."""
     criteria = sorted(rubric.criteria.all(), key=lambda c: (c.order, c.pk))
     if not criteria:
         return Ranking(rubric=rubric, criteria=[], rows=[])
@@ -527,56 +584,48 @@ def ranking_for(*, rubric: Rubric, panel: Panel, nominations: QuerySet[Nominatio
         cursor.execute(sql, params)
         records = cursor.fetchall()
 
-    by_id = {c.pk: c for c in criteria}
+    # Per criterion: score, contribution, count, raw score, factor, rounded in the query (half
+    # up, as maths.round_half_up and maths.contribution do). PostgreSQL's NUMERIC comes as the
+    # Decimal it rounded; SQLite's floats are made the Decimals they stand for.
+    offsets = [(c, i * 5) for i, c in enumerate(criteria)]
+    floats = connection.vendor != "postgresql"
     rows: dict[int, RankingRow] = {}
-    for (
-        nomination_id,
-        total,
-        rank,
-        tied,
-        same_total,
-        tie_position,
-        crit_id,
-        score,
-        contribution,
-        n,
-        raw,
-        factor,
-    ) in records:
-        row = rows.get(nomination_id)
-        if row is None:
-            row = rows[nomination_id] = RankingRow(
-                nomination=None,
-                total=maths.round_half_up(_decimal(total)),
-                rank=int(rank),
-                # Tied: sharing a rank, or in a group of equal totals and tie-breakers that the
-                # chair's decision does not cover whole (a nominee who joined the tie later).
-                tied=bool(tied),
-                tie_broken=same_total > 1 and not tied,
-                tie_position=tie_position,
-            )
-        # Rounded in the query (half up, as maths.round_half_up and maths.contribution do).
-        row.criteria.append(
-            CriterionResult(
-                criterion=by_id[crit_id],
-                score=_two_places(score),
-                contribution=_two_places(contribution),
-                counted=int(n),
-                judged=_two_places(raw),
-                factor=None if factor is None else _two_places(factor),
-            )
+    for nomination_id, total, rank, tied, same_total, tie_position, *values in records:
+        if floats:
+            values = [
+                v if i % 5 == 2 or v is None else _two_places(v) for i, v in enumerate(values)
+            ]
+        rows[nomination_id] = RankingRow(
+            nomination=None,
+            total=maths.round_half_up(_decimal(total)),
+            rank=int(rank),
+            # Tied: sharing a rank, or in a group of equal totals and tie-breakers that the
+            # chair's decision does not cover whole (a nominee who joined the tie later).
+            tied=bool(tied),
+            tie_broken=same_total > 1 and not tied,
+            tie_position=tie_position,
+            criteria=[CriterionResult(c, *values[k : k + 5]) for c, k in offsets],
         )
-    # The nominees with their candidates and regions; their category (one or a few for the
-    # whole cohort) is fetched once and shared instead of once per nominee.
-    details = Nomination.objects.select_related(
-        "candidate__province", "candidate__regency__province"
-    ).in_bulk(list(rows))
+    # The nominees with their candidates, read with the cohort's own query (no list of ids);
+    # the regions and categories (a few hundred rows for the whole edition) are read once and
+    # shared instead of joined into every nominee's row.
+    details = {n.pk: n for n in nominations.select_related(None).select_related("candidate")}
     categories = Category.objects.select_related("edition").in_bulk(
         {n.category_id for n in details.values()}
     )
+    provinces = Province.objects.in_bulk()
+    regencies = Regency.objects.in_bulk()
+    cache = Nomination.category.field.set_cached_value
+    province_cache = Candidate.province.field.set_cached_value
+    regency_cache = Candidate.regency.field.set_cached_value
+    for regency in regencies.values():
+        Regency.province.field.set_cached_value(regency, provinces[regency.province_id])
     for nomination_id, row in rows.items():
-        row.nomination = details[nomination_id]
-        row.nomination.category = categories[row.nomination.category_id]
+        nomination = row.nomination = details[nomination_id]
+        cache(nomination, categories[nomination.category_id])
+        candidate = nomination.candidate
+        province_cache(candidate, provinces.get(candidate.province_id))
+        regency_cache(candidate, regencies.get(candidate.regency_id))
     ranked = sorted(rows.values(), key=lambda r: (r.rank, r.nomination.candidate.name))
     return Ranking(rubric=rubric, criteria=criteria, rows=ranked)
 

@@ -1538,7 +1538,8 @@ QUERIES = {
     "scoresheets/": 6,  # + the rule, stage, nominees, own scoresheets, own conflicts
     "conflicts/": 5,  # + two rules, count, page
     "rankings/": 13,  # per category (one here): progress, snapshot, visibility
-    "rankings/{category}/": 20,  # + rubric, criteria, the ranking query, nominees, category, ties
+    "rankings/{category}/": 22,  # + rubric, criteria, the ranking query, nominees, category,
+    # provinces, regencies (the whole tables: fewer rows than the nominees at scale), ties
 }
 
 

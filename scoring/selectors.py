@@ -446,8 +446,7 @@ def _ranking_sql(rubric: Rubric, criteria: list[Criterion], cohort_sql: str) -> 
     return f"""
     WITH cohort AS {inline}({cohort_sql}),
     crit AS (
-        SELECT id AS criterion_id, "order" AS position, kind, CAST(weight AS {num}) AS weight,
-            indicator, mapping,
+        SELECT id AS criterion_id, kind, indicator, mapping,
             CAST(zero_at AS {num}) AS zero_at, CAST(full_at AS {num}) AS full_at
         FROM {t["criterion"]} WHERE rubric_id = %s
     ),

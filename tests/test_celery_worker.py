@@ -58,19 +58,26 @@ def _worker_env(redis_url) -> dict:
 
 
 @contextmanager
-def _running_worker(redis_url, queue, log):
+def _running_worker(redis_url, queue, log, *, pool="solo", concurrency=1, loglevel="WARNING"):
+    """A Celery worker on `queue`, writing to `log`; yields its process."""
     env = _worker_env(redis_url)
-    command = [sys.executable, "-m", "celery", "-A", "paritrana", "worker", "--pool", "solo"]
-    command += ["--queues", queue, "--hostname", f"{queue}@%h", "--loglevel", "WARNING"]
-    command += ["--without-gossip", "--without-mingle", "--without-heartbeat"]
+    command = [sys.executable, "-m", "celery", "-A", "paritrana", "worker", "--pool", pool]
+    command += ["--concurrency", str(concurrency), "--queues", queue, "--hostname", f"{queue}@%h"]
+    command += [
+        "--loglevel",
+        loglevel,
+        "--without-gossip",
+        "--without-mingle",
+        "--without-heartbeat",
+    ]
     with log.open("w") as output:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=output)
         try:
-            yield queue
+            yield process
         finally:
             process.terminate()
             try:
-                process.wait(timeout=30)
+                process.wait(timeout=60)
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
@@ -80,8 +87,9 @@ def _running_worker(redis_url, queue, log):
 @pytest.fixture
 def worker(redis_url, transactional_db, tmp_path):
     """A `celery worker` process on a private queue, stopped afterwards."""
-    with _running_worker(redis_url, f"test-{uuid.uuid4().hex[:8]}", tmp_path / "w.log") as q:
-        yield q
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    with _running_worker(redis_url, queue, tmp_path / "w.log"):
+        yield queue
 
 
 @pytest.mark.services

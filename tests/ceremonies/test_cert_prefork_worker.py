@@ -2,8 +2,6 @@
 certificate renderer up as it starts, then the batch is generated to 100 %, the tasks sent in
 batches through one producer, each process keeping its database connection across tasks."""
 
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -15,7 +13,7 @@ from ceremonies import selectors, services
 from ceremonies.services import ENQUEUE_BATCH
 from paritrana.celery import app
 from tests.ceremonies.test_certificate_worker import _edition_with_awards, ceremony_of
-from tests.test_celery_worker import ROOT, _worker_env, redis_url  # noqa: F401 (fixture)
+from tests.test_celery_worker import _running_worker, redis_url  # noqa: F401 (fixture)
 
 CERTIFICATES = ENQUEUE_BATCH + 10  # more than one batch of tasks
 
@@ -34,37 +32,24 @@ def test_a_prefork_worker_warms_up_each_process_and_generates_the_batch(
     ceremony = ceremony_of(edition)
     app.control.purge()
     log = tmp_path / "worker.log"
-    command = [sys.executable, "-m", "celery", "-A", "paritrana", "worker", "--pool", "prefork"]
-    command += ["--concurrency", "2", "--loglevel", "INFO", "--hostname", "prefork@%h"]
-    command += ["--without-gossip", "--without-mingle", "--without-heartbeat"]
-    with log.open("w") as output:
-        worker = subprocess.Popen(
-            command, cwd=ROOT, env=_worker_env(redis_url), stdout=output, stderr=output
-        )
-        try:
-            with transaction.atomic():
-                batch = services.certificates_issue(actor=None, ceremony=ceremony)
-            deadline = time.monotonic() + 600
-            while not (progress := selectors.batch_progress(batch))["finished"]:
-                assert time.monotonic() < deadline, progress
-                assert worker.poll() is None, log.read_text()
-                time.sleep(0.5)
-            # Its two processes are idle now, each still holding its connection.
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT count(*) FROM pg_stat_activity"
-                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
-                )
-                [(held,)] = cursor.fetchall()
-        finally:
-            worker.terminate()
-            try:
-                worker.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                worker.kill()
-                worker.wait()
+    with _running_worker(
+        redis_url, "celery", log, pool="prefork", concurrency=2, loglevel="INFO"
+    ) as worker:
+        with transaction.atomic():
+            batch = services.certificates_issue(actor=None, ceremony=ceremony)
+        deadline = time.monotonic() + 600
+        while not (progress := selectors.batch_progress(batch))["finished"]:
+            assert time.monotonic() < deadline, progress
+            assert worker.poll() is None, log.read_text()
+            time.sleep(0.5)
+        # Its two processes are idle now, each still holding its connection.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            [(held,)] = cursor.fetchall()
     text = log.read_text()
-    print(text)  # shown by pytest when the test failed
 
     assert (progress["percent"], progress["failed"], progress["done"]) == (100, 0, CERTIFICATES)
     assert text.count("Certificate renderer warmed up") == 2

@@ -648,8 +648,9 @@ class _Builder:
             rubric=section.rubric,
             panel=section.panel,
             nominations=selectors.stage_nominations(section.panel, kind, self.category),
+            nominees=False,  # one row is shown: its nominee is self.nomination
         )
-        row = next((r for r in ranking.rows if r.nomination.pk == self.nomination.pk), None)
+        row = next((r for r in ranking.rows if r.nomination_id == self.nomination.pk), None)
         if row is None:
             return {}, []
         section.total, section.rank, section.tied = row.total, row.rank, row.tied

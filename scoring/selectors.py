@@ -3,6 +3,7 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -256,15 +257,32 @@ class CriterionResult:
     factor: Decimal | None = None  # interview: the attendance factor applied (None: not yet)
 
 
-@dataclass
 class RankingRow:
-    nomination: Nomination
-    total: Decimal
-    rank: int
-    tied: bool  # still tied after the tie-breakers and the chair's decisions
-    tie_broken: bool  # equal total, separated by the tie-break order or a decision
-    tie_position: int | None
-    criteria: list[CriterionResult] = field(default_factory=list)
+    """A nominee's place in a ranking. The ranking reads every nominee's id, name, total and
+    rank; the nominee itself (`nomination`) is read for the rows shown (attach_nominees), and
+    the per-criterion breakdown (`criteria`) is made from the ranking's row when first read."""
+
+    def __init__(
+        self, *, nomination_id, name, total, rank, tied, tie_broken, tie_position, columns, values
+    ):
+        self.nomination_id: int = nomination_id
+        self.name: str = name  # the candidate's, for the order within a rank
+        self.nomination: Nomination | None = None  # attach_nominees
+        self.total: Decimal = total
+        self.rank: int = rank
+        self.tied: bool = tied  # still tied after the tie-breakers and the chair's decisions
+        self.tie_broken: bool = tie_broken  # equal total, separated by tie-break or decision
+        self.tie_position: int | None = tie_position
+        self._columns = columns  # (criterion, offset) per criterion
+        self._values = values  # five per criterion: score, contribution, count, raw, factor
+
+    @cached_property
+    def criteria(self) -> list[CriterionResult]:
+        values = self._values
+        return [CriterionResult(c, *values[k : k + 5]) for c, k in self._columns]
+
+    def __repr__(self) -> str:
+        return f"<RankingRow {self.nomination_id} rank={self.rank} total={self.total}>"
 
 
 @dataclass
@@ -307,6 +325,8 @@ def _ranking_sql(rubric: Rubric, criteria: list[Criterion], cohort_sql: str) -> 
         "indicator": "scoring_indicatorvalue",
         "tie": TieDecision._meta.db_table,
         "interview": Interview._meta.db_table,
+        "nomination": Nomination._meta.db_table,
+        "candidate": Candidate._meta.db_table,
     }
     if rubric.zscore:
         values = """
@@ -522,9 +542,11 @@ def _ranking_sql(rubric: Rubric, criteria: list[Criterion], cohort_sql: str) -> 
     SELECT f.nomination_id, f.total, f.rnk,
         CASE WHEN f.same_rank > 1 OR (f.same_key > 1 AND f.decided < f.same_key)
              THEN 1 ELSE 0 END AS tied,
-        f.same_total, f.tie_position{breakdown}
+        f.same_total, f.tie_position, cd.name{breakdown}
     FROM flagged f
     JOIN totals b ON b.nomination_id = f.nomination_id
+    JOIN {t["nomination"]} nm ON nm.id = f.nomination_id
+    JOIN {t["candidate"]} cd ON cd.id = nm.candidate_id
     ORDER BY f.rnk, f.nomination_id
     """  # noqa: S608
 
@@ -552,14 +574,20 @@ def _two_places(value) -> Decimal:
     return maths.round_half_up(_decimal(value))
 
 
-def ranking_for(*, rubric: Rubric, panel: Panel, nominations: QuerySet[Nomination]) -> Ranking:
+def ranking_for(
+    *, rubric: Rubric, panel: Panel, nominations: QuerySet[Nomination], nominees: bool = True
+) -> Ranking:
     """Rank `nominations` (one category's cohort: a province's in the provincial round) by the
     rubric's stage total, in the database: the assessors' scores that count (submitted, no
     conflict) are aggregated per criterion (median and trimmed mean by row number, z-scores by
     windowed mean and deviation) into one row per nominee with a column per criterion, computed
     criteria are mapped from the indicator values recorded at verification, and RANK() orders
-    the totals, then the tie-breakers, then the chair's tie decisions. Six queries (criteria,
-    ranking, nominees, categories, provinces, regencies), whatever the cohort's size."""
+    the totals, then the tie-breakers, then the chair's tie decisions. Rows of equal rank are
+    in the order of the candidates' names.
+
+    Two queries (criteria, ranking), whatever the cohort's size; with `nominees` the rows'
+    nominees are read too (attach_nominees: four more). A page that shows some rows (the
+    chair's, paginated) passes `nominees=False` and attaches the nominees of the rows shown."""
     criteria = sorted(rubric.criteria.all(), key=lambda c: (c.order, c.pk))
     if not criteria:
         return Ranking(rubric=rubric, criteria=[], rows=[])
@@ -586,29 +614,52 @@ def ranking_for(*, rubric: Rubric, panel: Panel, nominations: QuerySet[Nominatio
     # Per criterion: score, contribution, count, raw score, factor, rounded in the query (half
     # up, as maths.round_half_up and maths.contribution do). PostgreSQL's NUMERIC comes as the
     # Decimal it rounded; SQLite's floats are made the Decimals they stand for.
-    offsets = [(c, i * 5) for i, c in enumerate(criteria)]
+    columns = [(c, i * 5) for i, c in enumerate(criteria)]
     floats = connection.vendor != "postgresql"
-    rows: dict[int, RankingRow] = {}
-    for nomination_id, total, rank, tied, same_total, tie_position, *values in records:
+    rows = []
+    for nomination_id, total, rank, tied, same_total, tie_position, name, *values in records:
         if floats:
             values = [
                 v if i % 5 == 2 or v is None else _two_places(v) for i, v in enumerate(values)
             ]
-        rows[nomination_id] = RankingRow(
-            nomination=None,
-            total=maths.round_half_up(_decimal(total)),
-            rank=int(rank),
-            # Tied: sharing a rank, or in a group of equal totals and tie-breakers that the
-            # chair's decision does not cover whole (a nominee who joined the tie later).
-            tied=bool(tied),
-            tie_broken=same_total > 1 and not tied,
-            tie_position=tie_position,
-            criteria=[CriterionResult(c, *values[k : k + 5]) for c, k in offsets],
+        rows.append(
+            RankingRow(
+                nomination_id=nomination_id,
+                name=name,
+                total=maths.round_half_up(_decimal(total)),
+                rank=int(rank),
+                # Tied: sharing a rank, or in a group of equal totals and tie-breakers that the
+                # chair's decision does not cover whole (a nominee who joined the tie later).
+                tied=bool(tied),
+                tie_broken=same_total > 1 and not tied,
+                tie_position=tie_position,
+                columns=columns,
+                values=values,
+            )
         )
-    # The nominees with their candidates, read with the cohort's own query (no list of ids);
-    # the regions and categories (a few hundred rows for the whole edition) are read once and
-    # shared instead of joined into every nominee's row.
-    details = {n.pk: n for n in nominations.select_related(None).select_related("candidate")}
+    # Python's order of the names (by code point), as everywhere else a ranking is sorted.
+    rows.sort(key=lambda r: (r.rank, r.name))
+    ranking = Ranking(rubric=rubric, criteria=criteria, rows=rows)
+    if nominees:
+        attach_nominees(rows, cohort=nominations)
+    return ranking
+
+
+def attach_nominees(rows, *, cohort: QuerySet[Nomination] | None = None) -> None:
+    """Give ranking rows their nominees with the candidates, categories and regions, in four
+    queries however many rows: the nominees with their candidates (by id, or all of `cohort`,
+    the ranking's own query, when every row is wanted: no list of ids), then the categories,
+    provinces and regencies (a few hundred rows for a whole edition), read once and shared
+    instead of joined into every nominee's row. Rows that have their nominee are left alone."""
+    rows = [row for row in rows if row.nomination is None]
+    if not rows:
+        return
+    if cohort is not None:
+        details = {n.pk: n for n in cohort.select_related(None).select_related("candidate")}
+    else:
+        details = Nomination.objects.select_related("candidate").in_bulk(
+            [row.nomination_id for row in rows]
+        )
     categories = Category.objects.select_related("edition").in_bulk(
         {n.category_id for n in details.values()}
     )
@@ -619,14 +670,12 @@ def ranking_for(*, rubric: Rubric, panel: Panel, nominations: QuerySet[Nominatio
     regency_cache = Candidate.regency.field.set_cached_value
     for regency in regencies.values():
         Regency.province.field.set_cached_value(regency, provinces[regency.province_id])
-    for nomination_id, row in rows.items():
-        nomination = row.nomination = details[nomination_id]
+    for row in rows:
+        nomination = row.nomination = details[row.nomination_id]
         cache(nomination, categories[nomination.category_id])
         candidate = nomination.candidate
         province_cache(candidate, provinces.get(candidate.province_id))
         regency_cache(candidate, regencies.get(candidate.regency_id))
-    ranked = sorted(rows.values(), key=lambda r: (r.rank, r.nomination.candidate.name))
-    return Ranking(rubric=rubric, criteria=criteria, rows=ranked)
 
 
 @dataclass

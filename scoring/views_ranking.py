@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -33,6 +34,10 @@ from .forms_ranking import ReopenForm, TieDecisionForm, parse_ids
 from .models import RankingSnapshot, RankingSnapshotRow, TieDecision
 from .spreadsheets import region_of
 from .views import panel_nav, stage_url
+
+# The live ranking's rows per page, and the longest name search taken.
+RANKING_PAGE_SIZE = 50
+SEARCH_MAX_LENGTH = 100
 
 
 @dataclass
@@ -103,7 +108,9 @@ class CategoryRanking:
     own_missing: int | None = None
     rubric: object = None
     criteria: list = field(default_factory=list)
-    rows: list = field(default_factory=list)  # LiveRow
+    rows: list = field(default_factory=list)  # LiveRow, every nominee
+    page: object = None  # the Page of `rows` shown (matching `search`), nominees attached
+    search: str = ""  # part of a nominee's name, to find them in a long ranking
     cut_off: Decimal | None = None
     tie_forms: list = field(default_factory=list)
     snapshot: RankingSnapshot | None = None
@@ -200,9 +207,16 @@ def category_ranking(
     tie_form: TieDecisionForm | None = None,
     reopen_form: ReopenForm | None = None,
     refusal: list | None = None,
+    page: int | str | None = 1,
+    search: str = "",
 ) -> CategoryRanking:
     """One category's ranking as `user` may see it. A fixed number of queries whatever the
-    number of nominees (the ranking itself is one query, see selectors.ranking_for)."""
+    number of nominees (the ranking itself is one query, see selectors.ranking_for).
+
+    The live ranking is shown a page at a time (RANKING_PAGE_SIZE rows, `page` of those whose
+    name contains `search`): every nominee's rank and total are computed, but only the rows
+    shown (and those the cut-off, the ties and the decisions name) have their nominees read.
+    `page=None` reads every row (the XLSX)."""
     visible = selectors.may_see_ranking(user, panel=panel, stage=stage, category=category)
     is_selection = stage.kind == StageKind.NATIONAL_SELECTION
     section = CategoryRanking(
@@ -265,7 +279,9 @@ def category_ranking(
     if not visible or section.rubric is None:
         return section
 
-    ranking = selectors.ranking_for(rubric=section.rubric, panel=panel, nominations=nominations)
+    ranking = selectors.ranking_for(
+        rubric=section.rubric, panel=panel, nominations=nominations, nominees=False
+    )
     section.criteria = ranking.criteria
     decisions = {
         d.nomination_id: d
@@ -285,10 +301,23 @@ def category_ranking(
             row=row,
             advances=index < len(advancing),
             last_advancing=row is last and index < len(ranking.rows) - 1,
-            decision=decisions.get(row.nomination.pk) if row.tie_position is not None else None,
+            decision=decisions.get(row.nomination_id) if row.tie_position is not None else None,
         )
         for index, row in enumerate(ranking.rows)
     ]
+    section.search = search = " ".join(search.split())[:SEARCH_MAX_LENGTH]
+    shown = section.rows
+    if search:
+        needle = search.casefold()
+        shown = [line for line in shown if needle in line.row.name.casefold()]
+    per_page = RANKING_PAGE_SIZE if page is not None else max(len(shown), 1)
+    section.page = Paginator(shown, per_page).get_page(page)
+    selectors.attach_nominees(
+        [line.row for line in section.page]
+        + [row for row in ranking.rows if row.tied or row.tie_position is not None]
+        + advancing,
+        cohort=nominations if page is None else None,
+    )
     if can_manage:
         agreement = selectors.agreement(panel=panel, stage=stage, category=category)
         section.disagreements = len(agreement.flagged) if agreement else 0
@@ -377,6 +406,14 @@ class PanelAccessMixin(PermissionRequiredMixin):
         result_stage = selectors.panel_stage(
             self.panel, selectors.result_stage_kind(self.panel, self.stage_kind)
         )
+        # One category's page is paginated and searchable; the page of every category shows
+        # each one's first rows with a link to its own page.
+        listing = {}
+        if self.category is not None and self.request.method == "GET":
+            listing = {
+                "page": self.request.GET.get("page") or 1,
+                "search": self.request.GET.get("q", ""),
+            }
         sections = [
             category_ranking(
                 user=user,
@@ -386,6 +423,7 @@ class PanelAccessMixin(PermissionRequiredMixin):
                 can_manage=can_manage,
                 show_names=show_names,
                 is_member=is_member,
+                **listing,
                 **overrides,
             )
             for category in categories
@@ -431,6 +469,7 @@ class RankingXlsx(PanelAccessMixin, View):
             category=self.category,
             can_manage=False,
             show_names=False,
+            page=None,
         )
         content = spreadsheets.ranking_workbook(panel=self.panel, section=section)
         name = spreadsheets.ranking_filename(panel=self.panel, category=self.category)

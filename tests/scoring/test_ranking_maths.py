@@ -60,6 +60,39 @@ def test_weights_thresholds_and_mean_give_the_hand_computed_totals(make_round):
     assert not ranking.ties
 
 
+def test_ranking_without_nominees_reads_them_for_the_rows_asked(
+    make_round, django_assert_num_queries
+):
+    round_ = make_round([criterion("a", J)])
+    nominees = [round_.nominate(code) for code in JABAR_CITIES[:3]]
+    for person in round_.members:
+        for nomination, value in zip(nominees, (70, 90, 80), strict=True):
+            round_.score(person, nomination, value)
+    cohort = selectors.ranked_nominations(round_.panel, round_.category)
+    with django_assert_num_queries(2):  # the criteria, the ranking
+        ranking = selectors.ranking_for(
+            rubric=round_.rubric, panel=round_.panel, nominations=cohort, nominees=False
+        )
+    x, y, z = nominees
+    assert [(r.nomination_id, r.name, r.total, r.rank) for r in ranking.rows] == [
+        (y.pk, y.candidate.name, D("90.00"), 1),
+        (z.pk, z.candidate.name, D("80.00"), 2),
+        (x.pk, x.candidate.name, D("70.00"), 3),
+    ]
+    assert [r.nomination for r in ranking.rows] == [None, None, None]
+    # The nominees, candidates, categories and regions of the rows asked: four queries.
+    with django_assert_num_queries(4):
+        selectors.attach_nominees(ranking.rows[1:])
+    with django_assert_num_queries(0):
+        assert [r.nomination for r in ranking.rows] == [None, z, x]
+        assert ranking.rows[2].nomination.candidate.regency.province.code == "32"
+        assert ranking.rows[2].nomination.category == round_.category
+        assert [(c.criterion.code, c.score, c.counted) for c in ranking.rows[2].criteria] == [
+            ("a", D("70.00"), 3)
+        ]
+        selectors.attach_nominees(ranking.rows[1:])  # those rows have theirs already
+
+
 def test_half_up_rounding_of_an_exact_half(make_round):
     round_ = make_round([criterion("a"), criterion("b")], members=1)
     n = round_.nominate("32.71")

@@ -18,7 +18,7 @@ from accounts.enums import Role
 from accounts.services import role_assign
 from candidates.enums import NominationState, RankLabel
 from candidates.models import Nomination, Province, Regency
-from scoring import services
+from scoring import services, views_ranking
 from scoring.enums import CriterionKind, StageKind
 from scoring.models import RankingSnapshot, TieDecision
 from tests.factories import (
@@ -369,6 +369,91 @@ def test_panel_page_has_a_section_per_category(client, hand_round):
     assert [r["pk"] for r in table(panel_page)] == [*[n.pk for n in round_.nominations], other.pk]
     assert one.content.decode().count('class="ranking-section"') == 1
     assert [r["pk"] for r in table(one)] == [n.pk for n in round_.nominations]
+
+
+# ---------------------------------------------------------------------------------------------
+# A long ranking: pages and a search by name (national selection: 20,000 nominees)
+
+
+@pytest.fixture
+def two_per_page(monkeypatch):
+    monkeypatch.setattr(views_ranking, "RANKING_PAGE_SIZE", 2)
+
+
+def test_long_ranking_is_shown_a_page_at_a_time(client, seven_round, two_per_page):
+    round_ = seven_round
+    ids = [n.pk for n in round_.nominations]  # ranks 1 to 7 (totals 90, 85, … 60)
+    client.force_login(round_.chair)
+    url = urls(round_)["ranking_category"]
+    pages = {page: english(client).get(url, {"page": page}) for page in ("", 2, 4, 99, "x")}
+
+    def shown(response):
+        return [(r["pk"], r["rank"]) for r in table(response)]
+
+    assert shown(pages[""]) == [(ids[0], "1"), (ids[1], "2")]
+    assert shown(pages[2]) == [(ids[2], "3"), (ids[3], "4")]
+    assert shown(pages[4]) == [(ids[6], "7")]
+    assert shown(pages[99]) == shown(pages[4])  # past the end: the last page
+    assert shown(pages["x"]) == shown(pages[""])  # not a number: the first page
+    second = pages[2].content.decode()
+    assert "Nominees 3–4 of 7." in second
+    assert "Page 2 of 4" in second
+    assert 'href="?page=1" rel="prev"' in second
+    assert 'href="?page=3" rel="next"' in second
+    # The cut-off names those who would advance, whichever page is shown.
+    assert (
+        f"these would advance:\n  <strong>{round_.nominations[0].candidate.name}</strong>, "
+        f"<strong>{round_.nominations[1].candidate.name}</strong>"
+    ) in pages[4].content.decode()
+
+
+def test_long_ranking_is_searchable_by_name(client, seven_round, two_per_page):
+    round_ = seven_round
+    cirebon, cimahi = round_.nominations[3], round_.nominations[6]
+    assert (cirebon.candidate.name, cimahi.candidate.name) == (
+        "Pemerintah Kota Cirebon",
+        "Pemerintah Kota Cimahi",
+    )
+    client.force_login(round_.members[1])
+    url = urls(round_)["ranking_category"]
+    found = english(client).get(url, {"q": "  CI "})
+    # Each keeps its rank in the whole ranking.
+    assert [(r["pk"], r["rank"]) for r in table(found)] == [(cirebon.pk, "4"), (cimahi.pk, "7")]
+    content = found.content.decode()
+    assert "Nominees 1–2 of 2 whose names contain “CI”." in content
+    assert 'value="CI"' in content
+    assert "Page 1 of" not in content  # one page: no navigation
+
+    none = client.get(url, {"q": "Surabaya"})
+    assert table(none) == []
+    assert "No nominee's name contains this text." in none.content.decode()
+    # Indonesian by default.
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "id"
+    indonesian = client.get(url, {"q": "CI"}).content.decode()
+    assert "Nominasi 1–2 dari 2 yang namanya memuat “CI”." in indonesian
+
+
+def test_panel_page_shows_each_categorys_first_page_with_a_link_to_the_rest(
+    client, seven_round, two_per_page
+):
+    round_ = seven_round
+    client.force_login(round_.chair)
+    response = english(client).get(urls(round_)["ranking"], {"page": 3, "q": "Cimahi"})
+    # The page of every category takes no page or search: each shows its first rows.
+    assert [r["pk"] for r in table(response)] == [n.pk for n in round_.nominations[:2]]
+    content = response.content.decode()
+    link = urls(round_)["ranking_category"]
+    assert f'<a href="{link}">The whole ranking of {round_.category.name}</a>' in content
+    assert 'role="search"' not in content
+
+
+def test_xlsx_holds_every_row_of_a_long_ranking(client, seven_round, two_per_page):
+    round_ = seven_round
+    client.force_login(round_.chair)
+    rows = workbook_rows(english(client).get(urls(round_)["ranking_xlsx"], {"page": 2}))
+    assert [(row[0], row[1]) for row in rows[1:]] == [
+        (i + 1, n.candidate.name) for i, n in enumerate(round_.nominations)
+    ]
 
 
 def test_missing_scoresheets_name_the_members_for_the_chair_and_count_them_for_a_member(

@@ -2,7 +2,7 @@
 paths of issue 8 beside their floors, at a quarter of the full size and at the full size.
 
     python -m bench [--only ranking,public,imports,certificates] [--sizes quarter,full]
-                    [--fraction 0.05]
+                    [--fraction 0.05] [--keep]
 
 Needs DATABASE_URL (a PostgreSQL database it may drop and create again: everything in it is
 lost) and REDIS_URL. `--fraction` shrinks both sizes for a quick try; the README's figures come
@@ -22,7 +22,11 @@ def _arguments():
     parser.add_argument("--only", default=",".join(PATHS), help="paths to measure")
     parser.add_argument("--sizes", default="quarter,full", help="sizes to measure")
     parser.add_argument("--fraction", type=float, default=1.0, help="shrink every size")
-    parser.add_argument("--keep", action="store_true", help="reuse the database as it is")
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="reuse the database as it is, with the editions already built in it",
+    )
     args = parser.parse_args()
     args.only = [p for p in args.only.split(",") if p]
     unknown = set(args.only) - set(PATHS)
@@ -76,7 +80,7 @@ def main() -> None:
     for name in args.sizes.split(","):
         size = Size(name, SIZES[name].fraction * args.fraction)
         needs_edition = {"ranking", "public", "certificates"} & set(args.only)
-        edition = dataset.build(size) if needs_edition else None
+        edition = dataset.build(size, reuse=args.keep) if needs_edition else None
         if "ranking" in args.only:
             rows += ranking.measure(size, edition=edition)
         if "public" in args.only:

@@ -141,8 +141,16 @@ def _score(stage: Stage, rubric: Rubric, panel_of, members, ranks: dict, nominat
 
 
 @transaction.atomic
-def build(size: Size) -> Edition:
-    """Build the edition of `size` (YEARS gives its year) and return it, published."""
+def build(size: Size, *, reuse: bool = False) -> Edition:
+    """Build the edition of `size` (YEARS gives its year) and return it, published. With
+    `reuse`, an edition of that year already built and published in the database is returned
+    as it is (a build interrupted before publication is not reused: build into a new one)."""
+    if reuse:
+        built = Edition.objects.filter(
+            year=YEARS[size.name], publications__province__isnull=True
+        ).first()
+        if built is not None:
+            return built
     rng = random.Random(size.name)
     edition = EditionFactory(year=YEARS[size.name], nominations_open=False)
     stages = {s.kind: s for s in services.stages_create_defaults(edition=edition)}

@@ -260,10 +260,11 @@ class CriterionResult:
 class RankingRow:
     """A nominee's place in a ranking. The ranking reads every nominee's id, name, total and
     rank; the nominee itself (`nomination`) is read for the rows shown (attach_nominees), and
-    the per-criterion breakdown (`criteria`) is made from the ranking's row when first read."""
+    the per-criterion breakdown (`criteria`) is made from the ranking's text of it when first
+    read: a page shows fifty rows of twenty thousand."""
 
     def __init__(
-        self, *, nomination_id, name, total, rank, tied, tie_broken, tie_position, columns, values
+        self, *, nomination_id, name, total, rank, tied, tie_broken, tie_position, criteria, text
     ):
         self.nomination_id: int = nomination_id
         self.name: str = name  # the candidate's, for the order within a rank
@@ -273,13 +274,35 @@ class RankingRow:
         self.tied: bool = tied  # still tied after the tie-breakers and the chair's decisions
         self.tie_broken: bool = tie_broken  # equal total, separated by tie-break or decision
         self.tie_position: int | None = tie_position
-        self._columns = columns  # (criterion, offset) per criterion
-        self._values = values  # five per criterion: score, contribution, count, raw, factor
+        self._criteria = criteria  # the rubric's, in the order of the text
+        self._text = text  # _ranking_sql's `breakdown`
 
     @cached_property
     def criteria(self) -> list[CriterionResult]:
-        values = self._values
-        return [CriterionResult(c, *values[k : k + 5]) for c, k in self._columns]
+        """Per criterion, five values the query rounded (half up, as maths.round_half_up and
+        maths.contribution do) and wrote as text, separated by commas: score, contribution,
+        count, raw score, factor (empty: none). PostgreSQL writes NUMERIC exactly; SQLite's
+        floats are made the Decimals of two places they stand for."""
+        values = self._text.split(",")
+        exact = connection.vendor == "postgresql"
+
+        def number(text: str) -> Decimal | None:
+            if not text:
+                return None
+            return Decimal(text) if exact else _two_places(float(text))
+
+        return [
+            CriterionResult(
+                criterion,
+                number(values[k]),
+                number(values[k + 1]),
+                int(float(values[k + 2])),
+                number(values[k + 3]),
+                number(values[k + 4]),
+            )
+            for index, criterion in enumerate(self._criteria)
+            for k in [5 * index]
+        ]
 
     def __repr__(self) -> str:
         return f"<RankingRow {self.nomination_id} rank={self.rank} total={self.total}>"
@@ -315,7 +338,7 @@ def _numeric() -> str:
 _HALF_UP_NUDGE = "0.000000001"
 
 
-def _ranking_sql(rubric: Rubric, criteria: list[Criterion], cohort_sql: str) -> str:
+def _ranking_sql(rubric: Rubric, criteria: list[Criterion], cohort_sql: str, panel_id: int) -> str:
     num = _numeric()
     t = {
         "criterion": Criterion._meta.db_table,
@@ -424,6 +447,27 @@ def _ranking_sql(rubric: Rubric, criteria: list[Criterion], cohort_sql: str) -> 
         return f"CAST({Decimal(c.weight)} AS {num})"  # a Decimal: digits and a point only
 
     total_weight = f"CAST({sum(Decimal(c.weight) for c in criteria)} AS {num})"
+    # Interview criteria are multiplied by the attendance factor of the nominee's interview with
+    # this panel (none recorded yet: 1); the factors are Decimals, formatted as the weights are.
+    factor = (
+        "CASE iv.attendance "
+        + " ".join(
+            f"WHEN '{attendance}' THEN CAST({Decimal(value)} AS {num})"
+            for attendance, value in (
+                ("head", rubric.factor_head),
+                ("deputy", rubric.factor_deputy),
+                ("secretary", rubric.factor_secretary),
+                ("other", rubric.factor_other),
+            )
+        )
+        + " END"
+    )
+    interview_join = ""
+    if any(c.kind == CriterionKind.INTERVIEW for c in criteria):
+        interview_join = (
+            f"\n        LEFT JOIN {t['interview']} iv"
+            f" ON iv.nomination_id = c.id AND iv.panel_id = {int(panel_id)}"
+        )
     columns = []  # per criterion: its score (after the factor), raw score, count, factor
     for c in criteria:
         i = int(c.pk)
@@ -431,22 +475,30 @@ def _ranking_sql(rubric: Rubric, criteria: list[Criterion], cohort_sql: str) -> 
             columns.append(f"COALESCE(cw.c{i}, 0) AS s{i}, COALESCE(cw.c{i}, 0) AS r{i}, "
                            f"0 AS n{i}, CAST(NULL AS {num}) AS f{i}")  # fmt: skip
         elif c.kind == CriterionKind.INTERVIEW:
-            columns.append(f"COALESCE(a.a{i}, 0) * COALESCE(fa.factor, 1) AS s{i}, "
+            columns.append(f"COALESCE(a.a{i}, 0) * COALESCE({factor}, 1) AS s{i}, "
                            f"COALESCE(a.a{i}, 0) AS r{i}, COALESCE(a.n{i}, 0) AS n{i}, "
-                           f"fa.factor AS f{i}")  # fmt: skip
+                           f"{factor} AS f{i}")  # fmt: skip
         else:
             columns.append(f"COALESCE(a.a{i}, 0) AS s{i}, COALESCE(a.a{i}, 0) AS r{i}, "
                            f"COALESCE(a.n{i}, 0) AS n{i}, CAST(NULL AS {num}) AS f{i}")  # fmt: skip
     crit_columns = ",\n            ".join(columns)
     weighted = " + ".join(f"{weight(c)} * s{int(c.pk)}" for c in criteria)
     carried = "".join(f", s{int(c.pk)}, r{int(c.pk)}, n{int(c.pk)}, f{int(c.pk)}" for c in criteria)
-    breakdown = "".join(
-        f",\n        ROUND(b.s{i} + {_HALF_UP_NUDGE}, 2),"
-        f" ROUND({weight(c)} * b.s{i} / {total_weight} + {_HALF_UP_NUDGE}, 2),"
-        f" b.n{i}, ROUND(b.r{i} + {_HALF_UP_NUDGE}, 2), ROUND(b.f{i}, 2)"
+    # The breakdown as one text (RankingRow.criteria reads it): fetching 50 numbers for each of
+    # 20,000 nominees would cost more than the page shows.
+    parts = [
+        part
         for c in criteria
         for i in [int(c.pk)]
-    )
+        for part in (
+            f"ROUND(b.s{i} + {_HALF_UP_NUDGE}, 2)",
+            f"ROUND({weight(c)} * b.s{i} / {total_weight} + {_HALF_UP_NUDGE}, 2)",
+            f"b.n{i}",
+            f"ROUND(b.r{i} + {_HALF_UP_NUDGE}, 2)",
+            f"ROUND(b.f{i}, 2)",
+        )
+    ]
+    breakdown = " || ',' || ".join(f"COALESCE(CAST({part} AS TEXT), '')" for part in parts)
 
     tie_breakers = sorted(
         (c for c in criteria if c.tie_break_order is not None), key=lambda c: c.tie_break_order
@@ -505,22 +557,12 @@ def _ranking_sql(rubric: Rubric, criteria: list[Criterion], cohort_sql: str) -> 
             END AS score
         FROM computed
     ),{computed_wide}
-    factors AS (
-        SELECT c.id AS nomination_id,
-            CASE iv.attendance
-                WHEN 'head' THEN CAST(%s AS {num}) WHEN 'deputy' THEN CAST(%s AS {num})
-                WHEN 'secretary' THEN CAST(%s AS {num}) WHEN 'other' THEN CAST(%s AS {num})
-            END AS factor
-        FROM cohort c
-        LEFT JOIN {t["interview"]} iv ON iv.nomination_id = c.id AND iv.panel_id = %s
-    ),
     scored AS (
         SELECT c.id AS nomination_id,
             {crit_columns}
         FROM cohort c
         LEFT JOIN assessed a ON a.nomination_id = c.id
-        LEFT JOIN computed_wide cw ON cw.nomination_id = c.id
-        LEFT JOIN factors fa ON fa.nomination_id = c.id
+        LEFT JOIN computed_wide cw ON cw.nomination_id = c.id{interview_join}
     ),
     totals AS (
         SELECT nomination_id{carried},
@@ -542,12 +584,12 @@ def _ranking_sql(rubric: Rubric, criteria: list[Criterion], cohort_sql: str) -> 
     SELECT f.nomination_id, f.total, f.rnk,
         CASE WHEN f.same_rank > 1 OR (f.same_key > 1 AND f.decided < f.same_key)
              THEN 1 ELSE 0 END AS tied,
-        f.same_total, f.tie_position, cd.name{breakdown}
+        f.same_total, f.tie_position, cd.name,
+        {breakdown} AS breakdown
     FROM flagged f
     JOIN totals b ON b.nomination_id = f.nomination_id
     JOIN {t["nomination"]} nm ON nm.id = f.nomination_id
     JOIN {t["candidate"]} cd ON cd.id = nm.candidate_id
-    ORDER BY f.rnk, f.nomination_id
     """  # noqa: S608
 
 
@@ -592,7 +634,7 @@ def ranking_for(
     if not criteria:
         return Ranking(rubric=rubric, criteria=[], rows=[])
     cohort_sql, cohort_params = nominations.order_by().values("id").query.sql_with_params()
-    sql = _ranking_sql(rubric, criteria, cohort_sql)
+    sql = _ranking_sql(rubric, criteria, cohort_sql, panel.pk)
     params = [
         *cohort_params,
         rubric.pk,
@@ -600,45 +642,30 @@ def ranking_for(
         ScoresheetState.SUBMITTED,
         panel.pk,
         CriterionKind.COMPUTED,
-        rubric.factor_head,
-        rubric.factor_deputy,
-        rubric.factor_secretary,
-        rubric.factor_other,
-        panel.pk,
         rubric.stage_id,
     ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         records = cursor.fetchall()
 
-    # Per criterion: score, contribution, count, raw score, factor, rounded in the query (half
-    # up, as maths.round_half_up and maths.contribution do). PostgreSQL's NUMERIC comes as the
-    # Decimal it rounded; SQLite's floats are made the Decimals they stand for.
-    columns = [(c, i * 5) for i, c in enumerate(criteria)]
-    floats = connection.vendor != "postgresql"
-    rows = []
-    for nomination_id, total, rank, tied, same_total, tie_position, name, *values in records:
-        if floats:
-            values = [
-                v if i % 5 == 2 or v is None else _two_places(v) for i, v in enumerate(values)
-            ]
-        rows.append(
-            RankingRow(
-                nomination_id=nomination_id,
-                name=name,
-                total=maths.round_half_up(_decimal(total)),
-                rank=int(rank),
-                # Tied: sharing a rank, or in a group of equal totals and tie-breakers that the
-                # chair's decision does not cover whole (a nominee who joined the tie later).
-                tied=bool(tied),
-                tie_broken=same_total > 1 and not tied,
-                tie_position=tie_position,
-                columns=columns,
-                values=values,
-            )
+    rows = [
+        RankingRow(
+            nomination_id=nomination_id,
+            name=name,
+            total=maths.round_half_up(_decimal(total)),
+            rank=int(rank),
+            # Tied: sharing a rank, or in a group of equal totals and tie-breakers that the
+            # chair's decision does not cover whole (a nominee who joined the tie later).
+            tied=bool(tied),
+            tie_broken=same_total > 1 and not tied,
+            tie_position=tie_position,
+            criteria=criteria,
+            text=text,
         )
+        for nomination_id, total, rank, tied, same_total, tie_position, name, text in records
+    ]
     # Python's order of the names (by code point), as everywhere else a ranking is sorted.
-    rows.sort(key=lambda r: (r.rank, r.name))
+    rows.sort(key=lambda r: (r.rank, r.name, r.nomination_id))
     ranking = Ranking(rubric=rubric, criteria=criteria, rows=rows)
     if nominees:
         attach_nominees(rows, cohort=nominations)
@@ -646,20 +673,23 @@ def ranking_for(
 
 
 def attach_nominees(rows, *, cohort: QuerySet[Nomination] | None = None) -> None:
-    """Give ranking rows their nominees with the candidates, categories and regions, in four
-    queries however many rows: the nominees with their candidates (by id, or all of `cohort`,
-    the ranking's own query, when every row is wanted: no list of ids), then the categories,
-    provinces and regencies (a few hundred rows for a whole edition), read once and shared
-    instead of joined into every nominee's row. Rows that have their nominee are left alone."""
+    """Give ranking rows their nominees with the candidates, categories and regions. The rows
+    of a page (by id): one query with the candidates, regions and categories joined. Every row
+    of a ranking (`cohort`, the ranking's own query: no list of ids): the nominees with their
+    candidates, then the categories, provinces and regencies (a few hundred rows for a whole
+    edition) read once and shared instead of joined into every nominee's row; four queries.
+    Rows that have their nominee already are left as they are."""
     rows = [row for row in rows if row.nomination is None]
     if not rows:
         return
-    if cohort is not None:
-        details = {n.pk: n for n in cohort.select_related(None).select_related("candidate")}
-    else:
-        details = Nomination.objects.select_related("candidate").in_bulk(
-            [row.nomination_id for row in rows]
-        )
+    if cohort is None:
+        details = Nomination.objects.select_related(
+            "category__edition", "candidate__province", "candidate__regency__province"
+        ).in_bulk([row.nomination_id for row in rows])
+        for row in rows:
+            row.nomination = details[row.nomination_id]
+        return
+    details = {n.pk: n for n in cohort.select_related(None).select_related("candidate")}
     categories = Category.objects.select_related("edition").in_bulk(
         {n.category_id for n in details.values()}
     )

@@ -1,0 +1,67 @@
+"""Browser tests: pytest-playwright driving Debian's Chromium (the Playwright browser download
+does not work on these machines) against pytest-django's live server.
+
+Chromium runs headless with --no-sandbox (CI runs as root) and --disable-background-networking
+(no internet here). CHROMIUM names another binary. Each test saves a screenshot of every step
+in E2E_SCREENSHOTS (default: test-artifacts/screenshots/, not kept in git), one folder per test."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = Path(os.environ.get("E2E_SCREENSHOTS", ROOT / "test-artifacts" / "screenshots"))
+# Debian's /usr/bin/chromium is a shell wrapper; Playwright needs the binary itself.
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/lib/chromium/chromium")
+
+
+# Playwright's synchronous API keeps an event loop running in the main thread from the first
+# browser test to the end of the session, so Django would refuse every later database call as
+# "async"; they are plain synchronous calls. (tests/test_settings.py keeps it out of the
+# deployment check it runs.)
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args, require_chromium):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": ["--no-sandbox", "--disable-background-networking"],
+    }
+
+
+@pytest.fixture(scope="session")
+def require_chromium(request):
+    """Debian's Chromium, or a skip (a failure in CI, which installs it)."""
+    if not (os.access(CHROMIUM, os.X_OK) or shutil.which(CHROMIUM)):
+        reason = f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
+        if request.config.require_services:
+            pytest.fail(f"{reason} (REQUIRE_SERVICES=1)")
+        pytest.skip(reason)
+
+
+class Steps:
+    """Screenshots of a journey's steps, numbered in order: <test>/<nn>-<name>.png."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.count = 0
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+
+    def shot(self, page, name: str) -> Path:
+        self.count += 1
+        path = self.folder / f"{self.count:02d}-{name}.png"
+        page.screenshot(path=path, full_page=True)
+        return path
+
+
+@pytest.fixture
+def steps(request) -> Steps:
+    return Steps(SCREENSHOTS / request.node.name.replace("[", "-").rstrip("]"))

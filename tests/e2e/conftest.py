@@ -65,3 +65,46 @@ class Steps:
 @pytest.fixture
 def steps(request) -> Steps:
     return Steps(SCREENSHOTS / request.node.name.replace("[", "-").rstrip("]"))
+
+
+@pytest.fixture(autouse=True)
+def _cookies_over_http(settings):
+    """The live server speaks plain HTTP; production's cookies are Secure (HTTPS only)."""
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
+    settings.LANGUAGE_COOKIE_SECURE = False
+
+
+@pytest.fixture
+def open_as(live_server, browser):
+    """`open_as(user, viewport=DESKTOP, language="id")`: a new browser window (a Playwright
+    page) logged in as `user` after a complete login (password and, for the deciding roles,
+    the authenticator code; tests/accounts/test_mfa.py drives those forms themselves), in
+    `language`. The login is made with the test client and handed to the browser as its
+    session cookie."""
+    from django.conf import settings
+
+    from tests.auth import Client
+
+    contexts = []
+
+    def open_as(user, *, viewport=DESKTOP, language="id"):
+        client = Client()
+        client.force_login(user)
+        context = browser.new_context(viewport=viewport, accept_downloads=True)
+        contexts.append(context)
+        context.add_cookies(
+            [
+                {
+                    "name": settings.SESSION_COOKIE_NAME,
+                    "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                    "url": live_server.url,
+                },
+                {"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url},
+            ]
+        )
+        return context.new_page()
+
+    yield open_as
+    for context in contexts:
+        context.close()

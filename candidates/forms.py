@@ -233,3 +233,34 @@ class InnovationForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Where the panel can check it: a regulation, a report, a link."),
     )
+
+
+class NominationListFilter(forms.Form):
+    """The search and filters above a role's list of nominations (a GET form): a part of the
+    name or the NPP, an edition, a state. A value that is not valid is said by its field and
+    not applied."""
+
+    q = forms.CharField(
+        label=_("Name or NPP"), required=False, max_length=100, widget=forms.SearchInput
+    )
+    edition = forms.TypedChoiceField(label=_("Edition"), required=False, coerce=int)
+    state = forms.ChoiceField(label=_("State"), required=False)
+
+    def __init__(self, data, *, years: list[int]):
+        super().__init__(data, auto_id="filter-%s")
+        self.fields["edition"].choices = [("", _("Every edition")), *((y, str(y)) for y in years)]
+        from .enums import NominationState
+
+        self.fields["state"].choices = [("", _("Every state")), *NominationState.choices]
+
+    def filters(self) -> dict:
+        """The valid values only (an invalid one is dropped, its error shown by its field)."""
+        self.is_valid()
+        for name in self.errors:
+            self.fields[name].widget.attrs["aria-describedby"] = f"filter-{name}-error"
+        cleaned = getattr(self, "cleaned_data", {})
+        return {
+            "search": " ".join(str(cleaned.get("q") or "").split()),
+            "year": cleaned.get("edition") or None,
+            "state": cleaned.get("state") or None,
+        }

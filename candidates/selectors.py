@@ -146,6 +146,22 @@ def nominations_visible_to(user) -> QuerySet[Nomination]:
     return nominations().filter(scope)
 
 
+def nominations_matching(
+    nominations: QuerySet[Nomination], *, search: str = "", year=None, state=None
+) -> QuerySet[Nomination]:
+    """A list's nominations whose candidate's name contains `search` (any case) or whose NPP
+    is `search`, of edition `year` and in `state` (each when given)."""
+    if search:
+        nominations = nominations.filter(
+            Q(candidate__name__icontains=search) | Q(candidate__npp=search)
+        )
+    if year:
+        nominations = nominations.filter(category__edition__year=year)
+    if state:
+        nominations = nominations.filter(state=state)
+    return nominations
+
+
 def edition_overview() -> QuerySet[Edition]:
     """Editions with their number of categories and nominations per state (secretariat)."""
     counts = {

@@ -2,6 +2,7 @@ from itertools import groupby
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -16,9 +17,14 @@ from . import forms, indicators, selectors, services, validators
 from .enums import EDITABLE_STATES, TRANSITIONS, NominationState
 from .models import LegalProduct, Province, Regency
 
+# Rows a page of a role's list of nominations.
+NOMINATION_PAGE_SIZE = 50
+
 
 class RoleNominationList(PermissionRequiredMixin, TemplateView):
-    """A role's list of the nominations in its scope, grouped by edition and state.
+    """A role's list of the nominations in its scope, grouped by edition and state, a page
+    (NOMINATION_PAGE_SIZE rows) at a time, with a search by name or NPP and filters by edition
+    and state above it.
 
     Anonymous visitors are sent to the login page; a logged-in user without the permission
     gets 403 (PermissionRequiredMixin's default)."""
@@ -29,14 +35,18 @@ class RoleNominationList(PermissionRequiredMixin, TemplateView):
     intro = ""
 
     def get_context_data(self, **kwargs):
-        rows = list(
-            self.selector(self.request.user).order_by(
-                "-category__edition__year", "state", "category__order", "candidate__name"
-            )
+        scope = self.selector(self.request.user)
+        years = sorted(set(scope.values_list("category__edition__year", flat=True)), reverse=True)
+        filter_form = forms.NominationListFilter(self.request.GET or None, years=years)
+        filters = filter_form.filters()
+        filtered = any(filters.values())
+        matching = selectors.nominations_matching(scope, **filters).order_by(
+            "-category__edition__year", "state", "category__order", "candidate__name", "pk"
         )
+        page = Paginator(matching, NOMINATION_PAGE_SIZE).get_page(self.request.GET.get("page"))
         state_order = {state.value: i for i, state in enumerate(NominationState)}
         groups = []
-        for edition, in_edition in groupby(rows, key=lambda n: n.category.edition):
+        for edition, in_edition in groupby(page, key=lambda n: n.category.edition):
             by_state = sorted(in_edition, key=lambda n: (state_order[n.state], n.candidate.name))
             groups.append(
                 {
@@ -52,7 +62,14 @@ class RoleNominationList(PermissionRequiredMixin, TemplateView):
                 }
             )
         return super().get_context_data(
-            title=self.title, intro=self.intro, groups=groups, total=len(rows), **kwargs
+            title=self.title,
+            intro=self.intro,
+            groups=groups,
+            page=page,
+            filter_form=filter_form,
+            filtered=filtered,
+            total=scope.count() if filtered else page.paginator.count,
+            **kwargs,
         )
 
 

@@ -225,6 +225,9 @@ class BusinessNominationForm(forms.Form):
 
 
 class InnovationForm(forms.Form):
+    """On the dossier's page beside the legal-product form, whose fields share its names: its
+    own ids keep each label with its field."""
+
     title = forms.CharField(label=_("Title"), max_length=300)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}))
     evidence = forms.CharField(
@@ -233,6 +236,10 @@ class InnovationForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Where the panel can check it: a regulation, a report, a link."),
     )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "innovation-%s")
+        super().__init__(*args, **kwargs)
 
 
 class NominationListFilter(forms.Form):

@@ -171,3 +171,25 @@ class MfaRequiredMiddleware:
             ),
         )
         return _redirect(request, reverse("mfa_activate_totp"))
+
+
+class RefusedFormMiddleware:
+    """A form sent and refused (a POST answered with a page and 400) says so at the top of the
+    page (`form_refused` in base.html): the messages by the fields may be far down a long
+    page. htmx requests get their fragment unchanged."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_template_response(self, request, response):
+        if (
+            request.method == "POST"
+            and response.status_code == 400
+            and not getattr(request, "htmx", False)
+            and response.context_data is not None
+        ):
+            response.context_data["form_refused"] = True
+        return response

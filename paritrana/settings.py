@@ -100,6 +100,7 @@ MIDDLEWARE = [
     "paritrana.middleware.SecurityLogMiddleware",
     "paritrana.middleware.SessionTimeoutMiddleware",
     "paritrana.middleware.MfaRequiredMiddleware",
+    "paritrana.middleware.RefusedFormMiddleware",
 ]
 
 ROOT_URLCONF = "paritrana.urls"

@@ -22,6 +22,7 @@ from .selectors import (
     may_see_ranking,
     ranking_for,
     rubric_for,
+    schedule_order,
     scoring_stage_kinds,
     stage_nominations,
 )
@@ -177,12 +178,7 @@ def panel_progress(panel: Panel, user, *, is_chair: bool = False) -> PanelProgre
     if panel.is_jury and stage.kind == StageKind.NATIONAL_INTERVIEW:
         interviews = interviews_of(panel)
         progress.finalists = sorted(
-            ((n, interviews.get(n.pk)) for n in nominees),
-            key=lambda pair: (
-                pair[1] is None or pair[1].scheduled_at is None,
-                pair[1].scheduled_at if pair[1] and pair[1].scheduled_at else 0,
-                pair[0].candidate.name,
-            ),
+            ((n, interviews.get(n.pk)) for n in nominees), key=lambda pair: schedule_order(*pair)
         )
     return progress
 

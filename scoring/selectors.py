@@ -1040,6 +1040,13 @@ def interviews_of(panel: Panel) -> dict[int, Interview]:
     return {i.nomination_id: i for i in Interview.objects.filter(panel=panel)}
 
 
+def schedule_order(nomination: Nomination, interview: Interview | None) -> tuple:
+    """A finalist's place in the interview schedule: by date and time, those not scheduled
+    yet last, then by name."""
+    when = interview.scheduled_at if interview is not None else None
+    return (when is None, when.timestamp() if when else 0, nomination.candidate.name)
+
+
 def awards_of(category: Category, *, current: bool = True) -> QuerySet[Award]:
     awards = Award.objects.filter(category=category).select_related(
         "nomination__candidate__regency__province", "nomination__candidate__province", "province"

@@ -17,6 +17,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -605,7 +606,8 @@ class ScoresheetView(PanelView):
         if self.sheet is not None:
             for score in self.sheet.scores.all():
                 code = score.criterion.code
-                initial[f"value_{code}"] = str(score.value)
+                # As the page writes numbers: 91,00 in Bahasa Indonesia (read back either way).
+                initial[f"value_{code}"] = number_format(score.value, decimal_pos=2)
                 initial[f"note_{code}"] = score.note
         return forms.ScoresheetForm(
             data,

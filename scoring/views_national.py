@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
+from candidates.enums import RankLabel
 from candidates.models import Category
 
 from . import selectors, services
@@ -51,6 +52,10 @@ class JuryView(PanelView):
 # Interviews
 
 
+def _in_schedule_order(row: dict) -> tuple:
+    return selectors.schedule_order(row["nomination"], row["interview"])
+
+
 class InterviewsView(JuryView):
     """The finalists by category with their interview: schedule, video link, who attended and
     the attendance factor; the chair and the secretariat schedule and record them."""
@@ -78,6 +83,8 @@ class InterviewsView(JuryView):
             groups.setdefault(category.pk, {"category": category, "rows": []})["rows"].append(
                 {"nomination": nomination, "interview": interview, "factor": factor}
             )
+        for group in groups.values():
+            group["rows"].sort(key=_in_schedule_order)
         return self.render(
             "scoring/interviews.html",
             {
@@ -273,7 +280,11 @@ class FinalView(JuryView):
         if not section.visible:
             return section
         section.ranking = selectors.final_ranking_for(panel=panel, category=category)
-        section.labels = services.national_labels(category, section.ranking.rows)
+        # The label each would receive, as people read it (Peringkat I, not its code).
+        section.labels = {
+            pk: RankLabel(code).label if code else ""
+            for pk, code in services.national_labels(category, section.ranking.rows).items()
+        }
         if can_manage:
             section.tie_forms, _stale = tie_forms(section.ranking.ties, tie_form)
         return section

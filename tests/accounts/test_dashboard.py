@@ -232,7 +232,7 @@ def test_the_jury_sees_the_finalists_interview_schedule(client, replayed):
     assert len(interview.finalists) == 8
     html = response.content.decode()
     assert "Finalis dan jadwal wawancara" in html
-    assert "15 Juni 2021, 09:00" in html
+    assert "15 Juni 2021, 09.00 WIB" in html
     # The 2021 selection has not opened: no scoresheets asked of anyone yet.
     planned = response.context["panels"][1]
     assert (planned.panel.edition.year, planned.stage.state) == (2021, "planned")

@@ -168,6 +168,34 @@ def test_impossible_figure_is_refused_at_its_field_and_nothing_changes(client, b
     assert GovernmentData.objects.get(nomination=nomination).non_asn_covered is None
 
 
+def test_a_refused_form_says_nothing_was_saved_at_the_top(client, bekasi_staff):
+    """The field's message may be far down the dossier: the top of the page says it too."""
+    nomination = _register_bekasi(client, bekasi_staff)
+    notice = '<div class="notice error" role="alert" id="form-refused" tabindex="-1">'
+    bad = {**BEKASI_2020, "f-non_asn_covered": "20.000"}
+    page = client.post(f"/branch/nominations/{nomination.pk}/", bad).content.decode()
+    assert notice in page
+    assert "<strong>Tidak ada yang disimpan.</strong>" in page
+    assert page.index(notice) < page.index('aria-invalid="true"')
+    # Not on the page read again, nor after a form that was saved.
+    assert notice not in client.get(f"/branch/nominations/{nomination.pk}/").content.decode()
+    saved = client.post(f"/branch/nominations/{nomination.pk}/", BEKASI_2020, follow=True)
+    assert notice not in saved.content.decode()
+
+
+def test_each_field_of_the_dossier_page_has_its_own_label(client, bekasi_staff):
+    """The legal-product and innovation forms both have a title: each label names its own."""
+    import re
+
+    nomination = _register_bekasi(client, bekasi_staff)
+    page = client.get(f"/branch/nominations/{nomination.pk}/").content.decode()
+    ids = re.findall(r'<(?:input|select|textarea)[^>]*\bid="([^"]+)"', page)
+    assert len(ids) == len(set(ids))
+    labelled = set(re.findall(r'<label[^>]*\bfor="([^"]+)"', page))
+    assert {"innovation-title", "innovation-description", "innovation-evidence"} <= labelled
+    assert "id_title" in labelled  # the legal product's
+
+
 def test_negative_count_is_refused(client, bekasi_staff):
     nomination = _register_bekasi(client, bekasi_staff)
     response = client.post(

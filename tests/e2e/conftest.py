@@ -108,3 +108,15 @@ def open_as(live_server, browser):
     yield open_as
     for context in contexts:
         context.close()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Data a journey's fixtures make in the test's thread (a conflict's reason, a stage's
+    name in a decision) is written in the active language: the default one, whatever an earlier
+    test left active."""
+    from django.conf import settings
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        yield

@@ -186,7 +186,7 @@ def test_branch_staff_registers_fills_in_and_submits_a_nomination(
     page.get_by_role("button", name="Ajukan ke tim penilai").click()
     expect(messages(page)).to_have_text("Nominasi sudah diajukan ke tim penilai provinsi.")
     expect(page.locator(".page-head .state")).to_have_text("Diajukan")
-    expect(page.get_by_role("status").first).to_have_text(
+    expect(page.get_by_role("status").filter(has_text="angkanya")).to_have_text(
         "Nominasi ini sudah diajukan: angkanya tidak dapat diubah lagi kecuali dikembalikan "
         "oleh tim penilai."
     )
@@ -226,7 +226,7 @@ def test_branch_staff_registers_fills_in_and_submits_a_nomination(
     steps.shot(page, "register-en")
     page.goto(f"{live_server.url}/branch/nominations/{nomination.pk}/")
     expect(page.locator(".page-head .state")).to_have_text("Submitted")
-    expect(page.get_by_role("status").first).to_have_text(
+    expect(page.get_by_role("status").filter(has_text="its figures")).to_have_text(
         "This nomination has been submitted: its figures can no longer be changed unless the "
         "panel returns it."
     )

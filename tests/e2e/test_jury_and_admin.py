@@ -404,7 +404,7 @@ def test_the_national_jury_selects_interviews_and_signs_off(
     expect(_row(chair, BEKASI).locator("[data-attendance]")).to_contain_text(
         "Kepala daerah atau direktur perusahaan"
     )
-    expect(_row(chair, BEKASI).locator("td").first).to_have_text("15 Juni 2021, 13.00")
+    expect(_row(chair, BEKASI).locator("td").first).to_have_text("15 Juni 2021, 13.00 WIB")
     expect(_row(chair, BEKASI).locator("td.num")).to_have_text("1,00")
     expect(_row(chair, "Pemerintah Kota Balikpapan").locator("td.num")).to_have_text("0,80")
     steps.shot(chair, "interviews-recorded")
@@ -476,8 +476,8 @@ def test_the_national_jury_selects_interviews_and_signs_off(
     expect(chair.locator("[data-ranking-state]")).to_have_text("Sementara: belum difinalkan")
     expect(_row(chair, BEKASI).locator("td").first).to_have_text("3")
     expect(_row(chair, BEKASI).locator("[data-total]")).to_have_text("86,80")
-    # (Its column "Predikat yang akan diterima" shows the label's code, "peringkat_3", instead
-    # of its name: an application bug, reported, not asserted here.)
+    # The label it would receive, by its name.
+    expect(_row(chair, BEKASI).locator("td").nth(5)).to_have_text("Peringkat III")
     expect(_row(chair, "Pemerintah Kota Semarang").locator("[data-total]")).to_have_text("89,60")
     steps.shot(chair, "result-live")
     chair.get_by_role("button", name="Finalkan hasil nasional").click()

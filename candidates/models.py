@@ -597,6 +597,24 @@ class ImportJob(models.Model):
     def is_running(self) -> bool:
         return self.status in IMPORT_RUNNING
 
+    def preview_cells(self) -> list[tuple[int, list[tuple[object, str]]]]:
+        """The preview's rows, each cell with the message of the error found in it ("" for
+        none), so that the page marks the wrong cells."""
+        from itertools import zip_longest
+
+        header = self.preview.get("header", [])
+        messages = {(e.get("row"), e.get("column")): e.get("message", "") for e in self.errors}
+        return [
+            (
+                number,
+                [
+                    (cell, messages.get((number, name), ""))
+                    for name, cell in zip_longest(header, cells, fillvalue="")
+                ],
+            )
+            for number, cells in self.preview.get("rows", [])
+        ]
+
     @property
     def percent(self) -> int:
         if not self.total_rows:

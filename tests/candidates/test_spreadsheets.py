@@ -694,6 +694,20 @@ def test_every_error_of_every_row_is_listed(demo_accounts, tmp_path):
     assert job.error_count == 7
 
 
+def test_the_page_marks_the_wrong_cells_of_the_preview(client, demo_accounts, tmp_path):
+    rows = [business_row(1), business_row(2, employees_total=-1), business_row(3)]
+    job = upload_as(demo_accounts[GORONTALO], write_xlsx(tmp_path / "a.xlsx", rows))
+    client.force_login(demo_accounts[GORONTALO])
+    page = client.get(f"/branch/import/{job.pk}/").content.decode()
+    # Row 3 (the second business), column "Jumlah pekerja": marked with its message.
+    marked = re.findall(r'<td class="cell-error" title="([^"]*)"><strong>([^<]*)</strong>', page)
+    assert marked == [("Jumlah tidak boleh negatif.", "-1")]
+    cells = dict(job.preview_cells())[3]
+    header = job.preview["header"]
+    assert cells[header.index("Jumlah pekerja")] == (-1, "Jumlah tidak boleh negatif.")
+    assert [error for _cell, error in cells].count("") == len(header) - 1
+
+
 def test_messages_follow_the_importers_language(client, demo_accounts, tmp_path, settings):
     rows = [business_row(1, employees_total=-5)]
     path = write_xlsx(tmp_path / "a.xlsx", rows)

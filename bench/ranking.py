@@ -1,10 +1,10 @@
 """The ranking: what a chair's ranking page asks of the selectors (scoring.selectors.ranking_for
 ranks every nominee; the first page's nominees and breakdowns are then read, see
 scoring.views_ranking.category_ranking) for the largest national stage and for the largest
-province's provincial stage, beside one
-hand-written SQL query that computes the same totals from the same score rows (each
-criterion's mean, weighted as the rubric weighs them) with one aggregate per nominee and ranks
-them with a window function: the least any ranking of those scores must do. (An earlier floor
+province's provincial stage, beside one hand-written SQL query that computes the same totals
+from the same score rows (each criterion's mean, weighted as the rubric weighs them) with one
+aggregate per nominee and ranks them with a window function: the least any ranking of those
+scores must do. (An earlier floor
 summed every score of a nominee into one plain mean, which equals the stage total only when
 every weight is equal and every assessor scores every criterion.)
 
@@ -21,7 +21,6 @@ from candidates.models import Category, Edition
 from scoring import maths, selectors
 from scoring.enums import ScoresheetState, StageKind
 from scoring.models import Panel, Rubric, Score, Scoresheet
-from scoring.views_ranking import RANKING_PAGE_SIZE
 
 from .core import Row, Size, at_most, timed
 
@@ -75,7 +74,7 @@ def _measure(size: Size, label: str, panel: Panel, kind: StageKind, category: Ca
         ranking = selectors.ranking_for(
             rubric=rubric, panel=panel, nominations=nominations, nominees=False
         )
-        page = ranking.rows[:RANKING_PAGE_SIZE]
+        page = ranking.rows[: selectors.RANKING_PAGE_SIZE]
         selectors.attach_nominees(page)
         for row in page:
             row.criteria  # noqa: B018 - the breakdown the page shows, made when first read

@@ -308,11 +308,26 @@ class RankingRow:
         return f"<RankingRow {self.nomination_id} rank={self.rank} total={self.total}>"
 
 
+# A ranking page shows this many rows; a search by name reads at most this many characters.
+RANKING_PAGE_SIZE = 50
+SEARCH_MAX_LENGTH = 100
+
+
+def search_text(text: str) -> str:
+    """A search as typed, with its spaces made single and its length bounded."""
+    return " ".join(text.split())[:SEARCH_MAX_LENGTH]
+
+
 @dataclass
 class Ranking:
     rubric: Rubric
     criteria: list[Criterion]
     rows: list[RankingRow]
+
+    def named(self, text: str) -> list[RankingRow]:
+        """The rows whose nominee's name contains `text` (any case), in rank order."""
+        needle = search_text(text).casefold()
+        return [row for row in self.rows if needle in row.name.casefold()]
 
     @property
     def ties(self) -> list[list[RankingRow]]:
@@ -608,11 +623,9 @@ def _decimal(value) -> Decimal:
     return Decimal(str(value))
 
 
-def _two_places(value) -> Decimal:
-    """A value the query rounded to two places: PostgreSQL's NUMERIC comes as that Decimal
-    already; SQLite's float is made the Decimal of two places it stands for."""
-    if isinstance(value, Decimal):
-        return value
+def _two_places(value: float) -> Decimal:
+    """A value SQLite's query rounded to two places, as a float: the Decimal of two places it
+    stands for (PostgreSQL's NUMERIC is read exactly, from its text)."""
     return maths.round_half_up(_decimal(value))
 
 

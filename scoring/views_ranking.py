@@ -36,8 +36,6 @@ from .spreadsheets import region_of
 from .views import panel_nav, stage_url
 
 # The live ranking's rows per page, and the longest name search taken.
-RANKING_PAGE_SIZE = 50
-SEARCH_MAX_LENGTH = 100
 
 
 @dataclass
@@ -213,9 +211,10 @@ def category_ranking(
     """One category's ranking as `user` may see it. A fixed number of queries whatever the
     number of nominees (the ranking itself is one query, see selectors.ranking_for).
 
-    The live ranking is shown a page at a time (RANKING_PAGE_SIZE rows, `page` of those whose
-    name contains `search`): every nominee's rank and total are computed, but only the rows
-    shown (and those the cut-off, the ties and the decisions name) have their nominees read.
+    The live ranking is shown a page at a time (selectors.RANKING_PAGE_SIZE rows, `page` of
+    those whose name contains `search`): every nominee's rank and total are computed, but only
+    the rows shown (and those the cut-off, the ties and the decisions name) have their nominees
+    read.
     `page=None` reads every row (the XLSX)."""
     visible = selectors.may_see_ranking(user, panel=panel, stage=stage, category=category)
     is_selection = stage.kind == StageKind.NATIONAL_SELECTION
@@ -305,12 +304,12 @@ def category_ranking(
         )
         for index, row in enumerate(ranking.rows)
     ]
-    section.search = search = " ".join(search.split())[:SEARCH_MAX_LENGTH]
+    section.search = search = selectors.search_text(search)
     shown = section.rows
     if search:
-        needle = search.casefold()
-        shown = [line for line in shown if needle in line.row.name.casefold()]
-    per_page = RANKING_PAGE_SIZE if page is not None else max(len(shown), 1)
+        found = {row.nomination_id for row in ranking.named(search)}
+        shown = [line for line in shown if line.row.nomination_id in found]
+    per_page = selectors.RANKING_PAGE_SIZE if page is not None else max(len(shown), 1)
     section.page = Paginator(shown, per_page).get_page(page)
     selectors.attach_nominees(
         [line.row for line in section.page]

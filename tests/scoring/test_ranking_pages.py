@@ -18,7 +18,7 @@ from accounts.enums import Role
 from accounts.services import role_assign
 from candidates.enums import NominationState, RankLabel
 from candidates.models import Nomination, Province, Regency
-from scoring import services, views_ranking
+from scoring import selectors, services
 from scoring.enums import CriterionKind, StageKind
 from scoring.models import RankingSnapshot, TieDecision
 from tests.factories import (
@@ -377,7 +377,7 @@ def test_panel_page_has_a_section_per_category(client, hand_round):
 
 @pytest.fixture
 def two_per_page(monkeypatch):
-    monkeypatch.setattr(views_ranking, "RANKING_PAGE_SIZE", 2)
+    monkeypatch.setattr(selectors, "RANKING_PAGE_SIZE", 2)
 
 
 def test_long_ranking_is_shown_a_page_at_a_time(client, seven_round, two_per_page):

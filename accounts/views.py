@@ -1,7 +1,6 @@
 from django.views.generic import TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
-from candidates.dashboard import branch_dashboard, national_progress
 from paritrana.navigation import visible_items
 
 from .enums import JURY_ROLES, PANEL_ROLES, Role
@@ -18,6 +17,8 @@ class DashboardView(PermissionRequiredMixin, TemplateView):
     permission_required = "accounts.view_dashboard"
 
     def get_context_data(self, **kwargs):
+        # The higher apps' reads, imported here: accounts is the lowest app.
+        from candidates.dashboard import branch_dashboard, national_progress
         from scoring.dashboard import scoring_dashboard
 
         user = self.request.user

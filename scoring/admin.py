@@ -76,6 +76,10 @@ class StageAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         services.stage_save(actor=request.user, stage=obj)
 
+    def has_delete_permission(self, request, obj=None):
+        # A stage is the edition's record of who opened and closed what: never deleted here.
+        return False
+
 
 @admin.register(StageEvent)
 class StageEventAdmin(admin.ModelAdmin):

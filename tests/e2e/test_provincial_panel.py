@@ -243,7 +243,8 @@ def test_provincial_panel_verifies_scores_and_finalises(live_server, open_as, st
     for remaining in range(15, 0, -1):
         dossier = member.get_by_role("article").first
         name = dossier.get_by_role("heading", level=3).inner_text()
-        dossier.get_by_role("button", name="Verifikasi", exact=True).click()
+        # Each button names its dossier for a screen reader.
+        dossier.get_by_role("button", name=f"Verifikasi — {name}", exact=True).click()
         expect(message(member)).to_have_text(f"{name} sudah diverifikasi.")
         expect(member.get_by_role("article")).to_have_count(remaining - 1)
     expect(member.get_by_text("Tidak ada berkas yang menunggu verifikasi.")).to_be_visible()
@@ -308,7 +309,7 @@ def test_provincial_panel_verifies_scores_and_finalises(live_server, open_as, st
     expect(secretary.get_by_role("article")).to_have_count(1)
     expect(dossier.locator(".state")).to_have_text("Diajukan ulang")
     steps.shot(secretary, "verification-resubmitted-id")
-    dossier.get_by_role("button", name="Verifikasi", exact=True).click()
+    dossier.get_by_role("button", name=f"Verifikasi — {BEKASI}", exact=True).click()
     expect(message(secretary)).to_have_text(f"{BEKASI} sudah diverifikasi.")
     expect(secretary.get_by_role("article")).to_have_count(0)
     steps.shot(secretary, "verification-all-verified-id")

@@ -537,13 +537,17 @@ def nomination_transition(
             }
         )
     reason = (reason or "").strip()
+    # Every missing part at once, so that the person corrects them in one go.
+    errors = {}
     if to_state in REASON_REQUIRED and not reason:
-        raise ValidationError({"reason": [_("Give a reason.")]})
+        errors["reason"] = [_("Give a reason.")]
     if to_state == NominationState.RETURNED:
         if deadline is None or deadline <= timezone.localdate():
-            raise ValidationError({"deadline": [_("Give a deadline after today.")]})
+            errors["deadline"] = [_("Give a deadline after today.")]
     else:
         deadline = None
+    if errors:
+        raise ValidationError(errors)
     nomination.state = to_state
     nomination.save(update_fields=["state", "updated_at"])
     _record(nomination, from_state=from_state, actor=actor, reason=reason, deadline=deadline)

@@ -680,6 +680,11 @@ def test_ineligible_through_the_api_records_the_reason(api, world):
     ("payload", "errors"),
     [
         ({"decision": "return", "deadline": "2099-01-01"}, {"reason": ["Give a reason."]}),
+        # Every missing part at once.
+        (
+            {"decision": "return"},
+            {"reason": ["Give a reason."], "deadline": ["Give a deadline after today."]},
+        ),
         (
             {"decision": "return", "reason": "Kurang lengkap", "deadline": "2020-01-01"},
             {"deadline": ["Give a deadline after today."]},

@@ -104,8 +104,10 @@ ROLES = {
     "email", ROLES, ids=["visitor" if e is None else e.split("@")[0] for e in ROLES]
 )
 def test_every_page_a_role_reaches_passes_the_audit(
-    live_server, browser, open_as, published_demo, demo_accounts, email
+    live_server, browser, open_as, tasks_in_process, published_demo, demo_accounts, email
 ):
+    """(The certificates are generated in-process as they are issued, as without Redis: their
+    pages are among those audited.)"""
     if email is None:
         page = browser.new_context(viewport=DESKTOP).new_page()
         start = ["/", "/results/"]

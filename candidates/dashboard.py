@@ -6,8 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F
 from django.utils.translation import pgettext_lazy
 
 from .enums import NominationState
@@ -140,8 +139,7 @@ def national_progress() -> NationalProgress:
     stages = list(Stage.objects.filter(edition=edition).order_by("order"))
     counts = (
         Nomination.objects.filter(category__edition=edition)
-        .annotate(home=Coalesce("candidate__province", "candidate__regency__province"))
-        .values("home", "state")
+        .values("state", home=F("candidate__home_province_code"))
         .annotate(n=Count("pk"))
         .order_by()
     )

@@ -4,7 +4,6 @@ import re
 
 import django_filters
 from django import forms
-from django.db.models import Q
 
 from .enums import CandidateKind, NominationState
 from .models import Branch, Candidate, Category, Nomination
@@ -60,7 +59,7 @@ class CandidateFilter(django_filters.FilterSet):
         fields = ["kind", "regency", "province", "npp"]
 
     def filter_province(self, queryset, name, value):
-        return queryset.filter(Q(province=value) | Q(regency__province=value))
+        return queryset.filter(home_province_code=value)
 
     def filter_npp(self, queryset, name, value):
         # NPPs are stored as validators.normalise_npp leaves them: upper case, no spaces.
@@ -85,4 +84,4 @@ class NominationFilter(django_filters.FilterSet):
         fields = ["edition", "category", "state", "province", "kind"]
 
     def filter_province(self, queryset, name, value):
-        return queryset.filter(Q(candidate__province=value) | Q(candidate__regency__province=value))
+        return queryset.filter(candidate__home_province_code=value)

@@ -34,7 +34,7 @@ def nominations() -> QuerySet[Nomination]:
 
 
 def _in_province(province) -> Q:
-    return Q(candidate__province=province) | Q(candidate__regency__province=province)
+    return Q(candidate__home_province_code=province)
 
 
 def is_admin(user) -> bool:

@@ -98,7 +98,7 @@ def publication_readiness(edition: Edition, province: Province | None) -> Readin
             problems.append(_("No nominee has reached the national round of this edition."))
         return Readiness(not problems, problems, categories)
     ranked = Nomination.objects.filter(
-        Q(candidate__province=province) | Q(candidate__regency__province=province),
+        candidate__home_province_code=province.pk,
         category__edition=edition,
         category__has_provincial_round=True,
         state__in=RANKED_STATES,

@@ -126,8 +126,7 @@ def panel_nominations(panel: Panel) -> QuerySet[Nomination]:
             category__edition=panel.edition_id,
         )
     return all_nominations().filter(
-        Q(candidate__province=panel.province_id)
-        | Q(candidate__regency__province=panel.province_id),
+        candidate__home_province_code=panel.province_id,
         category__edition=panel.edition_id,
         category__has_provincial_round=True,
     )
@@ -279,11 +278,13 @@ class RankingRow:
 
     @cached_property
     def criteria(self) -> list[CriterionResult]:
-        """Per criterion, five values the query rounded (half up, as maths.round_half_up and
-        maths.contribution do) and wrote as text, separated by commas: score, contribution,
-        count, raw score, factor (empty: none). PostgreSQL writes NUMERIC exactly; SQLite's
+        """Per criterion, the values the query rounded (half up, as maths.round_half_up and
+        maths.contribution do) and wrote as text, separated by commas: score and contribution;
+        then, unless the criterion is computed, the count of assessors' scores; then, for an
+        interview, the score before the factor and the factor (empty: none). Other criteria's
+        score is their score before any factor. PostgreSQL writes NUMERIC exactly; SQLite's
         floats are made the Decimals of two places they stand for."""
-        values = self._text.split(",")
+        values = iter(self._text.split(","))
         exact = connection.vendor == "postgresql"
 
         def number(text: str) -> Decimal | None:
@@ -291,18 +292,18 @@ class RankingRow:
                 return None
             return Decimal(text) if exact else _two_places(float(text))
 
-        return [
-            CriterionResult(
-                criterion,
-                number(values[k]),
-                number(values[k + 1]),
-                int(float(values[k + 2])),
-                number(values[k + 3]),
-                number(values[k + 4]),
+        results = []
+        for criterion in self._criteria:
+            parts = [next(values) for _ in range(_BREAKDOWN_PARTS[criterion.kind])]
+            score = number(parts[0])
+            counted = int(float(parts[2])) if len(parts) > 2 else 0
+            judged, factor = (
+                (number(parts[3]), number(parts[4])) if len(parts) > 3 else (score, None)
             )
-            for index, criterion in enumerate(self._criteria)
-            for k in [5 * index]
-        ]
+            results.append(
+                CriterionResult(criterion, score, number(parts[1]), counted, judged, factor)
+            )
+        return results
 
     def __repr__(self) -> str:
         return f"<RankingRow {self.nomination_id} rank={self.rank} total={self.total}>"
@@ -353,6 +354,10 @@ def _numeric() -> str:
 _HALF_UP_NUDGE = "0.000000001"
 
 
+# How many values of the breakdown each kind of criterion has (RankingRow.criteria).
+_BREAKDOWN_PARTS = defaultdict(lambda: 3, {CriterionKind.COMPUTED: 2, CriterionKind.INTERVIEW: 5})
+
+
 def _ranking_sql(rubric: Rubric, criteria: list[Criterion], cohort_sql: str, panel_id: int) -> str:
     num = _numeric()
     t = {
@@ -363,8 +368,8 @@ def _ranking_sql(rubric: Rubric, criteria: list[Criterion], cohort_sql: str, pan
         "indicator": "scoring_indicatorvalue",
         "tie": TieDecision._meta.db_table,
         "interview": Interview._meta.db_table,
-        "nomination": Nomination._meta.db_table,
         "candidate": Candidate._meta.db_table,
+        "nomination": Nomination._meta.db_table,
     }
     if rubric.zscore:
         values = """
@@ -498,22 +503,24 @@ def _ranking_sql(rubric: Rubric, criteria: list[Criterion], cohort_sql: str, pan
                            f"COALESCE(a.n{i}, 0) AS n{i}, CAST(NULL AS {num}) AS f{i}")  # fmt: skip
     crit_columns = ",\n            ".join(columns)
     weighted = " + ".join(f"{weight(c)} * s{int(c.pk)}" for c in criteria)
-    carried = "".join(f", s{int(c.pk)}, r{int(c.pk)}, n{int(c.pk)}, f{int(c.pk)}" for c in criteria)
     # The breakdown as one text (RankingRow.criteria reads it): fetching 50 numbers for each of
-    # 20,000 nominees would cost more than the page shows.
-    parts = [
-        part
-        for c in criteria
-        for i in [int(c.pk)]
-        for part in (
-            f"ROUND(b.s{i} + {_HALF_UP_NUDGE}, 2)",
-            f"ROUND({weight(c)} * b.s{i} / {total_weight} + {_HALF_UP_NUDGE}, 2)",
-            f"b.n{i}",
-            f"ROUND(b.r{i} + {_HALF_UP_NUDGE}, 2)",
-            f"ROUND(b.f{i}, 2)",
-        )
-    ]
-    breakdown = " || ',' || ".join(f"COALESCE(CAST({part} AS TEXT), '')" for part in parts)
+    # 20,000 nominees would cost more than the page shows. Per criterion, only what its kind
+    # needs (_BREAKDOWN_PARTS): its score and contribution; the assessors' count unless it is
+    # computed; the score before the factor and the factor for an interview. The columns the
+    # text is made of are the only ones carried.
+    carried, parts = "", []
+    for c in criteria:
+        i = int(c.pk)
+        kind_parts = [
+            f"CAST(ROUND(b.s{i} + {_HALF_UP_NUDGE}, 2) AS TEXT)",
+            f"CAST(ROUND({weight(c)} * b.s{i} / {total_weight} + {_HALF_UP_NUDGE}, 2) AS TEXT)",
+            f"CAST(b.n{i} AS TEXT)",
+            f"CAST(ROUND(b.r{i} + {_HALF_UP_NUDGE}, 2) AS TEXT)",
+            f"COALESCE(CAST(ROUND(b.f{i}, 2) AS TEXT), '')",
+        ][: _BREAKDOWN_PARTS[c.kind]]
+        parts += kind_parts
+        carried += "".join(f", {column}{i}" for column in "snrf"[: len(kind_parts) - 1])
+    breakdown = " || ',' || ".join(parts)
 
     tie_breakers = sorted(
         (c for c in criteria if c.tie_break_order is not None), key=lambda c: c.tie_break_order
@@ -524,10 +531,21 @@ def _ranking_sql(rubric: Rubric, criteria: list[Criterion], cohort_sql: str, pan
     )
     tb_order = "".join(f"t.tb{i} DESC, " for i in range(len(tie_breakers)))
     tb_key = "".join(f", t.tb{i}" for i in range(len(tie_breakers)))
-    # On PostgreSQL the cohort is inlined where it is used rather than computed once: the
-    # planner then joins the scores to the nominations directly, in parallel workers.
+    # On PostgreSQL the cohort is inlined where it is used rather than computed once (a CTE
+    # read from would keep the query out of parallel workers).
     inline = "NOT MATERIALIZED " if connection.vendor == "postgresql" else ""
-
+    # The scores are read as the panel's scoresheets of the stage, of the rubric's category:
+    # index reads of the panel's sheets, as the floor of the benchmarks reads them, that the
+    # planner can share among parallel workers. Nominees outside the cohort (not or no longer
+    # in the stage) are dropped when the cohort is joined to their means. Z-scores are made
+    # from every score counted, so there only the cohort's are read.
+    if rubric.zscore:
+        raw_join = "JOIN cohort ON cohort.id = sh.nomination_id"
+    else:
+        raw_join = (
+            f"JOIN {t['nomination']} rn ON rn.id = sh.nomination_id"
+            f" AND rn.category_id = {int(rubric.category_id)}"
+        )
     # Only integers, weights (Decimals), table names and fixed SQL words are formatted in;
     # values are parameters.
     return f"""
@@ -541,12 +559,11 @@ def _ranking_sql(rubric: Rubric, criteria: list[Criterion], cohort_sql: str, pan
         SELECT sh.nomination_id, s.criterion_id, sh.assessor_id, CAST(s.value AS {num}) AS value
         FROM {t["score"]} s
         JOIN {t["sheet"]} sh ON sh.id = s.scoresheet_id
-        JOIN cohort ON cohort.id = sh.nomination_id
-        WHERE sh.stage_id = %s AND sh.state = %s
-          AND NOT EXISTS (
-              SELECT 1 FROM {t["conflict"]} cf
-              WHERE cf.panel_id = %s AND cf.assessor_id = sh.assessor_id
-                AND cf.nomination_id = sh.nomination_id
+        {raw_join}
+        WHERE sh.stage_id = %s AND sh.panel_id = %s AND sh.state = %s
+          AND (sh.nomination_id, sh.assessor_id) NOT IN (
+              SELECT cf.nomination_id, cf.assessor_id FROM {t["conflict"]} cf
+              WHERE cf.panel_id = %s
           )
     ),{values}{assessed}
     computed AS (
@@ -573,14 +590,14 @@ def _ranking_sql(rubric: Rubric, criteria: list[Criterion], cohort_sql: str, pan
         FROM computed
     ),{computed_wide}
     scored AS (
-        SELECT c.id AS nomination_id,
+        SELECT c.id AS nomination_id, c.candidate_id,
             {crit_columns}
         FROM cohort c
         LEFT JOIN assessed a ON a.nomination_id = c.id
         LEFT JOIN computed_wide cw ON cw.nomination_id = c.id{interview_join}
     ),
     totals AS (
-        SELECT nomination_id{carried},
+        SELECT nomination_id, candidate_id{carried},
             ROUND(({weighted}) / {total_weight} + {_HALF_UP_NUDGE}, 2) AS total{tb_select}
         FROM scored
     ),
@@ -599,12 +616,11 @@ def _ranking_sql(rubric: Rubric, criteria: list[Criterion], cohort_sql: str, pan
     SELECT f.nomination_id, f.total, f.rnk,
         CASE WHEN f.same_rank > 1 OR (f.same_key > 1 AND f.decided < f.same_key)
              THEN 1 ELSE 0 END AS tied,
-        f.same_total, f.tie_position, cd.name,
+        f.same_total, f.tie_position,
+        (SELECT cd.name FROM {t["candidate"]} cd WHERE cd.id = b.candidate_id),
         {breakdown} AS breakdown
     FROM flagged f
     JOIN totals b ON b.nomination_id = f.nomination_id
-    JOIN {t["nomination"]} nm ON nm.id = f.nomination_id
-    JOIN {t["candidate"]} cd ON cd.id = nm.candidate_id
     """  # noqa: S608
 
 
@@ -646,12 +662,14 @@ def ranking_for(
     criteria = sorted(rubric.criteria.all(), key=lambda c: (c.order, c.pk))
     if not criteria:
         return Ranking(rubric=rubric, criteria=[], rows=[])
-    cohort_sql, cohort_params = nominations.order_by().values("id").query.sql_with_params()
+    cohort = nominations.order_by().values("id", "candidate_id")
+    cohort_sql, cohort_params = cohort.query.sql_with_params()
     sql = _ranking_sql(rubric, criteria, cohort_sql, panel.pk)
     params = [
         *cohort_params,
         rubric.pk,
         rubric.stage_id,
+        panel.pk,
         ScoresheetState.SUBMITTED,
         panel.pk,
         CriterionKind.COMPUTED,

@@ -103,3 +103,43 @@ def test_region_data_ships_with_odbl_attribution_and_version():
         "provinces.csv",
         "regencies.csv",
     ]
+
+
+def test_every_regency_code_begins_with_its_province_code(regions):
+    """Candidate.home_province_code is read from the regency's code: the data holds to it."""
+    assert [r.code for r in Regency.objects.all() if r.code.split(".")[0] != r.province_id] == []
+
+
+def test_a_regency_filed_under_another_province_is_refused(regions):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Regency.objects.create(code="32.99", province_id="33", name="Kota Uji", kind="kota")
+    assert not Regency.objects.filter(code="32.99").exists()
+
+
+def test_home_province_code_is_the_province_of_government_and_business(regions):
+    from candidates.enums import CandidateKind
+    from candidates.models import Candidate
+    from tests.factories import BusinessFactory, RegencyGovernmentFactory
+
+    jabar = Candidate.objects.create(
+        kind=CandidateKind.PROVINCE_GOVERNMENT, province_id="32", name="Pemerintah Jawa Barat"
+    )
+    bekasi = RegencyGovernmentFactory(regency=Regency.objects.get(code="32.75"))
+    bone = BusinessFactory(regency=Regency.objects.get(code="75.03"))
+    Candidate.objects.bulk_create(
+        [BusinessFactory.build(regency=Regency.objects.get(code="91.03"), npp="99000001")]
+    )
+    codes = dict(Candidate.objects.values_list("name", "home_province_code"))
+    assert codes == {
+        "Pemerintah Jawa Barat": "32",
+        bekasi.name: "32",
+        bone.name: "75",
+        Candidate.objects.get(npp="99000001").name: "91",
+    }
+    assert list(
+        Candidate.objects.filter(home_province_code="32")
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    ) == [jabar.pk, bekasi.pk]

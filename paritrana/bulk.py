@@ -27,7 +27,8 @@ def bulk_insert(model, objects: list) -> None:
         model.objects.bulk_create(objects)
         return
     meta, quote = model._meta, connection.ops.quote_name
-    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    # As bulk_create: no primary key, and no generated column (the database computes it).
+    fields = [f for f in meta.concrete_fields if not f.primary_key and not f.generated]
     relations = [f for f in fields if f.is_relation]
     rows = []
     for instance in objects:

@@ -143,3 +143,24 @@ def test_home_province_code_is_the_province_of_government_and_business(regions):
         .order_by("pk")
         .values_list("pk", flat=True)
     ) == [jabar.pk, bekasi.pk]
+
+
+def test_candidates_written_by_the_bulk_import_path_have_their_home_province(regions):
+    """paritrana.bulk.bulk_insert (the import's writer on PostgreSQL) leaves the generated
+    column to the database, as bulk_create does."""
+    from candidates.models import Candidate
+    from paritrana.bulk import bulk_insert
+    from tests.factories import BusinessFactory
+
+    bulk_insert(
+        Candidate,
+        [
+            BusinessFactory.build(regency=Regency.objects.get(code="32.75"), npp="99000002"),
+            BusinessFactory.build(regency=Regency.objects.get(code="75.03"), npp="99000003"),
+        ],
+    )
+    assert list(
+        Candidate.objects.filter(npp__in=["99000002", "99000003"])
+        .order_by("npp")
+        .values_list("home_province_code", flat=True)
+    ) == ["32", "75"]

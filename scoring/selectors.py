@@ -263,8 +263,9 @@ class RankingRow:
     read: a page shows fifty rows of twenty thousand."""
 
     def __init__(
-        self, *, nomination_id, name, total, rank, tied, tie_broken, tie_position, criteria, text
-    ):
+        self, *, nomination_id, name, total, rank, tied, tie_broken, tie_position, criteria, text,
+        total_weight,
+    ):  # fmt: skip
         self.nomination_id: int = nomination_id
         self.name: str = name  # the candidate's, for the order within a rank
         self.nomination: Nomination | None = None  # attach_nominees
@@ -275,34 +276,38 @@ class RankingRow:
         self.tie_position: int | None = tie_position
         self._criteria = criteria  # the rubric's, in the order of the text
         self._text = text  # _ranking_sql's `breakdown`
+        self._total_weight: Decimal = total_weight  # the criteria's weights added up
 
     @cached_property
     def criteria(self) -> list[CriterionResult]:
-        """Per criterion, the values the query rounded (half up, as maths.round_half_up and
-        maths.contribution do) and wrote as text, separated by commas: score and contribution;
-        then, unless the criterion is computed, the count of assessors' scores; then, for an
-        interview, the score before the factor and the factor (empty: none). Other criteria's
-        score is their score before any factor. PostgreSQL writes NUMERIC exactly; SQLite's
-        floats are made the Decimals of two places they stand for."""
+        """Per criterion, from the values the query wrote as text, separated by commas: the
+        score, unrounded (its contribution is computed from it here, as maths.contribution
+        does); then, unless the criterion is computed, the count of assessors' scores; then, for
+        an interview, the score before the factor and the factor (empty: none). Both are
+        rounded half up here, as maths.round_half_up does. PostgreSQL writes NUMERIC exactly;
+        SQLite's floats are made Decimals of nine places first (_decimal)."""
         values = iter(self._text.split(","))
         exact = connection.vendor == "postgresql"
 
         def number(text: str) -> Decimal | None:
             if not text:
                 return None
-            return Decimal(text) if exact else _two_places(float(text))
+            return Decimal(text) if exact else _decimal(float(text))
 
         results = []
         for criterion in self._criteria:
             parts = [next(values) for _ in range(_BREAKDOWN_PARTS[criterion.kind])]
-            score = number(parts[0])
-            counted = int(float(parts[2])) if len(parts) > 2 else 0
-            judged, factor = (
-                (number(parts[3]), number(parts[4])) if len(parts) > 3 else (score, None)
-            )
-            results.append(
-                CriterionResult(criterion, score, number(parts[1]), counted, judged, factor)
-            )
+            value = number(parts[0])
+            score = maths.round_half_up(value)
+            contribution = maths.contribution(criterion.weight, value, self._total_weight)
+            counted = int(float(parts[1])) if len(parts) > 1 else 0
+            if len(parts) > 2:
+                factor = number(parts[3])
+                judged = maths.round_half_up(number(parts[2]))
+                factor = None if factor is None else maths.round_half_up(factor)
+            else:
+                judged, factor = score, None
+            results.append(CriterionResult(criterion, score, contribution, counted, judged, factor))
         return results
 
     def __repr__(self) -> str:
@@ -355,7 +360,7 @@ _HALF_UP_NUDGE = "0.000000001"
 
 
 # How many values of the breakdown each kind of criterion has (RankingRow.criteria).
-_BREAKDOWN_PARTS = defaultdict(lambda: 3, {CriterionKind.COMPUTED: 2, CriterionKind.INTERVIEW: 5})
+_BREAKDOWN_PARTS = defaultdict(lambda: 2, {CriterionKind.COMPUTED: 1, CriterionKind.INTERVIEW: 4})
 
 
 def _ranking_sql(rubric: Rubric, criteria: list[Criterion], cohort_sql: str, panel_id: int) -> str:
@@ -369,7 +374,6 @@ def _ranking_sql(rubric: Rubric, criteria: list[Criterion], cohort_sql: str, pan
         "tie": TieDecision._meta.db_table,
         "interview": Interview._meta.db_table,
         "candidate": Candidate._meta.db_table,
-        "nomination": Nomination._meta.db_table,
     }
     if rubric.zscore:
         values = """
@@ -505,21 +509,21 @@ def _ranking_sql(rubric: Rubric, criteria: list[Criterion], cohort_sql: str, pan
     weighted = " + ".join(f"{weight(c)} * s{int(c.pk)}" for c in criteria)
     # The breakdown as one text (RankingRow.criteria reads it): fetching 50 numbers for each of
     # 20,000 nominees would cost more than the page shows. Per criterion, only what its kind
-    # needs (_BREAKDOWN_PARTS): its score and contribution; the assessors' count unless it is
-    # computed; the score before the factor and the factor for an interview. The columns the
-    # text is made of are the only ones carried.
+    # needs (_BREAKDOWN_PARTS), unrounded: its score (the row rounds it and computes its
+    # contribution when the breakdown is read, for the rows shown only); the assessors' count
+    # unless it is computed; the score before the factor and the factor for an interview. The
+    # columns the text is made of are the only ones carried.
     carried, parts = "", []
     for c in criteria:
         i = int(c.pk)
         kind_parts = [
-            f"CAST(ROUND(b.s{i} + {_HALF_UP_NUDGE}, 2) AS TEXT)",
-            f"CAST(ROUND({weight(c)} * b.s{i} / {total_weight} + {_HALF_UP_NUDGE}, 2) AS TEXT)",
+            f"CAST(b.s{i} AS TEXT)",
             f"CAST(b.n{i} AS TEXT)",
-            f"CAST(ROUND(b.r{i} + {_HALF_UP_NUDGE}, 2) AS TEXT)",
-            f"COALESCE(CAST(ROUND(b.f{i}, 2) AS TEXT), '')",
+            f"CAST(b.r{i} AS TEXT)",
+            f"COALESCE(CAST(b.f{i} AS TEXT), '')",
         ][: _BREAKDOWN_PARTS[c.kind]]
         parts += kind_parts
-        carried += "".join(f", {column}{i}" for column in "snrf"[: len(kind_parts) - 1])
+        carried += "".join(f", {column}{i}" for column in "snrf"[: len(kind_parts)])
     breakdown = " || ',' || ".join(parts)
 
     tie_breakers = sorted(
@@ -534,18 +538,14 @@ def _ranking_sql(rubric: Rubric, criteria: list[Criterion], cohort_sql: str, pan
     # On PostgreSQL the cohort is inlined where it is used rather than computed once (a CTE
     # read from would keep the query out of parallel workers).
     inline = "NOT MATERIALIZED " if connection.vendor == "postgresql" else ""
-    # The scores are read as the panel's scoresheets of the stage, of the rubric's category:
-    # index reads of the panel's sheets, as the floor of the benchmarks reads them, that the
-    # planner can share among parallel workers. Nominees outside the cohort (not or no longer
-    # in the stage) are dropped when the cohort is joined to their means. Z-scores are made
-    # from every score counted, so there only the cohort's are read.
-    if rubric.zscore:
-        raw_join = "JOIN cohort ON cohort.id = sh.nomination_id"
-    else:
-        raw_join = (
-            f"JOIN {t['nomination']} rn ON rn.id = sh.nomination_id"
-            f" AND rn.category_id = {int(rubric.category_id)}"
-        )
+    # The scores are read as the panel's scoresheets of the stage, by index, and the scores of
+    # the rubric's criteria on them (which are the sheets of the rubric's category): no other
+    # table is joined, and the planner can share the reading among parallel workers. Nominees
+    # outside the cohort (not or no longer in the stage) are dropped when the cohort is joined
+    # to their means. Z-scores are made from every score counted, so there only the cohort's
+    # are read.
+    raw_join = "JOIN cohort ON cohort.id = sh.nomination_id" if rubric.zscore else ""
+    criterion_ids = ", ".join(str(int(c.pk)) for c in criteria)
     # Only integers, weights (Decimals), table names and fixed SQL words are formatted in;
     # values are parameters.
     return f"""
@@ -561,6 +561,7 @@ def _ranking_sql(rubric: Rubric, criteria: list[Criterion], cohort_sql: str, pan
         JOIN {t["sheet"]} sh ON sh.id = s.scoresheet_id
         {raw_join}
         WHERE sh.stage_id = %s AND sh.panel_id = %s AND sh.state = %s
+          AND s.criterion_id IN ({criterion_ids})
           AND (sh.nomination_id, sh.assessor_id) NOT IN (
               SELECT cf.nomination_id, cf.assessor_id FROM {t["conflict"]} cf
               WHERE cf.panel_id = %s
@@ -679,6 +680,7 @@ def ranking_for(
         cursor.execute(sql, params)
         records = cursor.fetchall()
 
+    total_weight = sum(Decimal(c.weight) for c in criteria)
     rows = [
         RankingRow(
             nomination_id=nomination_id,
@@ -692,6 +694,7 @@ def ranking_for(
             tie_position=tie_position,
             criteria=criteria,
             text=text,
+            total_weight=total_weight,
         )
         for nomination_id, total, rank, tied, same_total, tie_position, name, text in records
     ]
@@ -714,13 +717,18 @@ def attach_nominees(rows, *, cohort: QuerySet[Nomination] | None = None) -> None
     if not rows:
         return
     if cohort is None:
-        details = Nomination.objects.select_related(
-            "category__edition", "candidate__province", "candidate__regency__province"
-        ).in_bulk([row.nomination_id for row in rows])
+        # By key, in no order (the nominees' default order would join and sort for nothing).
+        details = (
+            Nomination.objects.select_related(
+                "category__edition", "candidate__province", "candidate__regency__province"
+            )
+            .order_by()
+            .in_bulk([row.nomination_id for row in rows])
+        )
         for row in rows:
             row.nomination = details[row.nomination_id]
         return
-    details = {n.pk: n for n in cohort.select_related(None).select_related("candidate")}
+    details = {n.pk: n for n in cohort.select_related(None).select_related("candidate").order_by()}
     categories = Category.objects.select_related("edition").in_bulk(
         {n.category_id for n in details.values()}
     )

@@ -363,13 +363,14 @@ _HALF_UP_NUDGE = "0.000000001"
 _BREAKDOWN_PARTS = defaultdict(lambda: 2, {CriterionKind.COMPUTED: 1, CriterionKind.INTERVIEW: 4})
 
 
-def _ranking_sql(rubric: Rubric, criteria: list[Criterion], cohort_sql: str, panel_id: int) -> str:
+def _ranking_sql(rubric: Rubric, criteria: list[Criterion], cohort_sql: str, panel: Panel) -> str:
     num = _numeric()
     t = {
         "criterion": Criterion._meta.db_table,
         "score": Score._meta.db_table,
         "sheet": Scoresheet._meta.db_table,
         "conflict": Conflict._meta.db_table,
+        "nomination": Nomination._meta.db_table,
         "indicator": "scoring_indicatorvalue",
         "tie": TieDecision._meta.db_table,
         "interview": Interview._meta.db_table,
@@ -490,7 +491,7 @@ def _ranking_sql(rubric: Rubric, criteria: list[Criterion], cohort_sql: str, pan
     if any(c.kind == CriterionKind.INTERVIEW for c in criteria):
         interview_join = (
             f"\n        LEFT JOIN {t['interview']} iv"
-            f" ON iv.nomination_id = c.id AND iv.panel_id = {int(panel_id)}"
+            f" ON iv.nomination_id = c.id AND iv.panel_id = {int(panel.pk)}"
         )
     columns = []  # per criterion: its score (after the factor), raw score, count, factor
     for c in criteria:
@@ -538,14 +539,26 @@ def _ranking_sql(rubric: Rubric, criteria: list[Criterion], cohort_sql: str, pan
     # On PostgreSQL the cohort is inlined where it is used rather than computed once (a CTE
     # read from would keep the query out of parallel workers).
     inline = "NOT MATERIALIZED " if connection.vendor == "postgresql" else ""
-    # The scores are read as the panel's scoresheets of the stage, by index, and the scores of
-    # the rubric's criteria on them (which are the sheets of the rubric's category): no other
-    # table is joined, and the planner can share the reading among parallel workers. Nominees
-    # outside the cohort (not or no longer in the stage) are dropped when the cohort is joined
-    # to their means. Z-scores are made from every score counted, so there only the cohort's
-    # are read.
-    raw_join = "JOIN cohort ON cohort.id = sh.nomination_id" if rubric.zscore else ""
-    criterion_ids = ", ".join(str(int(c.pk)) for c in criteria)
+    # The scores are read as the panel's scoresheets of the stage, by index, that the planner
+    # can share among parallel workers, and only the rubric's category's. A provincial panel's
+    # sheets are a province's (a few thousand): the category is told by the scores' criteria
+    # (the rubric's are the category's), with no other table read. The jury's are the whole
+    # country's: they are joined to the category's nominations first, so that only that
+    # category's sheets are read, each by index (told by the criteria instead, PostgreSQL
+    # reads every score of every edition). Nominees outside the cohort (not or no longer in the
+    # stage) are dropped when the cohort is joined to their means. Z-scores are made from
+    # every score counted, so there only the cohort's are read.
+    if rubric.zscore:
+        raw_join, raw_filter = "JOIN cohort ON cohort.id = sh.nomination_id", ""
+    elif panel.is_jury:
+        raw_join = (
+            f"JOIN {t['nomination']} rn ON rn.id = sh.nomination_id"
+            f" AND rn.category_id = {int(rubric.category_id)}"
+        )
+        raw_filter = ""
+    else:
+        ids = ", ".join(str(int(c.pk)) for c in criteria)
+        raw_join, raw_filter = "", f"AND s.criterion_id IN ({ids})"
     # Only integers, weights (Decimals), table names and fixed SQL words are formatted in;
     # values are parameters.
     return f"""
@@ -561,7 +574,7 @@ def _ranking_sql(rubric: Rubric, criteria: list[Criterion], cohort_sql: str, pan
         JOIN {t["sheet"]} sh ON sh.id = s.scoresheet_id
         {raw_join}
         WHERE sh.stage_id = %s AND sh.panel_id = %s AND sh.state = %s
-          AND s.criterion_id IN ({criterion_ids})
+          {raw_filter}
           AND (sh.nomination_id, sh.assessor_id) NOT IN (
               SELECT cf.nomination_id, cf.assessor_id FROM {t["conflict"]} cf
               WHERE cf.panel_id = %s
@@ -665,7 +678,7 @@ def ranking_for(
         return Ranking(rubric=rubric, criteria=[], rows=[])
     cohort = nominations.order_by().values("id", "candidate_id")
     cohort_sql, cohort_params = cohort.query.sql_with_params()
-    sql = _ranking_sql(rubric, criteria, cohort_sql, panel.pk)
+    sql = _ranking_sql(rubric, criteria, cohort_sql, panel)
     params = [
         *cohort_params,
         rubric.pk,

@@ -83,7 +83,8 @@ def write(rows: list[Row], *, started: datetime, seconds: float) -> str:
     }
     RESULTS_JSON.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
     heading = (
-        f"Measured {started:%Y-%m-%d} on {about['cores']} cores ({about['cpu']}), "
+        f"Measured {started.astimezone(UTC):%Y-%m-%d %H:%M} UTC "
+        f"on {about['cores']} cores ({about['cpu']}), "
         f"{about['memory_gib']} GiB, Python {about['python']}, {about['database']}, "
         f"{about['redis']}; the run took {seconds / 60:.0f} minutes.\n\n"
     )

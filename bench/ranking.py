@@ -1,12 +1,12 @@
 """The ranking: what a chair's ranking page asks of the selectors (scoring.selectors.ranking_for
-ranks every nominee; the first page's nominees and breakdowns are then read, see
-scoring.views_ranking.category_ranking) for the largest national stage and for the largest
-province's provincial stage, beside one hand-written SQL query that computes the same totals
-from the same score rows (each criterion's mean, weighted as the rubric weighs them) with one
-aggregate per nominee and ranks them with a window function: the least any ranking of those
-scores must do. (An earlier floor
-summed every score of a nominee into one plain mean, which equals the stage total only when
-every weight is equal and every assessor scores every criterion.)
+ranks every nominee with their names and regions; the ties' nominees and the first page's
+breakdowns are then read, see scoring.views_ranking.category_ranking) for the largest
+national stage and for the largest province's provincial stage, beside one hand-written SQL
+query that computes the same totals from the same score rows (each criterion's mean,
+weighted as the rubric weighs them) with one aggregate per nominee and ranks them with a
+window function: the least any ranking of those scores must do. (An earlier floor summed
+every score of a nominee into one plain mean, which equals the stage total only when every
+weight is equal and every assessor scores every criterion.)
 
 Beside it, for reference, the same ranking with every row's nominee and breakdown read, as
 the XLSX, the API and finalisation read it."""
@@ -77,13 +77,13 @@ def _measure(size: Size, label: str, panel: Panel, kind: StageKind, category: Ca
     nominations = selectors.stage_nominations(panel, kind, category)
 
     def app():
-        """The chair's page: every nominee ranked, the first page's rows read whole."""
+        """The chair's page (scoring.views_ranking.category_ranking): every nominee ranked, the
+        nominees of the ties read (for the chair's tie forms), the first page's breakdowns."""
         ranking = selectors.ranking_for(
             rubric=rubric, panel=panel, nominations=nominations, nominees=False
         )
-        page = ranking.rows[: selectors.RANKING_PAGE_SIZE]
-        selectors.attach_nominees(page)
-        for row in page:
+        selectors.attach_nominees([row for group in ranking.ties for row in group])
+        for row in ranking.rows[: selectors.RANKING_PAGE_SIZE]:
             row.criteria  # noqa: B018 - the breakdown the page shows, made when first read
         return ranking
 

@@ -54,7 +54,7 @@ class LiveRow:
 
     @property
     def region(self) -> str:
-        return region_of(self.row.nomination.candidate)
+        return self.row.region
 
 
 @dataclass
@@ -311,10 +311,10 @@ def category_ranking(
         shown = [line for line in shown if line.row.nomination_id in found]
     per_page = selectors.RANKING_PAGE_SIZE if page is not None else max(len(shown), 1)
     section.page = Paginator(shown, per_page).get_page(page)
+    # A page shows its rows' names and regions, which the ranking read; the nominees are read
+    # for the tie forms only, or for every row (the XLSX).
     selectors.attach_nominees(
-        [line.row for line in section.page]
-        + [row for row in ranking.rows if row.tied or row.tie_position is not None]
-        + advancing,
+        ranking.rows if page is None else [row for group in ranking.ties for row in group],
         cohort=nominations if page is None else None,
     )
     if can_manage:

@@ -536,6 +536,22 @@ def _score(r, rubric, person, nomination, value):
     )
 
 
+def test_a_provincial_governments_ranking_row_names_its_province(make_national):
+    r = make_national()
+    category, rubric = _province_category(r)
+    jabar = _province(category, "32")
+    services.nomination_verify(actor=r.members[1], nomination=jabar)
+    ranking = selectors.ranking_for(
+        rubric=rubric,
+        panel=r.panel,
+        nominations=selectors.stage_nominations(r.panel, S, category),
+        nominees=False,
+    )
+    assert [(row.nomination_id, row.name, row.region) for row in ranking.rows] == [
+        (jabar.pk, "Pemerintah Provinsi Jawa Barat", "Jawa Barat")
+    ]
+
+
 def test_a_category_without_provincial_round_is_verified_and_selected_by_the_jury(make_national):
     r = make_national()
     category, rubric = _province_category(r, quota=2)

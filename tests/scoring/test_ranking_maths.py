@@ -6,6 +6,7 @@ from decimal import Decimal as D
 
 import pytest
 
+from candidates.models import Regency
 from scoring import maths, selectors, services
 from scoring.enums import Aggregation, CriterionKind, Mapping
 from scoring.models import Conflict
@@ -74,11 +75,13 @@ def test_ranking_without_nominees_reads_them_for_the_rows_asked(
             rubric=round_.rubric, panel=round_.panel, nominations=cohort, nominees=False
         )
     x, y, z = nominees
-    assert [(r.nomination_id, r.name, r.total, r.rank) for r in ranking.rows] == [
-        (y.pk, y.candidate.name, D("90.00"), 1),
-        (z.pk, z.candidate.name, D("80.00"), 2),
-        (x.pk, x.candidate.name, D("70.00"), 3),
+    # Each row has what a page shows of its nominee: the name and the regency/city.
+    assert [(r.nomination_id, r.name, r.region, r.total, r.rank) for r in ranking.rows] == [
+        (y.pk, y.candidate.name, y.candidate.regency.name, D("90.00"), 1),
+        (z.pk, z.candidate.name, z.candidate.regency.name, D("80.00"), 2),
+        (x.pk, x.candidate.name, x.candidate.regency.name, D("70.00"), 3),
     ]
+    assert ranking.rows[0].region == Regency.objects.get(code=JABAR_CITIES[1]).name
     assert [r.nomination for r in ranking.rows] == [None, None, None]
     # The nominees of the rows asked, with their candidates, categories and regions: one query.
     with django_assert_num_queries(1):

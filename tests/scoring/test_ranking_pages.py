@@ -3,7 +3,9 @@ live ranking with each criterion's contribution, ties and the chair's decisions,
 (refused with what is missing, or frozen with labels and advancement), reopening, blindness,
 the XLSX export and the number of queries."""
 
+import html
 import io
+import re
 from decimal import Decimal as D
 from html.parser import HTMLParser
 
@@ -335,6 +337,17 @@ def test_page_shows_each_criterions_score_and_contribution(client, hand_round):
     content = response.content.decode()
     assert "Cut-off: 80.00." in content
     assert "Every member has submitted a scoresheet" in content
+
+
+def test_page_names_each_nominee_with_their_region(client, hand_round):
+    round_ = hand_round
+    client.force_login(round_.chair)
+    page = english(client).get(urls(round_)["ranking_category"]).content.decode()
+    shown = re.findall(r'<th scope="row">([^<]*)<br><small class="muted">([^<]*)</small>', page)
+    assert [(html.unescape(name), html.unescape(region)) for name, region in shown] == [
+        (n.candidate.name, n.candidate.regency.name) for n in round_.nominations
+    ]
+    assert round_.nominations[0].candidate.regency.name == "Kota Bogor"
 
 
 def test_page_uses_the_indonesian_number_format_by_default(client, hand_round):

@@ -738,7 +738,7 @@ def _audit_import(job: ImportJob, plan: _Plan, reason: str) -> None:
         entry("nomination.figures", d, values_of(d, data_fields), d.nomination_id)
         for d in (*plan.new_data, *plan.changed_data)
     ]
-    audit_record_many(entries)
+    audit_record_many(entries, records=False)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -26,9 +26,7 @@ def bulk_insert(model, objects: list) -> None:
     if connection.vendor != "postgresql" or not objects:
         model.objects.bulk_create(objects)
         return
-    meta, quote = model._meta, connection.ops.quote_name
-    # As bulk_create: no primary key, and no generated column (the database computes it).
-    fields = [f for f in meta.concrete_fields if not f.primary_key and not f.generated]
+    fields = _fields(model)
     relations = [f for f in fields if f.is_relation]
     rows = []
     for instance in objects:
@@ -37,6 +35,32 @@ def bulk_insert(model, objects: list) -> None:
                 # Assigned again now that it has an id: the id is copied, the object kept.
                 setattr(instance, relation.name, relation.get_cached_value(instance))
         rows.append({f.column: f.pre_save(instance, True) for f in fields})
+    ids = _insert(model, fields, rows)
+    for instance, (pk,) in zip(objects, ids, strict=True):
+        instance.pk = pk
+        instance._state.adding, instance._state.db = False, connection.alias
+
+
+def bulk_insert_rows(model, rows: list[dict]) -> None:
+    """bulk_insert of rows given as {column: value}, every column but the primary key's, with
+    no model object made of each (an import appends hundreds of thousands of audit records,
+    which nothing reads back). The values are written as they are: no field's pre_save."""
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create([model(**row) for row in rows])
+        return
+    _insert(model, _fields(model), rows)
+
+
+def _fields(model) -> list:
+    # As bulk_create: no primary key, and no generated column (the database computes it).
+    return [f for f in model._meta.concrete_fields if not f.primary_key and not f.generated]
+
+
+def _insert(model, fields, rows: list[dict]) -> list[tuple]:
+    """One INSERT of `rows` ({column: value}) as one JSON document: the new rows' ids."""
+    meta, quote = model._meta, connection.ops.quote_name
     table, columns = quote(meta.db_table), ", ".join(quote(f.column) for f in fields)
     with connection.cursor() as cursor:
         cursor.execute(
@@ -44,7 +68,4 @@ def bulk_insert(model, objects: list) -> None:
             f"FROM json_populate_recordset(NULL::{table}, %s) RETURNING {quote(meta.pk.column)}",
             [json.dumps(rows, default=_json_value)],
         )
-        ids = cursor.fetchall()
-    for instance, (pk,) in zip(objects, ids, strict=True):
-        instance.pk = pk
-        instance._state.adding, instance._state.db = False, connection.alias
+        return cursor.fetchall()

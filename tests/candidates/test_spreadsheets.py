@@ -23,6 +23,8 @@ from openpyxl.styles import Font
 
 from accounts.enums import Role
 from accounts.services import role_assign
+from audit.models import AuditRecord
+from audit.selectors import audit_verify
 from candidates import selectors, spreadsheets, validators
 from candidates.enums import (
     BusinessScale,
@@ -387,6 +389,23 @@ def test_importing_the_same_file_again_updates_the_drafts(demo_accounts, tmp_pat
         .order_by("nomination__candidate__npp")
         .values_list("employees_total", flat=True)
     ) == [130, 130, 130]
+
+
+def test_an_import_appends_its_records_to_the_unbroken_audit_chain(demo_accounts, tmp_path):
+    user = demo_accounts[GORONTALO]
+    before = AuditRecord.objects.count()
+    path = write_xlsx(tmp_path / "a.xlsx", [business_row(i) for i in range(3)])
+
+    job = spreadsheets.import_confirm(job=upload_as(user, path))
+
+    records = AuditRecord.objects.filter(seq__gt=before).order_by("seq")
+    # A candidate, its nomination and its figures per row, by the importer, in one chain.
+    assert [(r.action, r.actor) for r in records] == [("candidate.create", user.email)] * 3 + [
+        ("nomination.state", user.email)
+    ] * 3 + [("nomination.figures", user.email)] * 3
+    assert {r.reason for r in records} == {f"Dibuat melalui impor lembar kerja no. {job.pk}."}
+    check = audit_verify()
+    assert (check.intact, check.records) == (True, before + 9)
 
 
 # ---------------------------------------------------------------------------------------------

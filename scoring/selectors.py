@@ -690,8 +690,9 @@ def ranking_for(
     in the order of the candidates' names.
 
     Two queries (criteria, ranking), whatever the cohort's size; with `nominees` the rows'
-    nominees are read too (attach_nominees: four more). A page that shows some rows (the
-    chair's, paginated) passes `nominees=False` and attaches the nominees of the rows shown."""
+    nominees are read too (attach_nominees: four more). Every row has its nominee's name and
+    region without them: a page (the chair's, paginated) passes `nominees=False` and attaches
+    the nominees of the rows it needs more of (the ties, for the chair's forms)."""
     criteria = sorted(rubric.criteria.all(), key=lambda c: (c.order, c.pk))
     if not criteria:
         return Ranking(rubric=rubric, criteria=[], rows=[])

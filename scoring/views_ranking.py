@@ -212,10 +212,10 @@ def category_ranking(
     number of nominees (the ranking itself is one query, see selectors.ranking_for).
 
     The live ranking is shown a page at a time (selectors.RANKING_PAGE_SIZE rows, `page` of
-    those whose name contains `search`): every nominee's rank and total are computed, but only
-    the rows shown (and those the cut-off, the ties and the decisions name) have their nominees
-    read.
-    `page=None` reads every row (the XLSX)."""
+    those whose name contains `search`): every nominee's rank, total, name and region are
+    computed in the ranking's one query, and only the nominees of the ties are read (for the
+    chair's tie forms).
+    `page=None` reads every row's nominee (the XLSX)."""
     visible = selectors.may_see_ranking(user, panel=panel, stage=stage, category=category)
     is_selection = stage.kind == StageKind.NATIONAL_SELECTION
     section = CategoryRanking(

@@ -4,7 +4,7 @@ bulk_create of the same rows.
 
 Each side runs in a process of its own, so that its peak memory is its own; the process times
 its own path (from the file to the committed rows, not the interpreter's start) and prints the
-seconds:
+seconds and its peak memory in MB (bench.core.own_peak_mb):
 
     python -m bench.imports app|floor <file.xlsx> <edition id> <user id>
 """
@@ -36,16 +36,16 @@ def measure(size) -> list:
         # The floor first, committed as the import is (deferred foreign keys are checked at
         # commit). Its rows are then deleted and the tables vacuumed, so that the import
         # creates the same candidates (an NPP is unique) in tables in the same state.
-        _wall, floor_peak, out = run_measured(python_module(__name__, "floor", *args), env=env)
-        floor = float(out.split()[-1])
+        _wall, out = run_measured(python_module(__name__, "floor", *args), env=env)
+        floor, floor_peak = map(float, out.split()[-2:])
         BusinessData.objects.filter(nomination__category__edition=edition).delete()
         Nomination.objects.filter(category__edition=edition).delete()
         Candidate.objects.filter(npp__startswith=f"{edition.year}").delete()
         with connection.cursor() as cursor:
             for model in (BusinessData, Nomination, Candidate):
                 cursor.execute(f"VACUUM ANALYZE {model._meta.db_table}")
-        _wall, app_peak, out = run_measured(python_module(__name__, "app", *args), env=env)
-        app = float(out.split()[-1])
+        _wall, out = run_measured(python_module(__name__, "app", *args), env=env)
+        app, app_peak = map(float, out.split()[-2:])
     imported = Nomination.objects.filter(category__edition=edition).count()
     if imported != n:
         raise RuntimeError(f"The import created {imported:,} nominations of {n:,} rows.")
@@ -204,5 +204,8 @@ if __name__ == "__main__":
     import django
 
     django.setup()
+    from bench.core import own_peak_mb
+
     side, *arguments = sys.argv[1:]
-    print({"app": app, "floor": floor}[side](*arguments))
+    seconds = {"app": app, "floor": floor}[side](*arguments)
+    print(seconds, own_peak_mb())

@@ -9,7 +9,7 @@ RUN_ENV := DEBUG=$${DEBUG:-1}
 # The suite runs with DEBUG off, as production does; it only needs a throwaway key.
 TEST_ENV := SECRET_KEY=$${SECRET_KEY:-insecure-test-only-key-0123456789abcdefghijklmnopqrstuvwxyz}
 
-.PHONY: install run test lint format messages lock check-deploy clean bench
+.PHONY: install run test test-fast lint format messages lock check-deploy clean bench
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,8 +34,19 @@ run: install
 	@echo "Paritrana is at http://127.0.0.1:8000 (Ctrl-C stops it)"
 	$(RUN_ENV) $(MANAGE) runserver 127.0.0.1:8000
 
+# The suite runs on every core (pytest-xdist; PYTEST_WORKERS=0 runs it in one process) with the
+# services this machine has: PostgreSQL and Redis on their usual addresses are used when
+# DATABASE_URL / REDIS_URL are not set (tests/services.py; set one empty to keep it out).
+PYTEST_WORKERS ?= auto
+PYTEST_RUN = $(TEST_ENV) env $$($(BIN)/python -m tests.services) \
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup
+
 test: install
-	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+	$(PYTEST_RUN) $(PYTEST_ARGS)
+
+# The inner loop: everything but the browser tests (Chromium) and the Celery worker tests.
+test-fast: install
+	$(PYTEST_RUN) -m "not browser and not worker" $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -1,15 +1,129 @@
 import os
-from collections import deque
+import tempfile
+from contextlib import contextmanager
+from dataclasses import dataclass
 
 import pytest
 
 from candidates.services import regions_load
+from tests import services
+from tests.replay import replayed
 
 
 def pytest_configure(config):
     # CI sets REQUIRE_SERVICES=1: a test that needs PostgreSQL, Redis or a Celery worker fails
     # there instead of skipping when the service is missing.
     config.require_services = os.environ.get("REQUIRE_SERVICES") == "1"
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_setupnodes(config, specs):
+    """Each parallel test process (pytest-xdist) gets its own Redis database, set before its
+    Django settings are read: the public pages' cache, the login throttle, the task queue and
+    the results of one process never meet another's (pytest-django gives each its own test
+    database: test_<name>_gw0, _gw1, …)."""
+    url = os.environ.get("REDIS_URL", "")
+    if not url:
+        return
+    for index, spec in enumerate(specs):
+        spec.env["REDIS_URL"] = services.redis_url_for_worker(url, index)
+
+
+# Before pytest-xdist's own hook, which reads the xdist_group markers added here.
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Markers: the browser tests (tests/e2e and any test using Chromium) are `browser`, the
+    tests that start Celery workers (`redis_url`) are `worker`; `make test-fast` leaves both
+    out. The browser tests run in one parallel process (an xdist group, `--dist loadgroup`)
+    and share one Chromium there. A module that builds the demo once must fit it (see
+    `_demo_once_problems`)."""
+    for item, problem in _demo_once_problems(items):
+        item.demo_once_problem = problem
+    # The longest waits first (a killed worker's task comes back after Redis's visibility
+    # timeout; the browser journeys), so that they overlap the rest instead of ending the run
+    # alone; the order within each part stays (a module's tests stay together).
+    items.sort(key=lambda item: 0 if _is_browser(item) else 1 if _is_worker(item) else 2)
+    for item in items:
+        if _is_browser(item):
+            item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.xdist_group("browser"))
+        if _is_worker(item):
+            item.add_marker(pytest.mark.worker)
+
+
+def _is_browser(item) -> bool:
+    return "/e2e/" in str(item.path) or "browser" in getattr(item, "fixturenames", ())
+
+
+def _is_worker(item) -> bool:
+    return "redis_url" in getattr(item, "fixturenames", ())
+
+
+def pytest_runtest_setup(item):
+    problem = getattr(item, "demo_once_problem", None)
+    if problem:
+        pytest.fail(problem, pytrace=False)
+
+
+def pytest_report_header(config):
+    return _services_lines(config)
+
+
+def _services_lines(config) -> list[str]:
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("postgresql"):
+        db = (
+            f"PostgreSQL at {database.get('HOST') or '127.0.0.1'}:{database.get('PORT') or 5432}"
+            f" (test database test_{database['NAME']}, one per parallel process)"
+        )
+    else:
+        db = "SQLite in memory (PostgreSQL-only tests need DATABASE_URL)"
+    redis_url = os.environ.get("REDIS_URL", "")
+    redis = (
+        f"Redis at {redis_url} (one database per parallel process), Celery workers on it"
+        if redis_url
+        else "none: tasks run in-process, the cache in memory (worker tests need REDIS_URL)"
+    )
+    browser = services.chromium_path()
+    return [
+        f"services: database {db}",
+        f"services: broker and cache {redis}",
+        "services: browser "
+        + (
+            f"{services.chromium_version() or 'Chromium'} ({browser}), one for the browser tests"
+            if browser
+            else f"none ({services.CHROMIUM} not found: browser tests need it)"
+        ),
+    ]
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """What the run used and what it could not run: the services, and the tests skipped for
+    a missing one, counted by reason (a newcomer sees why, not just "45 skipped")."""
+    reporter = terminalreporter
+    missing: dict[str, int] = {}
+    other = 0
+    for report in reporter.stats.get("skipped", []):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report)
+        reason = reason.removeprefix("Skipped: ")
+        if reason.startswith(services.MISSING):
+            missing[reason] = missing.get(reason, 0) + 1
+        else:
+            other += 1
+    reporter.section("services")
+    for line in _services_lines(config):
+        reporter.write_line(line.removeprefix("services: "))
+    if missing:
+        total = sum(missing.values())
+        reporter.write_line(f"{total} tests skipped for a missing service:", yellow=True)
+        for reason, count in sorted(missing.items()):
+            reporter.write_line(f"  {count:4d}  {reason.removeprefix(services.MISSING)}")
+    else:
+        reporter.write_line("no test skipped for a missing service")
+    if other:
+        reporter.write_line(f"{other} tests skipped for another reason (see the list above)")
 
 
 @pytest.fixture(autouse=True)
@@ -44,97 +158,72 @@ def require_service(request):
     def missing(reason: str):
         if request.config.require_services:
             pytest.fail(f"{reason} (REQUIRE_SERVICES=1)")
-        pytest.skip(reason)
+        pytest.skip(services.MISSING + reason)
 
     return missing
 
 
 @pytest.fixture
-def regions(db):
+def regions(request, db):
+    once = _demo_once(request)
+    if once is not None:
+        return once.regions
     return regions_load()
 
 
-# The demo data set is seeded through the services (replays included), which takes seconds; a
-# few hundred tests start from it. The first seeding of a session records the statements that
-# wrote it and the id counters it started from; later tests set the counters back and run the
-# same statements, which gives the same rows with the same ids in a fraction of the time.
-_DEMO_CACHE: dict = {}
-_WRITES = ("INSERT", "UPDATE", "DELETE")
-
-
-def _id_counters(connection) -> list[tuple]:
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SELECT schemaname, sequencename, last_value FROM pg_sequences")
-            return [(f'"{schema}"."{name}"', value) for schema, name, value in cursor.fetchall()]
-        cursor.execute("SELECT name, seq FROM sqlite_sequence")
-        return list(cursor.fetchall())
-
-
-def _restore_id_counters(connection, counters) -> None:
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            for name, value in counters:
-                if value is None:
-                    cursor.execute("SELECT setval(%s, 1, false)", [name])
-                else:
-                    cursor.execute("SELECT setval(%s, %s, true)", [name, value])
-            return
-        cursor.execute("DELETE FROM sqlite_sequence")
-        for name, value in counters:
-            cursor.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)", [name, value])
-
-
 def _seed_demo():
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
+    """The demo data set, seeded through the services (replays included), which takes
+    seconds; a few hundred tests start from it: recorded once per process and replayed
+    (tests/replay.py)."""
     from candidates.demo import seed_candidates
     from scoring.demo import seed_scoring
 
-    cached = _DEMO_CACHE.get(connection.vendor)
-    if cached is not None:
-        seeded, counters, statements = cached
-        _restore_id_counters(connection, counters)
-        with connection.cursor() as cursor:
-            for sql in statements:
-                cursor.execute(sql)
+    def seed():
+        seeded = seed_candidates()
+        seed_scoring()
         return seeded
-    counters = _id_counters(connection)
-    # Every statement must be kept for the replay (Django keeps the last 9,000 by default).
-    log = connection.queries_log
-    connection.queries_log = deque(maxlen=None)
-    try:
-        with CaptureQueriesContext(connection) as captured:
-            seeded = seed_candidates()
-            seed_scoring()
-        sqls = [q["sql"] for q in captured.captured_queries]
-    finally:
-        connection.queries_log = log
-    # Only plain statements can be replayed (an executemany is logged as "N times …").
-    if all(sql.lstrip().upper().startswith((*_WRITES, "SELECT", "WITH", "SAVEPOINT", "RELEASE",
-                                             "ROLLBACK")) for sql in sqls):  # fmt: skip
-        writes = [sql for sql in sqls if sql.lstrip().upper().startswith(_WRITES)]
-        _DEMO_CACHE[connection.vendor] = (seeded, counters, writes)
-    return seeded
+
+    return replayed("demo", seed)
 
 
 @pytest.fixture
-def demo(regions):
+def demo(request, regions):
+    once = _demo_once(request)
+    if once is not None:
+        return once.seeded
     return _seed_demo()
 
 
+def _seed_ceremonies():
+    from ceremonies.demo import seed_ceremonies
+
+    replayed("ceremonies", seed_ceremonies)
+
+
+def _create_demo_accounts():
+    from django.core.management import call_command
+    from django.test.utils import override_settings
+
+    def create():
+        # The command refuses to run with DEBUG off (demo passwords are for a local demo only).
+        with override_settings(DEBUG=True), open(os.devnull, "w") as devnull:
+            call_command("create_demo_accounts", stdout=devnull)
+
+    replayed("demo_accounts", create)
+
+
 @pytest.fixture
-def published_demo(demo):
+def published_demo(request, demo):
     """The demo data with Jawa Barat 2018's provincial results and the 2020 national results
     published, their ceremonies held and their certificates issued. In a test transaction the
     certificates' PDFs are not generated (the tasks are sent on commit); wrap a call in
     django_capture_on_commit_callbacks(execute=True) to generate them."""
     from candidates.models import Candidate, Edition
-    from ceremonies.demo import seed_ceremonies
     from ceremonies.models import Ceremony
 
-    seed_ceremonies()
+    once = _demo_once(request)
+    if once is None or "published" not in once.layers:
+        _seed_ceremonies()
     return {
         "2018": Edition.objects.get(year=2018),
         "2020": Edition.objects.get(year=2020),
@@ -146,15 +235,138 @@ def published_demo(demo):
 
 
 @pytest.fixture
-def demo_accounts(demo, settings):
-    from django.core.management import call_command
-
-    settings.DEBUG = True
-    call_command("create_demo_accounts", stdout=open(os.devnull, "w"))  # noqa: SIM115
-    settings.DEBUG = False
+def demo_accounts(request, demo):
     from accounts.models import User
 
+    once = _demo_once(request)
+    if once is None or "accounts" not in once.layers:
+        _create_demo_accounts()
     return {u.email: u for u in User.objects.all()}
+
+
+# ---------------------------------------------------------------------------------------------
+# The demo once per module
+#
+# A module whose every test starts from the demo data and only reads it, or writes inside its
+# own transaction, can build the demo once: `pytestmark = pytest.mark.usefixtures("demo_once")`
+# (the demo), "demo_accounts_once" (and the demo accounts) or "published_demo_once" (and the
+# accounts and the ceremonies of `published_demo`). The data is written inside a transaction
+# opened for the module; each test runs in a savepoint of it that is rolled back (pytest-django's
+# `db`), and the module's transaction is rolled back after its last test. `demo`, `regions`,
+# `demo_accounts` and `published_demo` then return what the module built instead of building
+# it again. Every test of such a module must ask for the layers the module builds (it would
+# otherwise see data it did not ask for) and none may be transactional (it would commit and
+# flush the module's data): collection refuses such a module.
+
+_ONCE_LAYERS = {
+    "demo_once": ("demo",),
+    "demo_accounts_once": ("demo", "accounts"),
+    "published_demo_once": ("demo", "accounts", "published"),
+}
+# The function fixtures that ask for each layer (any of them).
+_LAYER_FIXTURES = {
+    "demo": ("demo", "demo_accounts", "published_demo"),
+    "accounts": ("demo_accounts",),
+    "published": ("published_demo",),
+}
+_TRANSACTIONAL = ("transactional_db", "live_server", "django_db_reset_sequences")
+
+
+@dataclass
+class DemoOnce:
+    layers: tuple[str, ...]
+    regions: object
+    seeded: object
+
+
+def _demo_once(request) -> DemoOnce | None:
+    for name in _ONCE_LAYERS:
+        if name in request.fixturenames:
+            return request.getfixturevalue(name)
+    return None
+
+
+@contextmanager
+def _built_once(django_db_blocker, layers):
+    from django.conf import settings
+    from django.db import transaction
+    from django.test.utils import override_settings
+    from django.utils import translation
+
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            # As the autouse fixtures of a test: media in a temporary folder, quick hashing;
+            # and the default language, whatever an earlier test left active (texts the
+            # services store are written in it).
+            with (
+                override_settings(
+                    PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+                    MEDIA_ROOT=tempfile.mkdtemp(prefix="demo-once-"),
+                ),
+                translation.override(settings.LANGUAGE_CODE),
+            ):
+                once = DemoOnce(layers, regions_load(), _seed_demo())
+                if "accounts" in layers:
+                    _create_demo_accounts()
+                if "published" in layers:
+                    _seed_ceremonies()
+        except BaseException:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+            raise
+    try:
+        yield once
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def demo_once(django_db_setup, django_db_blocker):
+    with _built_once(django_db_blocker, _ONCE_LAYERS["demo_once"]) as once:
+        yield once
+
+
+@pytest.fixture(scope="module")
+def demo_accounts_once(django_db_setup, django_db_blocker):
+    with _built_once(django_db_blocker, _ONCE_LAYERS["demo_accounts_once"]) as once:
+        yield once
+
+
+@pytest.fixture(scope="module")
+def published_demo_once(django_db_setup, django_db_blocker):
+    with _built_once(django_db_blocker, _ONCE_LAYERS["published_demo_once"]) as once:
+        yield once
+
+
+def _demo_once_problems(items) -> list[tuple[object, str]]:
+    """The tests of a demo-once module that do not ask for every layer it builds, or that are
+    transactional, each with what is wrong (the test fails with it)."""
+    problems = []
+    for item in items:
+        names = getattr(item, "fixturenames", ())
+        built = [name for name in _ONCE_LAYERS if name in names]
+        if not built:
+            continue
+        marker = item.get_closest_marker("django_db")
+        transactional = bool(marker and marker.kwargs.get("transaction"))
+        if not {"db", *_TRANSACTIONAL} & set(names) and not transactional:
+            continue  # no database fixture: it writes and counts nothing of its own
+        wrong = []
+        if len(built) > 1:
+            wrong.append(f"builds the demo once twice ({', '.join(built)})")
+        for layer in _ONCE_LAYERS[built[0]]:
+            if not any(fixture in names for fixture in _LAYER_FIXTURES[layer]):
+                wanted = " or ".join(_LAYER_FIXTURES[layer])
+                wrong.append(f"its module builds {layer!r} once: ask for {wanted}")
+        if {*_TRANSACTIONAL} & set(names) or transactional:
+            wrong.append("transactional in a module that builds the demo once")
+        if wrong:
+            problems.append((item, "; ".join(wrong)))
+    return problems
 
 
 @pytest.fixture(scope="session")
@@ -193,3 +405,15 @@ def _fresh_public_cache():
     public_cache_clear()
     yield
     public_cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the default language, whatever an earlier test left active (a
+    request, a command or an override left open): messages, and data a test's fixtures make (a
+    conflict's reason, a stage's name in a decision), are written in it."""
+    from django.conf import settings
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        yield

@@ -9,6 +9,9 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.formats import date_format, number_format
 
+# The demo is built once for the module (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("demo_once")
+
 LOCALE = Path(settings.BASE_DIR) / "locale"
 
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from candidates import selectors
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_once")]
 
 PAGES = {
     "home": "/",

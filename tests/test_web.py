@@ -5,7 +5,7 @@ import pytest
 
 from accounts.models import User
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_once")]
 
 
 def test_indonesian_even_when_the_browser_asks_for_english(client, demo):

@@ -17,7 +17,7 @@ from .steps import (
     wrong_code,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_accounts_once")]
 
 BRANCH = "cabang.gorontalo@paritrana.test"
 AUDITOR = "auditor@paritrana.test"

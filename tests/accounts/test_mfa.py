@@ -30,7 +30,7 @@ from .steps import (
     wrong_code,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_once")]
 
 ADMIN = "admin@paritrana.test"
 CHAIR = "ketua.panel.jabar@paritrana.test"
@@ -83,7 +83,7 @@ def test_must_use_mfa_covers_admins_panel_chairs_and_national_jurors(demo_accoun
     }
 
 
-def test_must_use_mfa_covers_superusers_and_staff(db):
+def test_must_use_mfa_covers_superusers_and_staff(demo):
     superuser = User.objects.create(username="root", email="root@example.test", is_superuser=True)
     staff = User.objects.create(username="staff", email="staff@example.test", is_staff=True)
     nobody = User.objects.create(username="nobody", email="nobody@example.test")

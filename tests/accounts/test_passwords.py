@@ -7,7 +7,7 @@ from accounts.models import User
 
 from .steps import PASSWORD, log_in, logged_in_user_id, text
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_accounts_once")]
 
 BRANCH = "cabang.gorontalo@paritrana.test"
 CHANGE = "/accounts/password/change/"

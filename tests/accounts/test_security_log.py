@@ -7,7 +7,7 @@ from django.test import Client
 
 from candidates.models import Nomination
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_once")]
 
 BRANCH = "cabang.gorontalo@paritrana.test"
 OTHER_BRANCH = "cabang.bekasi@paritrana.test"

@@ -10,7 +10,7 @@ import pytest
 
 from .steps import LOGIN, log_in, logged_in_user_id, text
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_accounts_once")]
 
 BRANCH = "cabang.gorontalo@paritrana.test"
 WORKLIST = "/branch/nominations/"

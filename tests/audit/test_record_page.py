@@ -8,7 +8,7 @@ import pytest
 from audit.selectors import records_of_nomination
 from candidates.models import Nomination
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_once")]
 
 
 def _bekasi_2020():

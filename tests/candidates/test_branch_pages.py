@@ -20,7 +20,7 @@ from candidates.models import (
 )
 from tests.factories import BranchFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_once")]
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 BEKASI_2020 = {

@@ -8,7 +8,7 @@ from candidates.enums import NominationState
 from candidates.models import Nomination
 from tests.candidates.test_branch_pages import BEKASI_2020, PDF, _register_bekasi
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_accounts_once")]
 
 LEGAL_PRODUCTS = [
     ("perda", "18", "2011", "Pelayanan Ketenagakerjaan"),

@@ -5,7 +5,7 @@ import pytest
 from candidates.models import GovernmentData, LegalProduct, Nomination
 from tests.candidates.test_branch_pages import BEKASI_2020, _register_bekasi
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_once")]
 
 
 @pytest.mark.parametrize(

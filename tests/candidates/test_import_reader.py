@@ -35,7 +35,7 @@ from tests.candidates.test_spreadsheets import (
     write_xlsx,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_accounts_once")]
 
 NOT_XLSX = "This is not a readable XLSX workbook. Save it again as .xlsx or .csv."
 

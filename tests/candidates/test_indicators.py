@@ -8,6 +8,9 @@ from candidates import indicators, selectors
 from candidates.enums import BusinessScale, LegalProductType
 from candidates.models import Nomination
 
+# The demo is built once for the module (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("demo_once")
+
 BEKASI = {
     "formal_workers": 929_199,
     "informal_workers": 454_088,

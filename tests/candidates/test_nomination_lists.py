@@ -10,7 +10,7 @@ from candidates import views
 from candidates.models import Nomination
 from tests.auth import login
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_accounts_once")]
 
 
 @pytest.fixture

@@ -47,7 +47,7 @@ from candidates.models import (
 )
 from tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_accounts_once")]
 
 GORONTALO = "cabang.gorontalo@paritrana.test"
 ADMIN = "admin@paritrana.test"

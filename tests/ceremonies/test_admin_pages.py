@@ -8,6 +8,7 @@ from urllib.parse import quote
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 from django.utils.html import escape
 
 from candidates.models import Edition, Province
@@ -16,7 +17,10 @@ from ceremonies.models import Ceremony, Certificate, CertificateBatch, Official,
 from ceremonies.services import Person
 from tests.factories import DEMO_EMAILS
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("tasks_in_process")]
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("demo_accounts_once", "tasks_in_process"),
+]
 
 
 ADMIN = "admin@paritrana.test"
@@ -266,7 +270,8 @@ def test_index_lists_every_edition_with_its_publications_and_ceremonies(en, worl
 def test_edition_page_shows_what_is_missing_before_publishing(en, world):
     en.force_login(world["accounts"][ADMIN])
     edition = world["2021"]
-    problems = selectors.publication_readiness(edition, None).problems
+    with translation.override("en"):  # as the page is asked for
+        problems = selectors.publication_readiness(edition, None).problems
     assert problems
     page = en.get(reverse("ceremonies:edition", args=[2021])).content.decode()
     for problem in problems:

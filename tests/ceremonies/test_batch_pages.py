@@ -15,7 +15,10 @@ from ceremonies import services
 from ceremonies.models import Ceremony, Certificate, CertificateBatch
 from ceremonies.services import Person
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("tasks_in_process")]
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("published_demo_once", "tasks_in_process"),
+]
 
 
 ADMIN = "admin@paritrana.test"

@@ -10,7 +10,7 @@ from audit.selectors import audit_verify
 from ceremonies import services
 from ceremonies.models import Certificate, Publication
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_once")]
 
 
 def test_certificates_issue_generate_and_revoke_are_recorded(

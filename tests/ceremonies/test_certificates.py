@@ -23,7 +23,10 @@ from ceremonies.models import Certificate, CertificateBatch, Publication
 from ceremonies.services import Person
 from paritrana.pdf import render_pdf
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("tasks_in_process")]
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("demo_once", "tasks_in_process"),
+]
 
 
 def _issue(ceremony, run_tasks, actor=None):

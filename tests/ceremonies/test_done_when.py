@@ -15,7 +15,10 @@ from scoring import services as scoring_services
 from scoring.models import RankingSnapshot
 from tests.auth import login
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("tasks_in_process")]
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("demo_accounts_once", "tasks_in_process"),
+]
 
 
 def _text(response) -> str:

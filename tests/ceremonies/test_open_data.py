@@ -21,7 +21,10 @@ from paritrana.public_cache import public_cache_clear
 from scoring.enums import AwardKind
 from scoring.models import Award, RankingSnapshot, RankingSnapshotRow
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("tasks_in_process")]
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("demo_once", "tasks_in_process"),
+]
 
 BEKASI = "Pemerintah Kota Bekasi"
 

@@ -19,7 +19,10 @@ from ceremonies.models import Ceremony, Certificate, Official, Publication
 from scoring.enums import AwardKind, StageKind
 from scoring.models import Award, Panel, RankingSnapshot, RankingSnapshotRow, Stage
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("tasks_in_process")]
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("demo_once", "tasks_in_process"),
+]
 
 SECRET = "Pemerintah Kabupaten Rahasia Belum Terbit"
 SECRET_SERIAL = "PRT-2021-N-RAHASIA1"

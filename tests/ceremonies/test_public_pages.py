@@ -26,7 +26,10 @@ from scoring.enums import AwardKind
 from scoring.models import Award, RankingSnapshot, RankingSnapshotRow
 from tests.factories import DEMO_EMAILS
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("tasks_in_process")]
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("demo_once", "tasks_in_process"),
+]
 
 BEKASI = "Pemerintah Kota Bekasi"
 ACCOUNTS = DEMO_EMAILS

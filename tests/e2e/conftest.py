@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from tests import services
+
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = Path(os.environ.get("E2E_SCREENSHOTS", ROOT / "test-artifacts" / "screenshots"))
-# Debian's /usr/bin/chromium is a shell wrapper; Playwright needs the binary itself.
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/lib/chromium/chromium")
+CHROMIUM = services.CHROMIUM
 
 
 # Playwright's synchronous API keeps an event loop running in the main thread from the first
@@ -43,7 +44,7 @@ def require_chromium(request):
         reason = f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
         if request.config.require_services:
             pytest.fail(f"{reason} (REQUIRE_SERVICES=1)")
-        pytest.skip(reason)
+        pytest.skip(services.MISSING + reason)
 
 
 class Steps:
@@ -108,15 +109,3 @@ def open_as(live_server, browser):
     yield open_as
     for context in contexts:
         context.close()
-
-
-@pytest.fixture(autouse=True)
-def _default_language():
-    """Data a journey's fixtures make in the test's thread (a conflict's reason, a stage's
-    name in a decision) is written in the active language: the default one, whatever an earlier
-    test left active."""
-    from django.conf import settings
-    from django.utils import translation
-
-    with translation.override(settings.LANGUAGE_CODE):
-        yield

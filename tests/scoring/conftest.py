@@ -3,6 +3,7 @@ assessors and a chair, one regency/city category and a rubric, nominees verified
 
 from dataclasses import dataclass, field
 from decimal import Decimal as D
+from functools import partial
 
 import pytest
 
@@ -18,6 +19,7 @@ from tests.factories import (
     RegencyGovernmentFactory,
     UserFactory,
 )
+from tests.replay import replayed
 
 JABAR_CITIES = ["32.71", "32.72", "32.73", "32.74", "32.75", "32.76", "32.77", "32.78", "32.79"]
 
@@ -73,8 +75,21 @@ def criterion(code, kind=CriterionKind.JUDGED, weight=1, indicator="", mapping=M
     return (code, code.title(), kind, D(weight), indicator, mapping, zero_at, full_at, tie)
 
 
+def _replayed_build(name, build):
+    """`build(...)` recorded once per process for each set of arguments and replayed after
+    (tests/replay.py): the round's edition, stages, panel, people and rubrics are the same
+    rows each time, built through the services the first time."""
+
+    def replayed_build(*args, **kwargs):
+        key = (name, repr(args), repr(sorted(kwargs.items())))
+        return replayed(key, lambda: build(*args, **kwargs))
+
+    return replayed_build
+
+
 @pytest.fixture
 def make_round(regions):
+    @partial(_replayed_build, "make_round")
     def build(criteria=None, members=3, **rubric_options):
         edition = EditionFactory(year=2030)
         stages = {s.kind: s for s in services.stages_create_defaults(edition=edition)}
@@ -196,6 +211,7 @@ class NationalRound:
 
 @pytest.fixture
 def make_national(regions):
+    @partial(_replayed_build, "make_national")
     def build(
         selection=None,
         interview=None,

@@ -39,6 +39,7 @@ from scoring.models import (
     TieDecision,
 )
 from tests.factories import BranchFactory, CategoryFactory, EditionFactory, UserFactory
+from tests.replay import replayed
 
 from .conftest import criterion
 
@@ -169,6 +170,11 @@ INTERVIEW = {"bekasi": (100, "head"), "bogor": (80, "secretary"), "cirebon": (90
 
 @pytest.fixture
 def world(make_national, make_round):
+    """Built once per process and replayed (tests/replay.py): see _build_world."""
+    return replayed(f"{__name__}.world", lambda: _build_world(make_national, make_round))
+
+
+def _build_world(make_national, make_round):
     """Edition 2031's jury (chair Ketua Juri, jurors Juri 1 and 2) and people of every other
     role. Categories: `kab-kota` (Bekasi, Bogor, Cirebon finalists, Depok not; interviews scored
     and attended; the national result finalised by the chair, waiting for the two jurors'

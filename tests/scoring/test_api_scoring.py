@@ -41,6 +41,7 @@ from tests.factories import (
     NominationFactory,
     UserFactory,
 )
+from tests.replay import replayed
 
 from .conftest import criterion
 
@@ -173,6 +174,11 @@ SUKABUMI_SCORES = [(70, 80), (75, 85), (65, 90)]
 
 @pytest.fixture
 def world(make_round):
+    """Built once per process and replayed (tests/replay.py): see _build_world."""
+    return replayed(f"{__name__}.world", lambda: _build_world(make_round))
+
+
+def _build_world(make_round):
     """Edition 2030, Jawa Barat's panel (chair Ketua, members Anggota 1 and 2) and people of
     every other role. Four categories: `ranked` (Bogor and Sukabumi, scored by everyone, ready
     to finalise), `tied` (Cirebon and Depok, equal scores), `done` (Bekasi, finalised by the

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.enums import Role
 from accounts.services import role_assign
@@ -34,6 +35,7 @@ from tests.factories import (
     RegencyGovernmentFactory,
     UserFactory,
 )
+from tests.replay import replayed
 
 from .conftest import criterion
 
@@ -243,6 +245,11 @@ def urls(panel, nomination) -> dict[str, str]:
 
 @pytest.fixture
 def decided(make_round):
+    """Built once per process and replayed (tests/replay.py): see _build_decided."""
+    return replayed(f"{__name__}.decided", lambda: _build_decided(make_round))
+
+
+def _build_decided(make_round):
     """Jawa Barat 2030 (chair Ketua, members Anggota 1 and 2): a judged criterion (weight 3)
     and PU coverage (weight 1, 0 points at 50 %, 100 at 100 %). Kota Bogor and Kota Sukabumi
     tie at 76.25 and the chair puts Bogor first; Anggota 2 declared a conflict with Bogor;
@@ -275,6 +282,11 @@ def decided(make_round):
 
 @pytest.fixture
 def people(decided):
+    """Built once per process and replayed (tests/replay.py): see _build_people."""
+    return replayed(f"{__name__}.people", lambda: _build_people(decided))
+
+
+def _build_people(decided):
     round_, x, y = decided
     branch = UserFactory(email="cabang@example.test")
     role_assign(user=branch, role=Role.BRANCH_STAFF, branch=BranchFactory())
@@ -586,25 +598,28 @@ def test_member_sees_no_other_score_before_submitting_their_own(client, make_rou
 
 
 def test_national_file_holds_interview_attendance_result_and_awards(client, make_national):
-    round_ = make_national()
-    sel, itv, res = (
-        StageKind.NATIONAL_SELECTION,
-        StageKind.NATIONAL_INTERVIEW,
-        StageKind.NATIONAL_RESULT,
-    )
-    a, b, c = round_.nominate("32.75"), round_.nominate("32.71"), round_.nominate("32.73")
-    for nomination, value in ((a, 80), (b, 90), (c, 70)):
-        round_.score_all(sel, nomination, value)
-    round_.select()
-    round_.open(itv, res)
-    for nomination, value in ((a, 100), (b, 80), (c, 90)):
-        round_.score_all(itv, nomination, value)
-    round_.attend(a, "head", "Tri Adhianto, Wali Kota")
-    round_.attend(b, "secretary")
-    round_.attend(c, "deputy")
-    final = round_.finalise()
-    for juror in round_.members[1:]:
-        services.ranking_confirm(actor=juror, snapshot=final)
+    # What the services store (the stages' names in the snapshots) is written in the active
+    # language; the file is read in English.
+    with translation.override("en"):
+        round_ = make_national()
+        sel, itv, res = (
+            StageKind.NATIONAL_SELECTION,
+            StageKind.NATIONAL_INTERVIEW,
+            StageKind.NATIONAL_RESULT,
+        )
+        a, b, c = round_.nominate("32.75"), round_.nominate("32.71"), round_.nominate("32.73")
+        for nomination, value in ((a, 80), (b, 90), (c, 70)):
+            round_.score_all(sel, nomination, value)
+        round_.select()
+        round_.open(itv, res)
+        for nomination, value in ((a, 100), (b, 80), (c, 90)):
+            round_.score_all(itv, nomination, value)
+        round_.attend(a, "head", "Tri Adhianto, Wali Kota")
+        round_.attend(b, "secretary")
+        round_.attend(c, "deputy")
+        final = round_.finalise()
+        for juror in round_.members[1:]:
+            services.ranking_confirm(actor=juror, snapshot=final)
     client.force_login(round_.chair)
     file = page(english(client).get(urls(round_.panel, a)["page"]))
 

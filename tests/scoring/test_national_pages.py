@@ -14,6 +14,7 @@ from candidates.enums import NominationState, RankLabel
 from scoring.enums import StageKind
 from scoring.models import Award, Interview, RankingSnapshot, Scoresheet
 from tests.factories import UserFactory
+from tests.replay import replayed
 
 S, IV, R = StageKind.NATIONAL_SELECTION, StageKind.NATIONAL_INTERVIEW, StageKind.NATIONAL_RESULT
 
@@ -160,6 +161,11 @@ def test_national_round_through_the_pages(client, make_national):
 
 @pytest.fixture
 def people(make_national):
+    """Built once per process and replayed (tests/replay.py): see _build_people."""
+    return replayed(f"{__name__}.people", lambda: _build_people(make_national))
+
+
+def _build_people(make_national):
     r = make_national()
     nominee = r.nominate("32.75")
     outsider_panel_member = UserFactory(email="panel@example.test")

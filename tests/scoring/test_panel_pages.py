@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 
 from candidates.enums import NominationState
 from scoring import services
@@ -23,6 +23,7 @@ from scoring.models import (
     Scoresheet,
     Stage,
 )
+from tests.replay import replayed
 
 from .conftest import criterion
 from .pages_fixtures import ROLES, build_site, login
@@ -48,6 +49,11 @@ REFUSED = {"branch": 403, "jury": 404, "other_member": 404}
 
 @pytest.fixture
 def site(make_round):
+    """Built once per process and replayed (tests/replay.py): see _build_site."""
+    return replayed(f"{__name__}.site", lambda: _build_site(make_round))
+
+
+def _build_site(make_round):
     return build_site(make_round, RUBRIC)
 
 
@@ -705,7 +711,10 @@ def test_the_chair_sees_assessor_names_after_submitting(client, site):
 
 def test_an_excluded_assessor_gets_no_form(client, site):
     other = site.round.members[2]
-    services.panel_member_add(panel=site.panel, user=other, organisation=site.verified.candidate)
+    with translation.override("en"):  # the reason is stored in the active language
+        services.panel_member_add(
+            panel=site.panel, user=other, organisation=site.verified.candidate
+        )
     conflict = Conflict.objects.get(assessor=other)
     assert conflict.source == ConflictSource.ORGANISATION
     url = _url(site, "scoresheet")
@@ -788,7 +797,10 @@ def test_a_declared_conflict_is_listed_for_the_chair_with_its_reason(client, sit
 
 def test_automatic_exclusions_are_listed_with_their_source(client, site):
     other = site.round.members[2]
-    services.panel_member_add(panel=site.panel, user=other, organisation=site.verified.candidate)
+    with translation.override("en"):  # the reason is stored in the active language
+        services.panel_member_add(
+            panel=site.panel, user=other, organisation=site.verified.candidate
+        )
     response = login(client, site.chair).get(_url(site, "conflicts"))
     assert [(c.assessor, c.source, c.reason) for c in response.context["all"]] == [
         (other, ConflictSource.ORGANISATION, "Works for Pemerintah Kota Sukabumi.")

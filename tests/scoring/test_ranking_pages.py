@@ -31,6 +31,7 @@ from tests.factories import (
     RegencyGovernmentFactory,
     UserFactory,
 )
+from tests.replay import replayed
 
 from .conftest import JABAR_CITIES, criterion
 
@@ -145,6 +146,11 @@ def workbook_rows(response, sheet="Peringkat") -> list[tuple]:
 
 @pytest.fixture
 def hand_round(make_round):
+    """Built once per process and replayed (tests/replay.py): see _build_hand_round."""
+    return replayed(f"{__name__}.hand_round", lambda: _build_hand_round(make_round))
+
+
+def _build_hand_round(make_round):
     """Three Jawa Barat cities scored by the chair and two members on a judged criterion
     (weight 3) and a computed one (weight 1, PU coverage 0 points at 50 %, 100 at 100 %)."""
     round_ = make_round(
@@ -166,6 +172,11 @@ def hand_round(make_round):
 
 @pytest.fixture
 def people(make_round):
+    """Built once per process and replayed (tests/replay.py): see _build_people."""
+    return replayed(f"{__name__}.people", lambda: _build_people(make_round))
+
+
+def _build_people(make_round):
     """A round where only the chair has scored, and one person per role."""
     round_ = make_round()
     for code, value in [("32.71", 70), ("32.72", 60)]:
@@ -500,6 +511,11 @@ def test_missing_scoresheets_name_the_members_for_the_chair_and_count_them_for_a
 
 @pytest.fixture
 def tied_round(make_round):
+    """Built once per process and replayed (tests/replay.py): see _build_tied_round."""
+    return replayed(f"{__name__}.tied_round", lambda: _build_tied_round(make_round))
+
+
+def _build_tied_round(make_round):
     """p and q share 70 but a (tie-breaker 1) separates them; s and t share 50 on every
     criterion: still tied."""
     round_ = make_round([criterion("a", tie=1), criterion("b")], members=1)
@@ -686,6 +702,11 @@ def test_finalisation_is_refused_while_the_result_stage_is_not_open(client, hand
 
 @pytest.fixture
 def seven_round(make_round):
+    """Built once per process and replayed (tests/replay.py): see _build_seven_round."""
+    return replayed(f"{__name__}.seven_round", lambda: _build_seven_round(make_round))
+
+
+def _build_seven_round(make_round):
     """Seven cities with distinct totals 90, 85, … 60, all scoresheets in, quota 2."""
     round_ = make_round(members=2)
     round_.category.provincial_quota = 2

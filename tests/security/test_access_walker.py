@@ -21,7 +21,7 @@ from tests.auth import login
 from tests.security import walker
 from tests.security.allowlist import ALLOWLIST, ANONYMOUS, NO_ROLE, Allow
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_accounts_once")]
 
 
 @pytest.fixture

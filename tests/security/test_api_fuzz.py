@@ -44,7 +44,7 @@ from ceremonies.models import Certificate
 from scoring.models import Award, Criterion, Panel
 from tests.auth import login
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_accounts_once")]
 
 # Examples per operation and role: enough to reach each view with real and generated objects
 # and a few bodies, few enough to keep the whole file within a couple of minutes.

@@ -20,7 +20,7 @@ from ceremonies.demo import seed_ceremonies
 from tests.auth import login
 from tests.security import walker
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_accounts_once")]
 
 ADMIN = "admin@paritrana.test"
 # Whose pages are read for their forms: anonymous, the secretariat, both branches, a panel

@@ -17,7 +17,7 @@ from django.test import RequestFactory
 
 from tests.test_settings import ROOT, env_example
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_accounts_once")]
 
 STRICT_POLICY = {
     "default-src": ["'self'"],

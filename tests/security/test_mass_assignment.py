@@ -44,7 +44,7 @@ from scoring.models import (
     TieDecision,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_once")]
 
 ADMIN = "admin@paritrana.test"
 BRANCH = "cabang.gorontalo@paritrana.test"
@@ -319,7 +319,7 @@ def test_write_route_refuses_fields_it_does_not_take(route, api, world):
     assert rows(*TABLES) == before
 
 
-def test_every_write_route_is_covered(client, regions):
+def test_every_write_route_is_covered(client, demo):
     """A route added later comes with its mass-assignment case (DELETE takes no input)."""
     schema = client.get("/api/schema/?format=json").json()
     writes = {

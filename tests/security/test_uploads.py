@@ -33,7 +33,7 @@ from candidates.models import (
 )
 from candidates.spreadsheets import BUSINESS_COLUMNS
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_accounts_once")]
 
 GORONTALO = "cabang.gorontalo@paritrana.test"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

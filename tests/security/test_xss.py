@@ -43,7 +43,7 @@ from scoring.models import Panel, Score, ScoreRevision, Stage, TieDecision
 from tests.auth import login
 from tests.security import walker
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_accounts_once")]
 
 LONG = "<script>alert(xss_{0})</script><img src=x onerror=alert(xss_{0})>\"'"
 SHORT = "<b title=xss_{0}>\"'"  # for fields of at most 30 characters and file names (no "/")

@@ -1,0 +1,111 @@
+"""Build a test's data once per process, replay it in every later test.
+
+Much of the suite starts from data built through the services (the demo with its replays, a
+provincial round scored and finalised, a national round interviewed): real work, with every
+validation, lock and audit record, that takes from a tenth of a second to seconds each time.
+`replayed(key, build)` runs `build()` the first time and records the statements that wrote its
+rows (inserts, updates, deletes and the savepoints around them) and the id counters they started
+from. A later test that asks for the same key, in the same language, on a database in the same
+state (the same rows in every table), gets the counters set back and the same statements run
+again: the same rows with the same ids, audit chain included, in a fraction of the time, inside
+its own transaction as before. It also gets a copy of the Python objects the first build
+returned, which match those rows (the same ids, the same field values).
+
+A build that cannot be replayed (a bulk statement logged as "N times …", another kind of
+statement) is simply built again each time. A build that writes files does so only the first
+time: such a build is not for `replayed`.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections import deque
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import translation
+
+_WRITES = ("INSERT", "UPDATE", "DELETE")
+_SAVEPOINTS = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")
+_READS = ("SELECT", "WITH")
+_CACHE: dict = {}
+
+
+def _id_counters() -> list[tuple]:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT schemaname, sequencename, last_value FROM pg_sequences")
+            return [(f'"{schema}"."{name}"', value) for schema, name, value in cursor.fetchall()]
+        cursor.execute("SELECT name, seq FROM sqlite_sequence")
+        return list(cursor.fetchall())
+
+
+def _restore_id_counters(counters) -> None:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            for name, value in counters:
+                if value is None:
+                    cursor.execute("SELECT setval(%s, 1, false)", [name])
+                else:
+                    cursor.execute("SELECT setval(%s, %s, true)", [name, value])
+            return
+        cursor.execute("DELETE FROM sqlite_sequence")
+        for name, value in counters:
+            cursor.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)", [name, value])
+
+
+def _row_counts() -> tuple:
+    """How many rows every table holds: the state a build starts from."""
+    tables = sorted(connection.introspection.table_names(include_views=False))
+    quote = connection.ops.quote_name
+    # The table names are the database's own, quoted; the first column is the position.
+    counts = [f"SELECT {i}, COUNT(*) FROM {quote(t)}" for i, t in enumerate(tables)]  # noqa: S608
+    sql = " UNION ALL ".join(counts)
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return tuple((tables[i], n) for i, n in cursor.fetchall() if n)
+
+
+def _replayable(sql: str) -> str | None:
+    """'write', 'savepoint', 'read' or None (cannot be replayed)."""
+    head = sql.lstrip().upper()
+    # A replay inside a build sets PostgreSQL's id counters back: so must its replay.
+    if head.startswith(_WRITES) or head.startswith("SELECT SETVAL("):
+        return "write"
+    if head.startswith(_SAVEPOINTS):
+        return "savepoint"
+    if head.startswith(_READS):
+        return "read"
+    return None
+
+
+def replayed(key, build):
+    """`build()` the first time, its recorded statements after (see the module's docstring)."""
+    # Texts the services store (a stage's name) are written in the active language.
+    state = (connection.vendor, key, translation.get_language(), _row_counts())
+    cached = _CACHE.get(state)
+    if cached is not None:
+        result, counters, statements = cached
+        _restore_id_counters(counters)
+        with connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql)
+        return copy.deepcopy(result)
+    counters = _id_counters()
+    # Every statement must be kept (Django keeps the last 9,000 by default); a build inside
+    # a build keeps the outer one's log, which must see its statements too.
+    log = connection.queries_log
+    if log.maxlen is not None:
+        connection.queries_log = deque(log, maxlen=None)
+    try:
+        with CaptureQueriesContext(connection) as captured:
+            result = build()
+        statements = [query["sql"] for query in captured.captured_queries]
+    finally:
+        if log.maxlen is not None:
+            connection.queries_log = deque(connection.queries_log, maxlen=log.maxlen)
+    kinds = [_replayable(sql) for sql in statements]
+    if None not in kinds:
+        kept = [sql for sql, kind in zip(statements, kinds, strict=True) if kind != "read"]
+        _CACHE[state] = (copy.deepcopy(result), counters, kept)
+    return result

@@ -21,7 +21,7 @@ from __future__ import annotations
 import copy
 from collections import deque
 
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
@@ -86,8 +86,10 @@ def replayed(key, build):
     cached = _CACHE.get(state)
     if cached is not None:
         result, counters, statements = cached
-        _restore_id_counters(counters)
-        with connection.cursor() as cursor:
+        # One transaction: in a transactional test (autocommit) each statement would otherwise
+        # be committed on its own, and the recorded savepoints need a transaction to run in.
+        with transaction.atomic(), connection.cursor() as cursor:
+            _restore_id_counters(counters)
             for sql in statements:
                 cursor.execute(sql)
         return copy.deepcopy(result)

@@ -16,6 +16,7 @@ from django.utils.timezone import localtime
 from accounts.models import User
 from candidates.models import Nomination
 from tests.auth import login
+from tests.replay import replayed as replay_recorded
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +44,7 @@ def replayed(regions, settings):
     """The demo with Jawa Barat 2018 at `jabar` and the 2020 national round at `national`, and
     the demo accounts."""
 
-    def replay(jabar="finalised", national="finalised"):
+    def seed(jabar, national):
         from candidates.demo import seed_candidates
         from scoring.demo import seed_scoring
 
@@ -52,6 +53,10 @@ def replayed(regions, settings):
         settings.DEBUG = True
         call_command("create_demo_accounts", stdout=open(os.devnull, "w"))  # noqa: SIM115
         settings.DEBUG = False
+
+    def replay(jabar="finalised", national="finalised"):
+        # Built once per process for each pair and replayed after (tests/replay.py).
+        replay_recorded(("dashboard demo", jabar, national), lambda: seed(jabar, national))
         return {u.email: u for u in User.objects.all()}
 
     return replay

@@ -39,16 +39,22 @@ def pytest_collection_modifyitems(config, items):
     `_demo_once_problems`)."""
     for item, problem in _demo_once_problems(items):
         item.demo_once_problem = problem
-    # The longest waits first (a killed worker's task comes back after Redis's visibility
-    # timeout; the browser journeys), so that they overlap the rest instead of ending the run
-    # alone; the order within each part stays (a module's tests stay together).
-    items.sort(key=lambda item: 0 if _is_browser(item) else 1 if _is_worker(item) else 2)
     for item in items:
         if _is_browser(item):
             item.add_marker(pytest.mark.browser)
             item.add_marker(pytest.mark.xdist_group("browser"))
         if _is_worker(item):
             item.add_marker(pytest.mark.worker)
+
+
+# Before pytest-xdist's own hook, which sends the collected tests in their order.
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_finish(session):
+    """The longest waits first (a killed worker's task comes back only after Redis's
+    visibility timeout; the browser journeys), so that they overlap the rest instead of ending
+    the run alone. Once every hook has ordered the tests (pytest's own keeps a module's tests
+    together and would put them back); the order within each part stays."""
+    session.items.sort(key=lambda item: 0 if _is_browser(item) else 1 if _is_worker(item) else 2)
 
 
 def _is_browser(item) -> bool:
@@ -256,7 +262,7 @@ def demo_accounts(request, demo):
 # `demo_accounts` and `published_demo` then return what the module built instead of building
 # it again. Every test of such a module must ask for the layers the module builds (it would
 # otherwise see data it did not ask for) and none may be transactional (it would commit and
-# flush the module's data): collection refuses such a module.
+# flush the module's data): such a test fails, saying so.
 
 _ONCE_LAYERS = {
     "demo_once": ("demo",),

@@ -244,8 +244,12 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # worker (kombu's default: one hour). Longer than the longest task and a retry's countdown (60 s);
 # a task still running past it is delivered twice, which is harmless: a certificate is generated
 # once under its row lock, an import task waits for its job's advisory lock (candidates/tasks.py).
+# A worker looks for such tasks every CELERY_RESTORE_INTERVAL seconds and scans Redis on every
+# CELERY_RESTORE_THROTTLE-th look (kombu's defaults, 10 and 10: up to 100 s after the timeout).
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 15 * 60),
+    "unacked_restore_interval": env_int("CELERY_RESTORE_INTERVAL", 10),
+    "unacked_restore_throttle": env_int("CELERY_RESTORE_THROTTLE", 10),
 }
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"

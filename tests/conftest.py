@@ -29,20 +29,16 @@ def pytest_xdist_setupnodes(config, specs):
         spec.env["REDIS_URL"] = services.redis_url_for_worker(url, index)
 
 
-# Before pytest-xdist's own hook, which reads the xdist_group markers added here.
-@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
-    """Markers: the browser tests (tests/e2e and any test using Chromium) are `browser`, the
-    tests that start Celery workers (`redis_url`) are `worker`; `make test-fast` leaves both
-    out. The browser tests run in one parallel process (an xdist group, `--dist loadgroup`)
-    and share one Chromium there. A module that builds the demo once must fit it (see
-    `_demo_once_problems`)."""
+    """Markers: the browser tests (tests/e2e) are `browser`, the tests that start Celery
+    workers (`redis_url`) are `worker`; `make test-fast` leaves both out. The browser tests run
+    in one parallel process and share one Chromium there (`pytest_xdist_make_scheduler`). A
+    module that builds the demo once must fit it (see `_demo_once_problems`)."""
     for item, problem in _demo_once_problems(items):
         item.demo_once_problem = problem
     for item in items:
         if _is_browser(item):
             item.add_marker(pytest.mark.browser)
-            item.add_marker(pytest.mark.xdist_group("browser"))
         if _is_worker(item):
             item.add_marker(pytest.mark.worker)
 
@@ -57,8 +53,11 @@ def pytest_collection_finish(session):
     session.items.sort(key=lambda item: 0 if _is_browser(item) else 1 if _is_worker(item) else 2)
 
 
+BROWSER_TESTS = "tests/e2e/"
+
+
 def _is_browser(item) -> bool:
-    return "/e2e/" in str(item.path) or "browser" in getattr(item, "fixturenames", ())
+    return item.nodeid.startswith(BROWSER_TESTS)
 
 
 def _is_worker(item) -> bool:
@@ -69,6 +68,24 @@ def pytest_runtest_setup(item):
     problem = getattr(item, "demo_once_problem", None)
     if problem:
         pytest.fail(problem, pytrace=False)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """pytest-xdist's `--dist loadgroup` with the browser tests (tests/e2e) as one group, sent
+    to one process where they share one Chromium; every other test is its own unit, for the
+    best balance. The group is told by path: pytest-xdist 3.8 marks a group by appending it to
+    the test's `item._nodeid`, which pytest 9 no longer reads, so its `xdist_group` markers
+    group nothing."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class BrowserGroupScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return "browser" if nodeid.startswith(BROWSER_TESTS) else nodeid
+
+    return BrowserGroupScheduling(config, log)
 
 
 def pytest_report_header(config):

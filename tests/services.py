@@ -2,8 +2,8 @@
 
 `make test` runs `python -m tests.services` first: for each of PostgreSQL and Redis that is not
 configured (`DATABASE_URL`, `REDIS_URL`) but answers on its usual address, it prints the setting
-that points the suite at it, so that the tests that need it run instead of skipping. A variable
-that is set, even empty, is left alone (`DATABASE_URL= make test` keeps SQLite). The suite's
+that points the suite at it, so that the tests that need it run instead of skipping; with
+PARITRANA_TEST_DETECT=0 it prints nothing (SQLite and in-process tasks by default). The suite's
 header and summary (tests/conftest.py) say which services were used and which tests were skipped
 for a missing one.
 """

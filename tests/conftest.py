@@ -6,8 +6,7 @@ from dataclasses import dataclass
 import pytest
 
 from candidates.services import regions_load
-from tests import services
-from tests.replay import replayed
+from tests import demo_data, services
 
 
 def pytest_configure(config):
@@ -194,45 +193,12 @@ def regions(request, db):
     return regions_load()
 
 
-def _seed_demo():
-    """The demo data set, seeded through the services (replays included), which takes
-    seconds; a few hundred tests start from it: recorded once per process and replayed
-    (tests/replay.py)."""
-    from candidates.demo import seed_candidates
-    from scoring.demo import seed_scoring
-
-    def seed():
-        seeded = seed_candidates()
-        seed_scoring()
-        return seeded
-
-    return replayed("demo", seed)
-
-
 @pytest.fixture
 def demo(request, regions):
     once = _demo_once(request)
     if once is not None:
         return once.seeded
-    return _seed_demo()
-
-
-def _seed_ceremonies():
-    from ceremonies.demo import seed_ceremonies
-
-    replayed("ceremonies", seed_ceremonies)
-
-
-def _create_demo_accounts():
-    from django.core.management import call_command
-    from django.test.utils import override_settings
-
-    def create():
-        # The command refuses to run with DEBUG off (demo passwords are for a local demo only).
-        with override_settings(DEBUG=True), open(os.devnull, "w") as devnull:
-            call_command("create_demo_accounts", stdout=devnull)
-
-    replayed("demo_accounts", create)
+    return demo_data.seed_demo()[0]
 
 
 @pytest.fixture
@@ -246,7 +212,7 @@ def published_demo(request, demo):
 
     once = _demo_once(request)
     if once is None or "published" not in once.layers:
-        _seed_ceremonies()
+        demo_data.seed_ceremonies()
     return {
         "2018": Edition.objects.get(year=2018),
         "2020": Edition.objects.get(year=2020),
@@ -263,7 +229,7 @@ def demo_accounts(request, demo):
 
     once = _demo_once(request)
     if once is None or "accounts" not in once.layers:
-        _create_demo_accounts()
+        demo_data.create_demo_accounts()
     return {u.email: u for u in User.objects.all()}
 
 
@@ -330,11 +296,11 @@ def _built_once(django_db_blocker, layers):
                 ),
                 translation.override(settings.LANGUAGE_CODE),
             ):
-                once = DemoOnce(layers, regions_load(), _seed_demo())
+                once = DemoOnce(layers, regions_load(), demo_data.seed_demo()[0])
                 if "accounts" in layers:
-                    _create_demo_accounts()
+                    demo_data.create_demo_accounts()
                 if "published" in layers:
-                    _seed_ceremonies()
+                    demo_data.seed_ceremonies()
         except BaseException:
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)

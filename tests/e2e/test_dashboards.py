@@ -3,13 +3,11 @@ drawn (Chart.js from static/) beside the tables holding their figures, and nothi
 than the window. The Jawa Barat 2018 assessment is scored but not finalised and the 2020
 national round is at its interviews, so that the panel's and the jury's blocks are live."""
 
-import os
-
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from accounts.models import User
+from tests import demo_data
 
 from .conftest import PHONE
 
@@ -17,15 +15,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def accounts(regions, settings):
-    from candidates.demo import seed_candidates
-    from scoring.demo import seed_scoring
-
-    seed_candidates()
-    seed_scoring(jabar_2018="scored", national_2020="interview")
-    settings.DEBUG = True
-    call_command("create_demo_accounts", stdout=open(os.devnull, "w"))  # noqa: SIM115
-    settings.DEBUG = False
+def accounts(regions):
+    demo_data.seed_demo(jabar_2018="scored", national_2020="interview")
+    demo_data.create_demo_accounts()
     return {u.email: u for u in User.objects.all()}
 
 

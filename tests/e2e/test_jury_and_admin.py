@@ -13,16 +13,16 @@ Bahasa Indonesia is the default language; the key pages are opened in English as
 step leaves a screenshot (tests/e2e/conftest.py `steps`)."""
 
 import io
-import os
 import zipfile
 from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 from pypdf import PdfReader
+
+from tests import demo_data
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -53,38 +53,28 @@ BEKASI_ATTENDEE = (
 BEKASI_LINK = "https://vicon.paritrana.test/2020/pemerintah-kabupaten-kota/kota-bekasi"
 
 
-def _accounts(settings) -> dict:
-    """The demo logins (create_demo_accounts refuses to run without DEBUG), by email."""
+def _accounts() -> dict:
+    """The demo logins, by email."""
     from accounts.models import User
 
-    settings.DEBUG = True
-    call_command("create_demo_accounts", stdout=open(os.devnull, "w"))  # noqa: SIM115
-    settings.DEBUG = False
+    demo_data.create_demo_accounts()
     return {u.email: u for u in User.objects.all()}
 
 
 @pytest.fixture
-def national_selection(regions, settings):
+def national_selection(regions):
     """The demo with the 2020 national round replayed up to the selection: the jury formed,
     its rubrics set, the selection stage open, nothing scored; and the demo accounts."""
-    from candidates.demo import seed_candidates
-    from scoring.demo import seed_scoring
-
-    seed_candidates()
-    assert seed_scoring(national_2020="selection")["national_2020"] is True
-    return _accounts(settings)
+    assert demo_data.seed_demo(national_2020="selection")[1]["national_2020"] is True
+    return _accounts()
 
 
 @pytest.fixture
-def national_finalised(regions, settings):
+def national_finalised(regions):
     """The demo with the 2020 national round signed off (awards given) but nothing published,
     no ceremony held (ceremonies.demo.seed_ceremonies not run); and the demo accounts."""
-    from candidates.demo import seed_candidates
-    from scoring.demo import seed_scoring
-
-    seed_candidates()
-    assert seed_scoring(national_2020="finalised")["national_2020"] is True
-    return _accounts(settings)
+    assert demo_data.seed_demo(national_2020="finalised")[1]["national_2020"] is True
+    return _accounts()
 
 
 # ---------------------------------------------------------------------------------------------

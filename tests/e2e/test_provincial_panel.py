@@ -19,24 +19,22 @@ JABAR_2018=submitted`):
 Every key page (verification, scoring worklist, scoresheet, ranking, finalised result) is also
 shot in English."""
 
-import io
 import re
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
 from django.utils import formats, timezone, translation
 from playwright.sync_api import expect
 
 from accounts.models import User
-from candidates.demo import published_provincial_outcome, seed_candidates
+from candidates.demo import published_provincial_outcome
 from candidates.enums import NominationState, RankLabel
 from candidates.models import Nomination, NominationTransition
 from scoring import services
-from scoring.demo import seed_scoring
 from scoring.enums import ScoresheetState, StageKind, StageState
 from scoring.models import Conflict, Panel, RankingSnapshot, Rubric, Scoresheet, Stage
+from tests import demo_data
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -109,14 +107,11 @@ def demo_score(rank: int, member_index: int, code: str) -> Decimal:
 
 
 @pytest.fixture
-def jabar_2018(regions, settings):
+def jabar_2018(regions):
     """The demo data with the Jawa Barat 2018 round left at the submitted dossiers, and the
     demo accounts (their panel seats included)."""
-    seed_candidates()
-    seed_scoring(jabar_2018="submitted")
-    settings.DEBUG = True
-    call_command("create_demo_accounts", stdout=io.StringIO())
-    settings.DEBUG = False
+    demo_data.seed_demo(jabar_2018="submitted")
+    demo_data.create_demo_accounts()
     panel = Panel.objects.select_related("edition", "province").get(
         edition__year=2018, province__code="32"
     )

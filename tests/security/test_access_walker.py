@@ -17,6 +17,7 @@ from django.test import Client
 from rest_framework.test import APIRequestFactory, force_authenticate
 from rest_framework.views import APIView
 
+from tests import demo_data
 from tests.auth import login
 from tests.security import walker
 from tests.security.allowlist import ALLOWLIST, ANONYMOUS, NO_ROLE, Allow
@@ -26,9 +27,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_accounts_once
 
 @pytest.fixture
 def plan(demo_accounts, tasks_in_process):
-    from ceremonies.demo import seed_ceremonies
-
-    seed_ceremonies()
+    demo_data.seed_ceremonies()
     return walker.probes(walker.demo_samples())
 
 

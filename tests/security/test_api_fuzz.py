@@ -39,9 +39,9 @@ from schemathesis.specs.openapi.checks import (
 
 from candidates.enums import NominationState
 from candidates.models import Branch, Candidate, Category, Edition, LegalProduct, Nomination
-from ceremonies.demo import seed_ceremonies
 from ceremonies.models import Certificate
 from scoring.models import Award, Criterion, Panel
+from tests import demo_data
 from tests.auth import login
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_accounts_once")]
@@ -94,7 +94,7 @@ def api_schema(wsgi_app):
 @pytest.fixture
 def fuzz_data(demo_accounts):
     """The demo with its results published, certificates issued and a legal product's PDF."""
-    seed_ceremonies()
+    demo_data.seed_ceremonies()
     product = LegalProduct.objects.order_by("pk").first()
     product.pdf.save("perda.pdf", ContentFile(PDF))
     return demo_accounts

@@ -15,6 +15,7 @@ from django.http import HttpResponse
 from django.template import Context, Template
 from django.test import RequestFactory
 
+from tests import demo_data
 from tests.test_settings import ROOT, env_example
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_accounts_once")]
@@ -43,9 +44,7 @@ def policy_of(response) -> dict[str, list[str]]:
 
 @pytest.fixture
 def published(demo_accounts):
-    from ceremonies.demo import seed_ceremonies
-
-    seed_ceremonies()
+    demo_data.seed_ceremonies()
     return demo_accounts
 
 

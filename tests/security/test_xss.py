@@ -34,12 +34,12 @@ from candidates.enums import BusinessScale, ImportKind, LegalProductType
 from candidates.models import Category, Edition, Nomination, Regency
 from ceremonies import services as ceremony_services
 from ceremonies.certificates import certificate_pdf
-from ceremonies.demo import seed_ceremonies
 from ceremonies.models import Ceremony, Certificate
 from ceremonies.services import Person
 from scoring import services as scoring_services
 from scoring.enums import StageKind
 from scoring.models import Panel, Score, ScoreRevision, Stage, TieDecision
+from tests import demo_data
 from tests.auth import login
 from tests.security import walker
 
@@ -329,7 +329,7 @@ def _through_the_services(accounts, samples) -> dict:
 
 @pytest.fixture
 def poisoned(demo_accounts, tasks_in_process):
-    seed_ceremonies()
+    demo_data.seed_ceremonies()
     samples = walker.demo_samples()
     plan = walker.probes(samples)
     _write_columns()
@@ -519,7 +519,7 @@ def test_typed_text_is_printed_as_text_in_the_decision_file(poisoned, demo_accou
     ["javascript:alert(1)", "JaVaScRiPt:alert(1)", " javascript:alert(1)", "data:text/html,x"],
 )
 def test_video_links_that_would_run_script_are_refused(demo_accounts, link):
-    seed_ceremonies()
+    demo_data.seed_ceremonies()
     ceremony = Ceremony.objects.get(edition__year=2018, province="32")
     jury = Panel.objects.get(edition__year=2021, province__isnull=True)
     finalist = Nomination.objects.get(

@@ -54,16 +54,29 @@ def _restore_id_counters(counters) -> None:
             cursor.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)", [name, value])
 
 
+_PRIMARY_KEYS: dict[str, str] = {}
+
+
+def _primary_key(cursor, table: str) -> str:
+    if table not in _PRIMARY_KEYS:
+        columns = connection.introspection.get_primary_key_columns(cursor, table) or []
+        _PRIMARY_KEYS[table] = columns[0] if len(columns) == 1 else ""
+    return _PRIMARY_KEYS[table]
+
+
 def _row_counts() -> tuple:
-    """How many rows every table holds: the state a build starts from."""
+    """How many rows every table holds and its highest key: the state a build starts from
+    (two builds of the same rows through other paths have other ids)."""
     tables = sorted(connection.introspection.table_names(include_views=False))
     quote = connection.ops.quote_name
-    # The table names are the database's own, quoted; the first column is the position.
-    counts = [f"SELECT {i}, COUNT(*) FROM {quote(t)}" for i, t in enumerate(tables)]  # noqa: S608
-    sql = " UNION ALL ".join(counts)
     with connection.cursor() as cursor:
-        cursor.execute(sql)
-        return tuple((tables[i], n) for i, n in cursor.fetchall() if n)
+        parts = []
+        for i, table in enumerate(tables):
+            key = _primary_key(cursor, table)
+            highest = f"CAST(MAX({quote(key)}) AS TEXT)" if key else "''"
+            parts.append(f"SELECT {i}, COUNT(*), {highest} FROM {quote(table)}")  # noqa: S608
+        cursor.execute(" UNION ALL ".join(parts))
+        return tuple((tables[i], n, top) for i, n, top in cursor.fetchall() if n)
 
 
 def _replayable(sql: str) -> str | None:
@@ -85,8 +98,15 @@ def _replayable(sql: str) -> str | None:
 
 def replayed(key, build):
     """`build()` the first time, its recorded statements after (see the module's docstring)."""
-    # Texts the services store (a stage's name) are written in the active language.
-    state = (connection.vendor, key, translation.get_language(), _row_counts())
+    # Texts the services store (a stage's name) are written in the active language; a build in
+    # a transactional test commits, and what runs on commit (a certificate's PDF) is not replayed.
+    state = (
+        connection.vendor,
+        key,
+        translation.get_language(),
+        connection.in_atomic_block,
+        _row_counts(),
+    )
     cached = _CACHE.get(state)
     if cached is not None:
         result, counters, statements = cached

@@ -5,18 +5,16 @@ the secretariat the edition's stages and every province's nominations. Each char
 are in a table beside it."""
 
 import json
-import os
 import re
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from django.utils.timezone import localtime
 
 from accounts.models import User
 from candidates.models import Nomination
+from tests import demo_data
 from tests.auth import login
-from tests.replay import replayed as replay_recorded
 
 pytestmark = pytest.mark.django_db
 
@@ -40,23 +38,13 @@ def chart(response, chart_id) -> dict:
 
 
 @pytest.fixture
-def replayed(regions, settings):
+def replayed(regions):
     """The demo with Jawa Barat 2018 at `jabar` and the 2020 national round at `national`, and
-    the demo accounts."""
-
-    def seed(jabar, national):
-        from candidates.demo import seed_candidates
-        from scoring.demo import seed_scoring
-
-        seed_candidates()
-        seed_scoring(jabar_2018=jabar, national_2020=national)
-        settings.DEBUG = True
-        call_command("create_demo_accounts", stdout=open(os.devnull, "w"))  # noqa: SIM115
-        settings.DEBUG = False
+    the demo accounts (tests/demo_data.py: built once per process for each pair)."""
 
     def replay(jabar="finalised", national="finalised"):
-        # Built once per process for each pair and replayed after (tests/replay.py).
-        replay_recorded(("dashboard demo", jabar, national), lambda: seed(jabar, national))
+        demo_data.seed_demo(jabar_2018=jabar, national_2020=national)
+        demo_data.create_demo_accounts()
         return {u.email: u for u in User.objects.all()}
 
     return replay

@@ -1,5 +1,6 @@
 import os
 import tempfile
+import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -67,6 +68,26 @@ def pytest_runtest_setup(item):
     problem = getattr(item, "demo_once_problem", None)
     if problem:
         pytest.fail(problem, pytrace=False)
+
+
+def _is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    names = set(getattr(item, "fixturenames", ()))
+    return bool(names & set(_TRANSACTIONAL) or (marker and marker.kwargs.get("transaction")))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test ends with a flush, after which Django creates the content types and
+    permissions again under new ids: they are put back as migrate made them, so that the next
+    test starts from the same database as every other (and a replayed build matches it)."""
+    result = yield
+    if _is_transactional(item) and _CANONICAL_ROWS:
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            _restore_canonical_rows()
+    return result
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -365,11 +386,52 @@ def django_db_setup(django_db_setup, django_db_blocker):
     in production."""
     from django.db import connection
 
-    if connection.vendor == "postgresql":
-        with django_db_blocker.unblock(), connection.cursor() as cursor:
-            cursor.execute("SELECT schemaname, sequencename FROM pg_sequences")
-            for schema, name in cursor.fetchall():
-                cursor.execute("SELECT setval(%s, 10000)", [f'"{schema}"."{name}"'])
+    with django_db_blocker.unblock():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT schemaname, sequencename FROM pg_sequences")
+                for schema, name in cursor.fetchall():
+                    cursor.execute("SELECT setval(%s, 10000)", [f'"{schema}"."{name}"'])
+        _CANONICAL_ROWS.update(_rows_made_by_migrate())
+
+
+# The tables a flush empties and Django fills again (post_migrate), as migrate left them.
+_CANONICAL_TABLES = {
+    "django_content_type": "id, app_label, model",
+    "auth_permission": "id, name, content_type_id, codename",
+}
+_CANONICAL_ROWS: dict[str, list[tuple]] = {}
+
+
+def _rows_made_by_migrate() -> dict[str, list[tuple]]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        rows = {}
+        for table, columns in _CANONICAL_TABLES.items():
+            cursor.execute(f"SELECT {columns} FROM {table} ORDER BY id")  # noqa: S608
+            rows[table] = cursor.fetchall()
+        return rows
+
+
+def _restore_canonical_rows() -> None:
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection, transaction
+
+    if _rows_made_by_migrate() == _CANONICAL_ROWS:
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        # After a flush nothing else refers to them (permissions of groups and users, the
+        # admin's log are empty too).
+        cursor.execute("DELETE FROM auth_permission")
+        cursor.execute("DELETE FROM django_content_type")
+        for table, columns in _CANONICAL_TABLES.items():
+            marks = ", ".join(["%s"] * len(columns.split(",")))
+            cursor.executemany(
+                f"INSERT INTO {table} ({columns}) VALUES ({marks})",  # noqa: S608
+                _CANONICAL_ROWS[table],
+            )
+    ContentType.objects.clear_cache()
 
 
 @pytest.fixture
@@ -394,6 +456,16 @@ def _fresh_public_cache():
     public_cache_clear()
     yield
     public_cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_pdf_cache(monkeypatch):
+    """Rendered PDFs are cached by their page (paritrana.pdf.render_pdf_cached): a test starts
+    with none, as if no other test had rendered the same page before it. (The access walker,
+    which checks who reaches a PDF and not how it is laid out, keeps them between roles.)"""
+    from paritrana import pdf
+
+    monkeypatch.setattr(pdf, "CACHE_PREFIX", f"pdf-{uuid.uuid4().hex}")
 
 
 @pytest.fixture(autouse=True)

@@ -11,16 +11,21 @@ again: the same rows with the same ids, audit chain included, in a fraction of t
 its own transaction as before. It also gets a copy of the Python objects the first build
 returned, which match those rows (the same ids, the same field values).
 
+The files a build writes under MEDIA_ROOT (a certificate's PDF, generated on commit in a
+transactional test) are kept too and written again, under the MEDIA_ROOT of the replay.
+
 A build that cannot be replayed (a bulk statement logged as "N times …", another kind of
-statement) is simply built again each time. A build that writes files does so only the first
-time: such a build is not for `replayed`.
+statement) is simply built again each time. A build whose work goes on elsewhere (a task sent
+to a Celery worker) is not for `replayed`: the replay sends nothing.
 """
 
 from __future__ import annotations
 
 import copy
 from collections import deque
+from pathlib import Path
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
@@ -29,6 +34,7 @@ _WRITES = ("INSERT", "UPDATE", "DELETE")
 _SAVEPOINTS = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")
 _READS = ("SELECT", "WITH")
 _CACHE: dict = {}
+_BATCH = 500
 
 
 def _id_counters() -> list[tuple]:
@@ -79,6 +85,39 @@ def _row_counts() -> tuple:
         return tuple((tables[i], n, top) for i, n, top in cursor.fetchall() if n)
 
 
+def _media_files() -> dict[str, tuple[int, int]]:
+    """Every file under MEDIA_ROOT, by its path in it: when it was written and its size."""
+    root = Path(settings.MEDIA_ROOT)
+    if not root.is_dir():
+        return {}
+    found = {}
+    for path in root.rglob("*"):
+        if path.is_file():
+            stat = path.stat()
+            found[path.relative_to(root).as_posix()] = (stat.st_mtime_ns, stat.st_size)
+    return found
+
+
+def _media_written(before: dict) -> tuple[dict[str, bytes], list[str]]:
+    """The files written since `before` (with their contents) and those removed."""
+    after = _media_files()
+    root = Path(settings.MEDIA_ROOT)
+    written = {
+        name: (root / name).read_bytes() for name, seen in after.items() if before.get(name) != seen
+    }
+    return written, sorted(set(before) - set(after))
+
+
+def _media_replay(written: dict[str, bytes], removed: list[str]) -> None:
+    root = Path(settings.MEDIA_ROOT)
+    for name in removed:
+        (root / name).unlink(missing_ok=True)
+    for name, content in written.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+
+
 def _replayable(sql: str) -> str | None:
     """'write' or 'savepoint' (replayed), 'read' (left out) or None (cannot be replayed)."""
     head = sql.lstrip().upper()
@@ -109,15 +148,22 @@ def replayed(key, build):
     )
     cached = _CACHE.get(state)
     if cached is not None:
-        result, counters, statements = cached
+        result, counters, statements, media = cached
         # One transaction: in a transactional test (autocommit) each statement would otherwise
         # be committed on its own, and the recorded savepoints need a transaction to run in.
         with transaction.atomic(), connection.cursor() as cursor:
             _restore_id_counters(counters)
-            for sql in statements:
-                cursor.execute(sql)
+            if connection.vendor == "postgresql":
+                # PostgreSQL takes many statements in one message: hundreds per round trip.
+                for start in range(0, len(statements), _BATCH):
+                    cursor.execute(";\n".join(statements[start : start + _BATCH]))
+            else:
+                for sql in statements:
+                    cursor.execute(sql)
+        _media_replay(*media)
         return copy.deepcopy(result)
     counters = _id_counters()
+    files_before = _media_files()
     # Every statement must be kept (Django keeps the last 9,000 by default); a build inside
     # a build keeps the outer one's log, which must see its statements too.
     log = connection.queries_log
@@ -133,5 +179,5 @@ def replayed(key, build):
     kinds = [_replayable(sql) for sql in statements]
     if None not in kinds:
         kept = [sql for sql, kind in zip(statements, kinds, strict=True) if kind != "read"]
-        _CACHE[state] = (copy.deepcopy(result), counters, kept)
+        _CACHE[state] = (copy.deepcopy(result), counters, kept, _media_written(files_before))
     return result

@@ -12,16 +12,8 @@ Each thread keeps one WeasyPrint FontConfiguration for all its renders: creating
 Fontconfig's configuration and the fonts again, and Pango's font cache lives in it, so a
 reused one makes every render after the first cheaper (a Celery worker process warms it up
 before its first task, ceremonies.tasks). Only the project's stylesheets reach it (the fetcher
-above), so no document adds fonts that a later one would see.
+above), so no document adds fonts that a later one would see."""
 
-`render_pdf_cached` keeps a rendered document in the cache under a digest of its HTML and
-address (a decision file takes seconds to lay out and is downloaded by every member, juror and
-auditor while it does not change): the same page gives the same PDF without laying it out
-again, and any change to the page is another key. The cache failing (Redis down) only means
-rendering again."""
-
-import hashlib
-import logging
 import mimetypes
 import posixpath
 import threading
@@ -30,18 +22,12 @@ from urllib.parse import unquote, urljoin, urlsplit
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
-from django.core.cache import cache
 from django.core.exceptions import SuspiciousFileOperation
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 _local = threading.local()
-logger = logging.getLogger(__name__)
-
-# How long a rendered document stays in the cache after its last rendering, and its keys' prefix.
-CACHE_SECONDS = 24 * 60 * 60
-CACHE_PREFIX = "pdf"
 
 
 class RefusedURL(ValueError):
@@ -101,26 +87,6 @@ def render_pdf(html: str, *, base_url: str) -> bytes:
     fetcher = StaticFilesFetcher(base_url)
     document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
     return document.write_pdf(font_config=font_configuration())
-
-
-def render_pdf_cached(html: str, *, base_url: str) -> bytes:
-    """`render_pdf(html, base_url=base_url)`, taken from the cache when this very page was
-    rendered before (see the module's docstring)."""
-    digest = hashlib.sha256(f"{base_url}\n{html}".encode()).hexdigest()
-    key = f"{CACHE_PREFIX}:{digest}"
-    try:
-        content = cache.get(key)
-    except Exception:  # the cache is an optimisation: a failing one is rendered around
-        logger.warning("PDF cache unavailable, rendering %s", base_url, exc_info=True)
-        content = None
-    if content is not None:
-        return content
-    content = render_pdf(html, base_url=base_url)
-    try:
-        cache.set(key, content, CACHE_SECONDS)
-    except Exception:
-        logger.warning("PDF cache unavailable, not keeping %s", base_url, exc_info=True)
-    return content
 
 
 def font_configuration() -> FontConfiguration:

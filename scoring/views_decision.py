@@ -84,10 +84,10 @@ class DecisionFilePdf(DecisionFileView):
 
     def get(self, request, panel_pk, nomination_pk):
         # WeasyPrint loads its stylesheets when imported: only when a PDF is asked for.
-        from paritrana.pdf import render_pdf_cached
+        from paritrana.pdf import render_pdf
 
         html = render_to_string(self.template_name, self.context(), request=request)
-        content = render_pdf_cached(html, base_url=request.build_absolute_uri())
+        content = render_pdf(html, base_url=request.build_absolute_uri())
         response = HttpResponse(content, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{pdf_filename(self.nomination)}"'
         response["Cache-Control"] = NO_STORE

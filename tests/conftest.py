@@ -1,6 +1,5 @@
 import os
 import tempfile
-import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -456,16 +455,6 @@ def _fresh_public_cache():
     public_cache_clear()
     yield
     public_cache_clear()
-
-
-@pytest.fixture(autouse=True)
-def _fresh_pdf_cache(monkeypatch):
-    """Rendered PDFs are cached by their page (paritrana.pdf.render_pdf_cached): a test starts
-    with none, as if no other test had rendered the same page before it. (The access walker,
-    which checks who reaches a PDF and not how it is laid out, keeps them between roles.)"""
-    from paritrana import pdf
-
-    monkeypatch.setattr(pdf, "CACHE_PREFIX", f"pdf-{uuid.uuid4().hex}")
 
 
 @pytest.fixture(autouse=True)

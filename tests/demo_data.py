@@ -49,3 +49,17 @@ def create_demo_accounts() -> None:
             call_command("create_demo_accounts", stdout=devnull)
 
     replayed("demo_accounts", create)
+
+
+def generate_certificates(published_demo: dict, capture_on_commit, *ceremonies: str) -> None:
+    """The certificates of the `published_demo` ceremonies named issued and their PDFs
+    generated (eager tasks, run on commit through pytest-django's
+    django_capture_on_commit_callbacks): the PDFs are written again by a replay."""
+    from ceremonies import services
+
+    def generate():
+        for name in ceremonies:
+            with capture_on_commit(execute=True):
+                services.certificates_issue(actor=None, ceremony=published_demo[name])
+
+    replayed(("certificates", *ceremonies), generate)

@@ -20,6 +20,7 @@ from ceremonies.models import Certificate, Publication
 from paritrana.public_cache import public_cache_clear
 from scoring.enums import AwardKind
 from scoring.models import Award
+from tests import demo_data
 from tests.factories import DEMO_EMAILS
 
 pytestmark = [
@@ -40,8 +41,9 @@ def api(client):
 
 @pytest.fixture
 def generated(published_demo, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        services.certificates_issue(actor=None, ceremony=published_demo["national_2020"])
+    demo_data.generate_certificates(
+        published_demo, django_capture_on_commit_callbacks, "national_2020"
+    )
     return published_demo
 
 

@@ -24,6 +24,7 @@ from ceremonies.models import Certificate, Publication
 from paritrana.public_cache import public_cache_clear
 from scoring.enums import AwardKind
 from scoring.models import Award, RankingSnapshot, RankingSnapshotRow
+from tests import demo_data
 from tests.factories import DEMO_EMAILS
 
 pytestmark = [
@@ -38,9 +39,9 @@ ACCOUNTS = DEMO_EMAILS
 @pytest.fixture
 def generated(published_demo, django_capture_on_commit_callbacks):
     """The published demo with every certificate's PDF generated (eager tasks, on commit)."""
-    for ceremony in ("national_2020", "jabar_2018"):
-        with django_capture_on_commit_callbacks(execute=True):
-            services.certificates_issue(actor=None, ceremony=published_demo[ceremony])
+    demo_data.generate_certificates(
+        published_demo, django_capture_on_commit_callbacks, "national_2020", "jabar_2018"
+    )
     return published_demo
 
 

@@ -23,8 +23,7 @@ from django.utils import translation
 from accounts.enums import Role
 from accounts.services import role_assign
 from candidates.enums import NominationState
-from candidates.models import Candidate, Province, Regency
-from paritrana import pdf
+from candidates.models import Province, Regency
 from paritrana.pdf import RefusedURL, StaticFilesFetcher, render_pdf
 from scoring import services
 from scoring.enums import CriterionKind, StageKind
@@ -744,46 +743,6 @@ def test_pdf_holds_the_candidate_and_its_total(client, people):
     assert "Pemerintah Kota Bogor" in lines
     assert "76.25" in lines
     assert TIE in lines
-
-
-def test_a_decision_file_is_laid_out_once_until_it_changes(client, people, monkeypatch):
-    round_, _jury, x, _y, persons = people
-    client.force_login(persons["auditor"])
-    laid_out = []
-    render = pdf.render_pdf
-
-    def counting(html, *, base_url):
-        laid_out.append(base_url)
-        return render(html, base_url=base_url)
-
-    monkeypatch.setattr(pdf, "render_pdf", counting)
-    url = urls(round_.panel, x)["pdf"]
-    first = english(client).get(url)
-    again = english(client).get(url)
-    assert (first.status_code, again.status_code) == (200, 200)
-    assert again.content == first.content
-    assert laid_out == [f"http://testserver{url}"]
-
-    Candidate.objects.filter(pk=x.candidate_id).update(name="Pemerintah Kota Bogor Baru")
-    changed = english(client).get(url)
-    assert laid_out == [f"http://testserver{url}"] * 2
-    assert "Pemerintah Kota Bogor Baru" in pdf_text(changed.content)
-    assert "76.25" in pdf_text(changed.content)
-
-
-def test_a_decision_file_is_served_with_the_cache_down(client, people, settings):
-    round_, _jury, x, _y, persons = people
-    client.force_login(persons["auditor"])
-    # Nothing listens on port 1: every cache call fails as with Redis stopped.
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://127.0.0.1:1/0",
-        }
-    }
-    response = english(client).get(urls(round_.panel, x)["pdf"])
-    assert response.status_code == 200
-    assert "Pemerintah Kota Bogor" in pdf_text(response.content)
 
 
 def test_name_with_markup_is_escaped_and_fetches_nothing(client, make_round, monkeypatch):

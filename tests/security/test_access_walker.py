@@ -26,12 +26,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_accounts_once
 
 
 @pytest.fixture
-def _fresh_pdf_cache():
-    """A decision file's PDF rendered for one role is served from the cache to the next (the
-    walk checks who reaches it; tests/scoring/test_decision_file.py checks what it holds)."""
-
-
-@pytest.fixture
 def plan(demo_accounts, tasks_in_process):
     demo_data.seed_ceremonies()
     return walker.probes(walker.demo_samples())

@@ -81,7 +81,8 @@ def pytest_runtest_teardown(item, nextitem):
     permissions again under new ids: they are put back as migrate made them, so that the next
     test starts from the same database as every other (and a replayed build matches it)."""
     result = yield
-    if _is_transactional(item) and _CANONICAL_ROWS:
+    # (After the last test the test database is gone.)
+    if _is_transactional(item) and _CANONICAL_ROWS and nextitem is not None:
         from pytest_django.plugin import blocking_manager_key
 
         with item.config.stash[blocking_manager_key].unblock():

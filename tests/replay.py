@@ -70,7 +70,7 @@ def _primary_key(cursor, table: str) -> str:
     return _PRIMARY_KEYS[table]
 
 
-def _row_counts() -> tuple:
+def _table_state() -> tuple:
     """How many rows every table holds and its highest key: the state a build starts from
     (two builds of the same rows through other paths have other ids)."""
     tables = sorted(connection.introspection.table_names(include_views=False))
@@ -82,7 +82,8 @@ def _row_counts() -> tuple:
             highest = f"CAST(MAX({quote(key)}) AS TEXT)" if key else "''"
             parts.append(f"SELECT {i}, COUNT(*), {highest} FROM {quote(table)}")  # noqa: S608
         cursor.execute(" UNION ALL ".join(parts))
-        return tuple((tables[i], n, top) for i, n, top in cursor.fetchall() if n)
+        # PostgreSQL may answer a UNION ALL's parts in any order.
+        return tuple(sorted((tables[i], n, top) for i, n, top in cursor.fetchall() if n))
 
 
 def _media_files() -> dict[str, tuple[int, int]]:
@@ -144,7 +145,7 @@ def replayed(key, build):
         key,
         translation.get_language(),
         connection.in_atomic_block,
-        _row_counts(),
+        _table_state(),
     )
     cached = _CACHE.get(state)
     if cached is not None:

@@ -53,6 +53,12 @@ def pytest_collection_finish(session):
 
 
 BROWSER_TESTS = "tests/e2e/"
+# A module's tests run in one process, which builds (or replays) the data they share once; these
+# modules, minutes long, are shared by test between the processes instead.
+SPLIT_MODULES = {
+    "tests/security/test_access_walker.py",
+    "tests/security/test_api_fuzz.py",
+}
 
 
 def _is_browser(item) -> bool:
@@ -103,7 +109,10 @@ def pytest_xdist_make_scheduler(config, log):
 
     class BrowserGroupScheduling(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
-            return "browser" if nodeid.startswith(BROWSER_TESTS) else nodeid
+            if nodeid.startswith(BROWSER_TESTS):
+                return "browser"
+            module = nodeid.split("::", 1)[0]
+            return nodeid if module in SPLIT_MODULES else module
 
     return BrowserGroupScheduling(config, log)
 

@@ -826,6 +826,7 @@ def import_upload(*, user, kind: str, edition: Edition, upload) -> ImportJob:
     try:
         if suffix == ".xlsx":
             validators.validate_xlsx_archive(upload)
+            validators.validate_xlsx_text(upload)
         else:
             validators.validate_csv_text(upload)
     except ValidationError as error:

@@ -9,6 +9,7 @@ Kota Bekasi) is accepted only with a written justification, and stays flagged.
 
 import re
 import zipfile
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -404,6 +405,106 @@ def validate_xlsx_archive(upload) -> None:
                 % {"ratio": ratio},
                 code="xlsx_bomb",
             )
+
+
+# What one row and one text may cost, checked by streaming the parts a reader would load before
+# anything parses them (calamine holds a whole sheet and every shared string in memory, several
+# times over: a single 469 MB cell took 7 GB). A spreadsheet cell holds at most 32,767
+# characters, at most 6 bytes each as XML (an escaped quote); a row of the widest template with
+# every cell that full still fits in XLSX_MAX_ROW_BYTES. The shared strings are the texts the
+# sheet's cells point to: they cannot be many times the sheet itself.
+XLSX_MAX_CELL_CHARACTERS = 32_767
+XLSX_MAX_TEXT_BYTES = XLSX_MAX_CELL_CHARACTERS * 6 + 1024
+XLSX_MAX_ROW_BYTES = 256 * 1024
+XLSX_MAX_SHARED_STRINGS_RATIO = 8
+XLSX_SHARED_STRINGS_FREE_BYTES = 1024 * 1024
+_XLSX_PIECE = 1024 * 1024
+_XLSX_TAIL = 32  # longer than any marker below
+_ROW_START = re.compile(rb"<(?:\w{1,20}:)?row[\s>/]")
+_STRING_START = re.compile(rb"<(?:\w{1,20}:)?si[\s>/]")
+
+
+def _longest_stretch_exceeds(stream, marker: re.Pattern, limit: int) -> bool:
+    """Whether a stretch of `stream` between two starts of `marker` (or before the first, or
+    after the last) is longer than `limit` bytes. Reads a megabyte at a time, in constant
+    memory; a marker split between two pieces is found (each piece is searched with the last
+    bytes of the one before)."""
+    last = 0  # where the last marker started, from the start of the stream
+    base = 0  # where `data` starts
+    tail = b""
+    while block := stream.read(_XLSX_PIECE):
+        data = tail + block
+        for match in marker.finditer(data):
+            start = base + match.start()
+            if start <= last and last:
+                continue  # found in the piece before
+            if start - last > limit:
+                return True
+            last = start
+        if base + len(data) - last > limit:
+            return True
+        tail = data[-_XLSX_TAIL:]
+        base += len(data) - len(tail)
+    return False
+
+
+def validate_xlsx_text(upload) -> None:
+    """Refuse an XLSX package (already through validate_xlsx_archive) whose sheets hold a row,
+    or whose shared strings hold a text, larger than a spreadsheet's can be, or whose shared
+    strings are far larger than its sheets: what would take a reader gigabytes of memory for a
+    file that passes the size and ratio limits. Streams the parts without parsing them; the
+    file is rewound."""
+    upload.seek(0)
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            members = archive.infolist()
+            sheets = [m for m in members if re.fullmatch(r"xl/worksheets/[^/]+\.xml", m.filename)]
+            strings = [m for m in members if m.filename == "xl/sharedStrings.xml"]
+            sheet_bytes = sum(m.file_size for m in sheets)
+            text_bytes = sum(m.file_size for m in strings)
+            allowed = sheet_bytes * XLSX_MAX_SHARED_STRINGS_RATIO + XLSX_SHARED_STRINGS_FREE_BYTES
+            if text_bytes > allowed:
+                raise ValidationError(
+                    _(
+                        "This workbook's texts take %(size)s MB, many times what its sheets "
+                        "use; it was refused without being opened. Save it again from your "
+                        "spreadsheet program."
+                    )
+                    % {"size": max(text_bytes // (1024 * 1024), 1)},
+                    code="xlsx_bomb",
+                )
+            for member in sheets:
+                with archive.open(member) as stream:
+                    if _longest_stretch_exceeds(stream, _ROW_START, XLSX_MAX_ROW_BYTES):
+                        raise ValidationError(
+                            _(
+                                "A row of this workbook holds more than %(limit)s KB, more than "
+                                "any row of the template can; it was refused without being "
+                                "opened. Check the file, or save it again as .csv."
+                            )
+                            % {"limit": XLSX_MAX_ROW_BYTES // 1024},
+                            code="xlsx_bomb",
+                        )
+            for member in strings:
+                with archive.open(member) as stream:
+                    if _longest_stretch_exceeds(stream, _STRING_START, XLSX_MAX_TEXT_BYTES):
+                        raise ValidationError(
+                            _(
+                                "A cell of this workbook holds more text than a spreadsheet "
+                                "cell can (%(limit)s characters); it was refused without being "
+                                "opened."
+                            )
+                            % {
+                                "limit": number_format(
+                                    XLSX_MAX_CELL_CHARACTERS, force_grouping=True
+                                )
+                            },
+                            code="xlsx_bomb",
+                        )
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error):
+        raise _not_a_workbook() from None
+    finally:
+        upload.seek(0)
 
 
 def validate_csv_text(upload) -> None:

@@ -5,6 +5,7 @@ imported as the text they are, and no export hands them to a spreadsheet as form
 
 import csv
 import io
+import os
 import struct
 import zipfile
 import zlib
@@ -396,6 +397,107 @@ def test_xlsx_of_many_small_tightly_packed_parts_is_refused_by_its_unpacked_size
     assert escape(response.context["form"].errors["file"][0]) in response.content.decode()
     assert zip_opened == []
     assert stored() == before
+
+
+def _sheet_with_row(row: bytes) -> bytes:
+    """workbook() with one more row, as raw sheet XML, after the header."""
+    content = workbook()
+    with zipfile.ZipFile(io.BytesIO(content)) as source:
+        sheet = source.read("xl/worksheets/sheet1.xml")
+    start, end = sheet.split(b"</sheetData>")
+    return _zip(
+        _stored_members(
+            content,
+            {"xl/worksheets/sheet1.xml": _deflate((start + row + b"</sheetData>" + end, 1))},
+        )
+    )
+
+
+def _refused(client, staff, content, language="en"):
+    client.force_login(staff)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    before = stored()
+    response = upload(client, "data.xlsx", content)
+    assert response.status_code == 200
+    assert stored() == before  # no job, no file, nothing imported
+    return response.context["form"].errors
+
+
+ROW_TOO_LARGE = (
+    "A row of this workbook holds more than %(limit)s KB, more than any row of the template "
+    "can; it was refused without being opened. Check the file, or save it again as .csv."
+)
+
+
+def test_a_row_larger_than_a_spreadsheet_row_is_refused_before_it_is_read(client, staff):
+    # The red team's file, smaller: one row whose name cell holds megabytes of text, under the
+    # unpacked size and the packing ratio limits (the reader would hold it in memory several
+    # times over: 469 MB took 7 GB).
+    name = os.urandom(1024 * 1024).hex().encode()  # 2 MB, packs about 2:1
+    row = b'<row r="2"><c r="A2" t="inlineStr"><is><t>75000001</t></is></c><c r="B2" '
+    row += b't="inlineStr"><is><t>' + name + b"</t></is></c></row>"
+    content = _sheet_with_row(row)
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        sheet = archive.getinfo("xl/worksheets/sheet1.xml")
+    assert sheet.file_size // sheet.compress_size < 100
+
+    assert _refused(client, staff, content) == {"file": [ROW_TOO_LARGE % {"limit": 256}]}
+    errors = _refused(client, staff, content, "id")
+    assert errors == {"file": [in_language("id", ROW_TOO_LARGE, limit=256)]}
+    assert errors["file"][0].startswith("Satu baris")
+
+
+def test_rows_of_the_template_at_their_fullest_are_accepted(client, staff):
+    # Every column as long as a spreadsheet cell allows (32,767 characters) in one row.
+    full = "x" * 32_767
+    content = workbook(rows=[["75000001", *[full] * 5]])
+    client.force_login(staff)
+    response = upload(client, "data.xlsx", content)
+    assert response.status_code == 302  # stored and checked (its rows have their own errors)
+    assert ImportJob.objects.count() == 1
+
+
+def _with_shared_strings(*texts: bytes) -> bytes:
+    """workbook() with these texts as its shared strings (as Excel writes texts; openpyxl
+    writes them inline) and a row whose name cell is the first of them."""
+    content = _sheet_with_row(
+        b'<row r="2"><c r="A2" t="inlineStr"><is><t>75000001</t></is></c>'
+        b'<c r="B2" t="s"><v>0</v></c></row>'
+    )
+    part = (
+        b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/'
+        b'spreadsheetml/2006/main">' + b"".join(b"<si><t>" + t + b"</t></si>" for t in texts)
+    ) + b"</sst>"
+    return _zip([*_stored_members(content, {}), ("xl/sharedStrings.xml", *_deflate((part, 1)))])
+
+
+def test_a_text_longer_than_a_cell_can_hold_is_refused_before_it_is_read(client, staff):
+    content = _with_shared_strings(os.urandom(150_000).hex().encode())
+    message = (
+        "A cell of this workbook holds more text than a spreadsheet cell can (%(limit)s "
+        "characters); it was refused without being opened."
+    )
+    assert _refused(client, staff, content) == {"file": [message % {"limit": "32,767"}]}
+    assert _refused(client, staff, content, "id") == {
+        "file": [in_language("id", message, limit="32.767")]
+    }
+
+
+def test_shared_strings_many_times_the_sheets_are_refused_before_they_are_read(client, staff):
+    bomb = _with_shared_strings(*(b"%08d unused text" % i for i in range(100_000)))
+    message = (
+        "This workbook's texts take %(size)s MB, many times what its sheets use; it was refused "
+        "without being opened. Save it again from your spreadsheet program."
+    )
+    assert _refused(client, staff, bomb) == {"file": [message % {"size": 3}]}
+
+
+def test_texts_a_cell_can_hold_are_accepted(client, staff):
+    content = _with_shared_strings(b"PT " + b"x" * 32_764, b"another text")
+    client.force_login(staff)
+    response = upload(client, "data.xlsx", content)
+    assert response.status_code == 302  # stored and checked (its rows have their own errors)
+    assert ImportJob.objects.count() == 1
 
 
 def _zip_without_content_types() -> bytes:

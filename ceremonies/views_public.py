@@ -7,6 +7,7 @@ The layout (public_base.html) has no CSRF token, no user and no messages, so a p
 for a logged-in visitor can be served from the cache to anyone. The language switch is a plain
 link to `language`, which sets the language cookie and comes back."""
 
+import io
 import re
 from decimal import Decimal, InvalidOperation
 
@@ -24,7 +25,7 @@ from candidates.models import Candidate, Edition
 from paritrana.public_cache import cached_public
 from scoring.enums import StageKind
 
-from . import opendata, selectors
+from . import integrity, opendata, selectors
 from .enums import Verification
 
 FUNNEL_STEPS = {
@@ -348,12 +349,12 @@ def certificate_pdf(request, serial: str):
     if result is None or result.status != Verification.VALID or not result.certificate.file:
         raise Http404(_("This certificate cannot be downloaded."))
     certificate = result.certificate
-    try:
-        handle = certificate.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404(_("This certificate cannot be downloaded.")) from error
+    # Only the file generated: one replaced on disk is refused (and logged).
+    content = integrity.certificate_content(certificate)
+    if content is None:
+        raise Http404(_("This certificate cannot be downloaded."))
     return FileResponse(
-        handle,
+        io.BytesIO(content),
         as_attachment=True,
         filename=f"{certificate.serial}.pdf",
         content_type="application/pdf",

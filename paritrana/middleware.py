@@ -98,6 +98,28 @@ def _to_login(request):
     return _redirect(request, redirect_to_login(request.get_full_path())["Location"])
 
 
+class PrivateNoStoreMiddleware:
+    """What a logged-in person sees, and every answer of the API outside its public part, is
+    kept by no browser or proxy (`Cache-Control: private, no-store`): a shared office computer's
+    back button or a proxy's cache would show it to the next person. A response that says how
+    it may be cached already keeps its header."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.has_header("Cache-Control"):
+            return response
+        user = getattr(request, "user", None)
+        private = (
+            user is not None and user.is_authenticated
+        ) or "HTTP_AUTHORIZATION" in request.META
+        if private or (_is_api(request) and not _is_public(request)):
+            response["Cache-Control"] = "private, no-store"
+        return response
+
+
 class SecurityLogMiddleware:
     """Log every refused authorisation on `paritrana.security`: 401 and 403 answers, and 404
     answered to a logged-in person outside the public site (object scoping answers 404 for

@@ -99,6 +99,7 @@ MIDDLEWARE = [
     # Issue 7: log refused authorisations, end idle and old sessions, require the second factor
     # of those who must use it (paritrana.middleware).
     "paritrana.middleware.SecurityLogMiddleware",
+    "paritrana.middleware.PrivateNoStoreMiddleware",
     "paritrana.middleware.SessionTimeoutMiddleware",
     "paritrana.middleware.MfaRequiredMiddleware",
     "paritrana.middleware.RefusedFormMiddleware",

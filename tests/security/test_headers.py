@@ -276,3 +276,37 @@ def test_production_settings_send_hsts_and_secure_cookies(tmp_path):
         "session": {"secure": True, "httponly": True, "samesite": "Lax"},
         "language": {"secure": True, "httponly": "", "samesite": "Lax"},
     }
+
+
+# ---------------------------------------------------------------------------------------------
+# What a logged-in person sees is not kept by browsers or proxies (issue 24)
+
+
+def test_logged_in_pages_and_private_api_answers_are_not_stored(client, demo_accounts):
+    from rest_framework.authtoken.models import Token
+
+    staff = demo_accounts["cabang.gorontalo@paritrana.test"]
+    client.force_login(staff)
+    for url in ("/dashboard/", "/branch/nominations/", "/api/v1/nominations/", "/"):
+        response = client.get(url)
+        assert (url, response.status_code, response["Cache-Control"]) == (
+            url,
+            200,
+            "private, no-store",
+        )
+    client.logout()
+    token = Token.objects.create(user=staff)
+    response = client.get("/api/v1/nominations/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert (response.status_code, response["Cache-Control"]) == (200, "private, no-store")
+    # Refused too: an API answer outside the public part says nothing to keep.
+    assert client.get("/api/v1/nominations/")["Cache-Control"] == "private, no-store"
+
+
+def test_public_pages_for_anonymous_visitors_may_be_kept(client):
+    for url in ("/", "/api/v1/public/editions/"):
+        response = client.get(url)
+        assert (url, response.status_code, response.has_header("Cache-Control")) == (
+            url,
+            200,
+            False,
+        )

@@ -154,6 +154,8 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Not just the award's name, a year or one character repeated ("paritrana2026", "aaaa…").
+    {"NAME": "accounts.validators.DistinctCharactersValidator"},
     # Long passphrases are welcome; the cap only stops megabyte "passwords" (hashing cost).
     {"NAME": "accounts.validators.MaximumLengthValidator", "OPTIONS": {"max_length": 1000}},
 ]

@@ -11,6 +11,10 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_accounts_once
 
 BRANCH = "cabang.gorontalo@paritrana.test"
 CHANGE = "/accounts/password/change/"
+PLAIN = (
+    "This password is little more than the award&#x27;s name, a number or a repeated character. "
+    "Use words of your own (at least 5 different letters besides those)."
+)
 
 
 def _change(client, new: str):
@@ -41,6 +45,10 @@ def test_password_of_200_characters_is_accepted_and_logs_in(english, demo_accoun
         ("Bekasi-2026", "This password is too short. It must contain at least 12 characters."),
         ("739184562093", "This password is entirely numeric."),
         ("k" * 1001, "This password is too long. It may have at most 1000 characters."),
+        ("aaaaaaaaaaaa", PLAIN),
+        ("paritrana2026", PLAIN),
+        ("BPJS Ketenagakerjaan 2026!", PLAIN),
+        ("Paritrana " * 100, PLAIN),
     ],
 )
 def test_weak_or_absurd_password_is_refused_with_a_message(
@@ -54,7 +62,9 @@ def test_weak_or_absurd_password_is_refused_with_a_message(
 
 
 def test_password_of_1000_characters_is_accepted(english, demo_accounts, frozen):
+    # (It was "Paritrana " * 100 before the award's name alone was refused.)
+    passphrase = ("Paritrana melindungi pekerja " * 40)[:1000]
     log_in(english, BRANCH)
-    response = _change(english, "Paritrana " * 100)
+    response = _change(english, passphrase)
     assert (response.status_code, response["Location"]) == (302, CHANGE)
-    assert User.objects.get(email=BRANCH).check_password("Paritrana " * 100) is True
+    assert User.objects.get(email=BRANCH).check_password(passphrase) is True

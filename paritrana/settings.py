@@ -261,9 +261,20 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXPIRES = 60 * 60 * 24
 CELERY_TIMEZONE = TIME_ZONE
 
+# Redis as a cache the site survives without (paritrana.cache): a Redis that does not answer
+# within CACHE_TIMEOUT_SECONDS (default 0.5) is a miss, not an error.
+REDIS_CACHE_BACKEND = "paritrana.cache.ResilientRedisCache"
+CACHE_TIMEOUT_SECONDS = float(env.str("CACHE_TIMEOUT_SECONDS", default="0.5"))
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {
+            "BACKEND": REDIS_CACHE_BACKEND,
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "socket_connect_timeout": CACHE_TIMEOUT_SECONDS,
+                "socket_timeout": CACHE_TIMEOUT_SECONDS,
+            },
+        }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )

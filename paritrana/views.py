@@ -1,3 +1,4 @@
+from django.core.cache import cache
 from django.db import connection
 from django.http import Http404, JsonResponse
 from django.template.response import TemplateResponse
@@ -22,16 +23,21 @@ class HomeView(TemplateView):
 @require_GET
 @never_cache
 def healthz(request):
-    """Liveness and database check for the container healthcheck and load balancers."""
+    """Liveness, database and cache check for the container healthcheck and load balancers.
+    Without its database the instance is unhealthy (503); without the cache (Redis) it serves
+    on, slower, and says so ("degraded", 200)."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
         database = "ok"
     except Exception:  # any database failure makes the instance unhealthy
         database = "unavailable"
-    status = 200 if database == "ok" else 503
+    available = getattr(cache, "available", None)
+    cache_state = "ok" if available is None or available() else "unavailable"
+    status = "error" if database != "ok" else "ok" if cache_state == "ok" else "degraded"
     return JsonResponse(
-        {"status": "ok" if status == 200 else "error", "database": database}, status=status
+        {"status": status, "database": database, "cache": cache_state},
+        status=503 if status == "error" else 200,
     )
 
 

@@ -49,7 +49,8 @@ class PublicViewSet(viewsets.ViewSet):
     renderer_classes = [JSONRenderer]
     http_method_names = ["get", "head"]
 
-    @method_decorator(cached_public)
+    # `format` is DRF's choice of renderer (only json exists: ?format=api answers 404).
+    @method_decorator(cached_public(params=("format",)))
     def dispatch(self, request, *args, **kwargs):
         return super().dispatch(request, *args, **kwargs)
 

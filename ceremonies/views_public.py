@@ -303,7 +303,7 @@ def statistics(request, year: int):
 
 
 @require_safe
-@cached_public
+@cached_public(params=("serial",))
 def verify_form(request):
     """Type a serial number to verify a certificate (the QR code leads to `verify` directly)."""
     serial = request.GET.get("serial")

@@ -21,13 +21,14 @@ import threading
 import time
 from collections import OrderedDict
 from functools import lru_cache, wraps
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.signals import setting_changed
 from django.db import transaction
 from django.dispatch import receiver
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.utils.translation import get_language
 
 GENERATION_KEY = "public:generation"
@@ -146,14 +147,26 @@ def _response(hit) -> HttpResponse:
     return HttpResponse(content, headers=dict(headers))
 
 
-def cached_public(view):
-    """Cache a public GET view's successful responses per path, query and language. The view
-    must not show anything that depends on the visitor (no user, no CSRF token, no messages)."""
+def cached_public(view=None, *, params: tuple[str, ...] = ()):
+    """Cache a public GET view's successful responses per path, language and the query
+    parameters the view reads (`params`, none by default). The view must not show anything that
+    depends on the visitor (no user, no CSRF token, no messages).
+
+    Other parameters (`?utm=…`, anything a visitor makes up) are taken off the request before
+    the view sees it: the page is the one cached for its address, and a visitor who varies
+    the query string gets that page from the cache instead of filling the cache with copies
+    of it (an hour each)."""
+    if view is None:
+        return lambda view: cached_public(view, params=params)
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if request.method not in ("GET", "HEAD"):
             return view(request, *args, **kwargs)
+        query = urlencode([(name, value) for name in params for value in request.GET.getlist(name)])
+        if request.META.get("QUERY_STRING", "") != query:
+            request.META["QUERY_STRING"] = query
+            request.GET = QueryDict(query)
         generation = _generation()
         key = f"public:{generation}:{get_language()}:{request.get_full_path()}"
         hit = local.get(key)

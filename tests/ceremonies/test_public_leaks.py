@@ -4,6 +4,7 @@ ranking with its awards, a 2021 ceremony with a generated certificate, a finalis
 Barat provincial ranking that nobody published) and checked to exist before every public route
 is checked for them."""
 
+import hashlib
 from datetime import date
 from decimal import Decimal as D
 
@@ -12,6 +13,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from audit.services import audit_record
 from candidates.enums import CandidateKind, NominationState, RankLabel
 from candidates.models import Candidate, Category, Edition, Nomination, Regency
 from ceremonies import selectors
@@ -108,7 +110,15 @@ def unpublished(published_demo):
         category_name=category_2021.name,
         generated_at=timezone.now(),
     )
-    certificate.file.save(f"{SECRET_SERIAL}.pdf", ContentFile(b"%PDF-1.4 rahasia"), save=True)
+    content = b"%PDF-1.4 rahasia"
+    certificate.file.save(f"{SECRET_SERIAL}.pdf", ContentFile(content), save=True)
+    # Its fingerprint on the record, as generating it writes (only such a file is served).
+    audit_record(
+        actor=None,
+        action="certificate.generate",
+        target=certificate,
+        new={"sha256": hashlib.sha256(content).hexdigest()},
+    )
     # 2020: Jawa Barat's provincial ranking finalised but not published (2020's national
     # results are).
     provincial = _snapshot(2020, StageKind.PROVINCIAL_ASSESSMENT, "32", category_2020)

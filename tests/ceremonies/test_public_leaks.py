@@ -4,22 +4,20 @@ ranking with its awards, a 2021 ceremony with a generated certificate, a finalis
 Barat provincial ranking that nobody published) and checked to exist before every public route
 is checked for them."""
 
-import hashlib
 from datetime import date
 from decimal import Decimal as D
 
 import pytest
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from audit.services import audit_record
 from candidates.enums import CandidateKind, NominationState, RankLabel
 from candidates.models import Candidate, Category, Edition, Nomination, Regency
 from ceremonies import selectors
 from ceremonies.models import Ceremony, Certificate, Official, Publication
 from scoring.enums import AwardKind, StageKind
 from scoring.models import Award, Panel, RankingSnapshot, RankingSnapshotRow, Stage
+from tests import demo_data
 
 pytestmark = [
     pytest.mark.django_db,
@@ -110,15 +108,7 @@ def unpublished(published_demo):
         category_name=category_2021.name,
         generated_at=timezone.now(),
     )
-    content = b"%PDF-1.4 rahasia"
-    certificate.file.save(f"{SECRET_SERIAL}.pdf", ContentFile(content), save=True)
-    # Its fingerprint on the record, as generating it writes (only such a file is served).
-    audit_record(
-        actor=None,
-        action="certificate.generate",
-        target=certificate,
-        new={"sha256": hashlib.sha256(content).hexdigest()},
-    )
+    demo_data.certificate_file(certificate, b"%PDF-1.4 rahasia")
     # 2020: Jawa Barat's provincial ranking finalised but not published (2020's national
     # results are).
     provincial = _snapshot(2020, StageKind.PROVINCIAL_ASSESSMENT, "32", category_2020)

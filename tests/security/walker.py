@@ -332,13 +332,13 @@ def demo_samples() -> Samples:
     the Gorontalo branch, a PDF for a legal product and for two certificates."""
     from django.contrib.contenttypes.models import ContentType
     from django.core.files.base import ContentFile
-    from django.utils import timezone
 
     from accounts.models import User
     from candidates.enums import ImportKind, ImportStatus
     from candidates.models import Category, Edition, ImportJob, LegalProduct, Nomination
     from ceremonies.models import Ceremony, Certificate
     from scoring.models import Award, Panel
+    from tests import demo_data
 
     def nomination(year, name):
         return Nomination.objects.get(category__edition__year=year, candidate__name=name)
@@ -350,9 +350,7 @@ def demo_samples() -> Samples:
         cert = Certificate.objects.filter(ceremony=ceremony, nomination=nominee).first()
         cert = cert or Certificate.objects.filter(ceremony=ceremony).order_by("serial").first()
         if not cert.file:
-            # As the generation task leaves it, without the seconds WeasyPrint takes.
-            cert.generated_at = timezone.now()
-            cert.file.save(f"{cert.serial}.pdf", ContentFile(FAKE_PDF), save=True)
+            demo_data.certificate_file(cert, FAKE_PDF)
         return cert
 
     bekasi_2018 = nomination(2018, "Pemerintah Kota Bekasi")

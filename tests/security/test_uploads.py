@@ -6,9 +6,7 @@ imported as the text they are, and no export hands them to a spreadsheet as form
 import csv
 import io
 import os
-import struct
 import zipfile
-import zlib
 
 import openpyxl
 import pytest
@@ -33,6 +31,15 @@ from candidates.models import (
     Regency,
 )
 from candidates.spreadsheets import BUSINESS_COLUMNS
+from tests.security.xlsx_files import (
+    deflate,
+    sheet_with_row,
+    stored_members,
+    with_shared_strings,
+    workbook,
+    zip_bomb,
+    zip_members,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_accounts_once")]
 
@@ -241,95 +248,6 @@ def upload(client, name, content, kind="business", year=2021):
     )
 
 
-def workbook(rows=(), header=None) -> bytes:
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "Data"
-    sheet.append(header or [c.header for c in BUSINESS_COLUMNS])
-    for row in rows:
-        sheet.append(row)
-    output = io.BytesIO()
-    book.save(output)
-    return output.getvalue()
-
-
-def _deflate(*segments: tuple[bytes, int]) -> tuple[bytes, int, int]:
-    """A raw deflate stream of each (block, times) in turn, each block compressed once and its
-    compressed form repeated (a full flush makes every copy independent): the stream, its
-    CRC-32 and its unpacked size."""
-    stream, crc, size = b"", 0, 0
-    for block, times in segments:
-        packer = zlib.compressobj(9, zlib.DEFLATED, -15)
-        stream += (packer.compress(block) + packer.flush(zlib.Z_FULL_FLUSH)) * times
-        for _ in range(times):
-            crc = zlib.crc32(block, crc)
-        size += len(block) * times
-    stream += zlib.compressobj(9, zlib.DEFLATED, -15).flush()  # the final, empty block
-    return stream, crc, size
-
-
-def _zip(members: list[tuple[str, bytes, int, int]]) -> bytes:
-    """A ZIP of already deflated members (name, stream, crc, size), written by hand because
-    zipfile compresses what it writes."""
-    local, central = b"", b""
-    for name, stream, crc, size in members:
-        encoded = name.encode()
-        header = struct.pack(
-            "<IHHHHHIIIHH", 0x04034B50, 20, 0, 8, 0, 0, crc, len(stream), size, len(encoded), 0
-        )
-        central += struct.pack(
-            "<IHHHHHHIIIHHHHHII",
-            0x02014B50,
-            20,
-            20,
-            0,
-            8,
-            0,
-            0,
-            crc,
-            len(stream),
-            size,
-            len(encoded),
-            0,
-            0,
-            0,
-            0,
-            0,
-            len(local),
-        )
-        central += encoded
-        local += header + encoded + stream
-    end = struct.pack(
-        "<IHHHHIIH", 0x06054B50, 0, 0, len(members), len(members), len(central), len(local), 0
-    )
-    return local + central + end
-
-
-def _stored_members(content: bytes, replace: dict) -> list[tuple[str, bytes, int, int]]:
-    """The members of a real workbook, deflated again, with `replace`'s members instead."""
-    members = []
-    with zipfile.ZipFile(io.BytesIO(content)) as source:
-        for info in source.infolist():
-            if info.filename in replace:
-                members.append((info.filename, *replace[info.filename]))
-            else:
-                members.append((info.filename, *_deflate((source.read(info.filename), 1))))
-    return members
-
-
-def zip_bomb(unpacked_mb: int) -> bytes:
-    """A workbook as openpyxl writes it whose sheet XML is a real sheet of `unpacked_mb` MB of
-    rows, packed about a thousand times."""
-    content = workbook()
-    with zipfile.ZipFile(io.BytesIO(content)) as source:
-        sheet = source.read("xl/worksheets/sheet1.xml")
-    start, end = sheet.split(b"</sheetData>")
-    row = b'<row><c t="inlineStr"><is><t>bom</t></is></c></row>'
-    block = row * (1024 * 1024 // len(row))
-    stream = _deflate((start, 1), (block, unpacked_mb), (b"</sheetData>" + end, 1))
-    return _zip(_stored_members(content, {"xl/worksheets/sheet1.xml": stream}))
-
-
 @pytest.fixture
 def zip_opened(monkeypatch):
     """The names of the ZIP members anything unpacks during the test."""
@@ -376,11 +294,11 @@ def test_xlsx_of_many_small_tightly_packed_parts_is_refused_by_its_unpacked_size
 ):
     # Each part stays under the size from which the ratio is checked; together they unpack
     # to 600 MB.
-    part = _deflate((b"<c/>" * (255 * 1024), 1))
+    part = deflate((b"<c/>" * (255 * 1024), 1))
     content = workbook()
-    members = _stored_members(content, {})
+    members = stored_members(content, {})
     members += [(f"xl/media/part{i}.xml", *part) for i in range(600)]
-    bomb = _zip(members)
+    bomb = zip_members(members)
     zip_opened.clear()
     client.force_login(staff)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
@@ -397,20 +315,6 @@ def test_xlsx_of_many_small_tightly_packed_parts_is_refused_by_its_unpacked_size
     assert escape(response.context["form"].errors["file"][0]) in response.content.decode()
     assert zip_opened == []
     assert stored() == before
-
-
-def _sheet_with_row(row: bytes) -> bytes:
-    """workbook() with one more row, as raw sheet XML, after the header."""
-    content = workbook()
-    with zipfile.ZipFile(io.BytesIO(content)) as source:
-        sheet = source.read("xl/worksheets/sheet1.xml")
-    start, end = sheet.split(b"</sheetData>")
-    return _zip(
-        _stored_members(
-            content,
-            {"xl/worksheets/sheet1.xml": _deflate((start + row + b"</sheetData>" + end, 1))},
-        )
-    )
 
 
 def _refused(client, staff, content, language="en"):
@@ -436,7 +340,7 @@ def test_a_row_larger_than_a_spreadsheet_row_is_refused_before_it_is_read(client
     name = os.urandom(1024 * 1024).hex().encode()  # 2 MB, packs about 2:1
     row = b'<row r="2"><c r="A2" t="inlineStr"><is><t>75000001</t></is></c><c r="B2" '
     row += b't="inlineStr"><is><t>' + name + b"</t></is></c></row>"
-    content = _sheet_with_row(row)
+    content = sheet_with_row(row)
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         sheet = archive.getinfo("xl/worksheets/sheet1.xml")
     assert sheet.file_size // sheet.compress_size < 100
@@ -457,22 +361,8 @@ def test_rows_of_the_template_at_their_fullest_are_accepted(client, staff):
     assert ImportJob.objects.count() == 1
 
 
-def _with_shared_strings(*texts: bytes) -> bytes:
-    """workbook() with these texts as its shared strings (as Excel writes texts; openpyxl
-    writes them inline) and a row whose name cell is the first of them."""
-    content = _sheet_with_row(
-        b'<row r="2"><c r="A2" t="inlineStr"><is><t>75000001</t></is></c>'
-        b'<c r="B2" t="s"><v>0</v></c></row>'
-    )
-    part = (
-        b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/'
-        b'spreadsheetml/2006/main">' + b"".join(b"<si><t>" + t + b"</t></si>" for t in texts)
-    ) + b"</sst>"
-    return _zip([*_stored_members(content, {}), ("xl/sharedStrings.xml", *_deflate((part, 1)))])
-
-
 def test_a_text_longer_than_a_cell_can_hold_is_refused_before_it_is_read(client, staff):
-    content = _with_shared_strings(os.urandom(150_000).hex().encode())
+    content = with_shared_strings(os.urandom(150_000).hex().encode())
     message = (
         "A cell of this workbook holds more text than a spreadsheet cell can (%(limit)s "
         "characters); it was refused without being opened."
@@ -484,7 +374,7 @@ def test_a_text_longer_than_a_cell_can_hold_is_refused_before_it_is_read(client,
 
 
 def test_shared_strings_many_times_the_sheets_are_refused_before_they_are_read(client, staff):
-    bomb = _with_shared_strings(*(b"%08d unused text" % i for i in range(100_000)))
+    bomb = with_shared_strings(*(b"%08d unused text" % i for i in range(100_000)))
     message = (
         "This workbook's texts take %(size)s MB, many times what its sheets use; it was refused "
         "without being opened. Save it again from your spreadsheet program."
@@ -493,7 +383,7 @@ def test_shared_strings_many_times_the_sheets_are_refused_before_they_are_read(c
 
 
 def test_texts_a_cell_can_hold_are_accepted(client, staff):
-    content = _with_shared_strings(b"PT " + b"x" * 32_764, b"another text")
+    content = with_shared_strings(b"PT " + b"x" * 32_764, b"another text")
     client.force_login(staff)
     response = upload(client, "data.xlsx", content)
     assert response.status_code == 302  # stored and checked (its rows have their own errors)

@@ -473,34 +473,21 @@ def validate_xlsx_text(upload) -> None:
                     % {"size": max(text_bytes // (1024 * 1024), 1)},
                     code="xlsx_bomb",
                 )
-            for member in sheets:
+            row_too_large = _(
+                "A row of this workbook holds more than %(limit)s KB, more than any row of the "
+                "template can; it was refused without being opened. Check the file, or save it "
+                "again as .csv."
+            ) % {"limit": XLSX_MAX_ROW_BYTES // 1024}
+            text_too_long = _(
+                "A cell of this workbook holds more text than a spreadsheet cell can "
+                "(%(limit)s characters); it was refused without being opened."
+            ) % {"limit": number_format(XLSX_MAX_CELL_CHARACTERS, force_grouping=True)}
+            parts = [(m, _ROW_START, XLSX_MAX_ROW_BYTES, row_too_large) for m in sheets]
+            parts += [(m, _STRING_START, XLSX_MAX_TEXT_BYTES, text_too_long) for m in strings]
+            for member, marker, limit, message in parts:
                 with archive.open(member) as stream:
-                    if _longest_stretch_exceeds(stream, _ROW_START, XLSX_MAX_ROW_BYTES):
-                        raise ValidationError(
-                            _(
-                                "A row of this workbook holds more than %(limit)s KB, more than "
-                                "any row of the template can; it was refused without being "
-                                "opened. Check the file, or save it again as .csv."
-                            )
-                            % {"limit": XLSX_MAX_ROW_BYTES // 1024},
-                            code="xlsx_bomb",
-                        )
-            for member in strings:
-                with archive.open(member) as stream:
-                    if _longest_stretch_exceeds(stream, _STRING_START, XLSX_MAX_TEXT_BYTES):
-                        raise ValidationError(
-                            _(
-                                "A cell of this workbook holds more text than a spreadsheet "
-                                "cell can (%(limit)s characters); it was refused without being "
-                                "opened."
-                            )
-                            % {
-                                "limit": number_format(
-                                    XLSX_MAX_CELL_CHARACTERS, force_grouping=True
-                                )
-                            },
-                            code="xlsx_bomb",
-                        )
+                    if _longest_stretch_exceeds(stream, marker, limit):
+                        raise ValidationError(message, code="xlsx_bomb")
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error):
         raise _not_a_workbook() from None
     finally:

@@ -39,68 +39,42 @@ class ResilientRedisCache(RedisCache):
             self._failed("ping", error)
             return False
 
-    def get(self, key, default=None, version=None):
+    def _attempt(self, fallback, method, *args):
+        """`method(*args)` (RedisCache's own), or `fallback` when Redis fails."""
         try:
-            return super().get(key, default, version)
+            return method(*args)
         except RedisError as error:
-            self._failed("get", error)
-            return default
+            self._failed(method.__name__, error)
+            return fallback
+
+    def get(self, key, default=None, version=None):
+        return self._attempt(default, super().get, key, default, version)
 
     def get_many(self, keys, version=None):
-        try:
-            return super().get_many(keys, version)
-        except RedisError as error:
-            self._failed("get_many", error)
-            return {}
+        return self._attempt({}, super().get_many, keys, version)
 
     def has_key(self, key, version=None):
-        try:
-            return super().has_key(key, version)
-        except RedisError as error:
-            self._failed("has_key", error)
-            return False
+        return self._attempt(False, super().has_key, key, version)
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        try:
-            return super().add(key, value, timeout, version)
-        except RedisError as error:
-            self._failed("add", error)
-            # As if added: a lock taken with add (allauth's rate limits) must not wait for a
-            # holder that cannot exist, and nothing stored means nothing to keep.
-            return True
+        # A failed add answers True, as if added: a lock taken with add (allauth's rate limits)
+        # must not wait for a holder that cannot exist, and nothing stored means nothing to keep.
+        return self._attempt(True, super().add, key, value, timeout, version)
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        try:
-            super().set(key, value, timeout, version)
-        except RedisError as error:
-            self._failed("set", error)
+        self._attempt(None, super().set, key, value, timeout, version)
 
     def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
-        try:
-            return super().set_many(data, timeout, version)
-        except RedisError as error:
-            self._failed("set_many", error)
-            return list(data)
+        return self._attempt(list(data), super().set_many, data, timeout, version)
 
     def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
-        try:
-            return super().touch(key, timeout, version)
-        except RedisError as error:
-            self._failed("touch", error)
-            return False
+        return self._attempt(False, super().touch, key, timeout, version)
 
     def delete(self, key, version=None):
-        try:
-            return super().delete(key, version)
-        except RedisError as error:
-            self._failed("delete", error)
-            return False
+        return self._attempt(False, super().delete, key, version)
 
     def delete_many(self, keys, version=None):
-        try:
-            super().delete_many(keys, version)
-        except RedisError as error:
-            self._failed("delete_many", error)
+        self._attempt(None, super().delete_many, keys, version)
 
     def incr(self, key, delta=1, version=None):
         try:
@@ -111,8 +85,4 @@ class ResilientRedisCache(RedisCache):
             raise ValueError(f"Key '{key}' not found (cache unavailable)") from error
 
     def clear(self):
-        try:
-            return super().clear()
-        except RedisError as error:
-            self._failed("clear", error)
-            return False
+        return self._attempt(False, super().clear)

@@ -370,9 +370,8 @@ def _demo_once_problems(items) -> list[tuple[object, str]]:
         built = [name for name in _ONCE_LAYERS if name in names]
         if not built:
             continue
-        marker = item.get_closest_marker("django_db")
-        transactional = bool(marker and marker.kwargs.get("transaction"))
-        if not {"db", *_TRANSACTIONAL} & set(names) and not transactional:
+        transactional = _is_transactional(item)
+        if "db" not in names and not transactional:
             continue  # no database fixture: it writes and counts nothing of its own
         wrong = []
         if len(built) > 1:
@@ -381,7 +380,7 @@ def _demo_once_problems(items) -> list[tuple[object, str]]:
             if not any(fixture in names for fixture in _LAYER_FIXTURES[layer]):
                 wanted = " or ".join(_LAYER_FIXTURES[layer])
                 wrong.append(f"its module builds {layer!r} once: ask for {wanted}")
-        if {*_TRANSACTIONAL} & set(names) or transactional:
+        if transactional:
             wrong.append("transactional in a module that builds the demo once")
         if wrong:
             problems.append((item, "; ".join(wrong)))

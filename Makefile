@@ -44,9 +44,10 @@ PYTEST_RUN = $(TEST_ENV) env $$($(BIN)/python -m tests.services) \
 test: install
 	$(PYTEST_RUN) $(PYTEST_ARGS)
 
-# The inner loop: everything but the browser tests (Chromium) and the Celery worker tests.
+# The inner loop: everything but the browser tests (Chromium), the Celery worker tests and the
+# deployment tests (nginx, gunicorn, migrations on a fresh database).
 test-fast: install
-	$(PYTEST_RUN) -m "not browser and not worker" $(PYTEST_ARGS)
+	$(PYTEST_RUN) -m "not browser and not worker and not deploy" $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

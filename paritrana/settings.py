@@ -262,20 +262,23 @@ CELERY_RESULT_EXPIRES = 60 * 60 * 24
 CELERY_TIMEZONE = TIME_ZONE
 
 # Redis as a cache the site survives without (paritrana.cache): a Redis that does not answer
-# within CACHE_TIMEOUT_SECONDS (default 0.5) is a miss, not an error.
+# within CACHE_TIMEOUT_SECONDS (default 0.5) is a miss, not an error. REDIS_CACHE_URL (default
+# REDIS_URL) puts the cache in a Redis of its own: docker-compose.yml bounds that one's memory
+# and lets it evict, while the task queue's Redis keeps everything (no eviction, on disk).
+REDIS_CACHE_URL = env.str("REDIS_CACHE_URL", default="") or REDIS_URL
 REDIS_CACHE_BACKEND = "paritrana.cache.ResilientRedisCache"
 CACHE_TIMEOUT_SECONDS = float(env.str("CACHE_TIMEOUT_SECONDS", default="0.5"))
 CACHES = {
     "default": (
         {
             "BACKEND": REDIS_CACHE_BACKEND,
-            "LOCATION": REDIS_URL,
+            "LOCATION": REDIS_CACHE_URL,
             "OPTIONS": {
                 "socket_connect_timeout": CACHE_TIMEOUT_SECONDS,
                 "socket_timeout": CACHE_TIMEOUT_SECONDS,
             },
         }
-        if REDIS_URL
+        if REDIS_CACHE_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }

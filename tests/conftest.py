@@ -30,9 +30,12 @@ def pytest_xdist_setupnodes(config, specs):
 
 def pytest_collection_modifyitems(config, items):
     """Markers: the browser tests (tests/e2e) are `browser`, the tests that start Celery
-    workers (`redis_url`) are `worker`; `make test-fast` leaves both out. The browser tests run
-    in one parallel process and share one Chromium there (`pytest_xdist_make_scheduler`). A
-    module that builds the demo once must fit it (see `_demo_once_problems`)."""
+    workers (`redis_url`) are `worker`; `make test-fast` leaves both out. The tests of the
+    shipped deployment (tests/deploy) are `deploy`: each module starts its programs (nginx,
+    gunicorn, a migrated database) once, in a module-scoped fixture, and the scheduler keeps a
+    module in one process. The browser tests run in one parallel process and share one Chromium
+    there (`pytest_xdist_make_scheduler`). A module that builds the demo once must fit it (see
+    `_demo_once_problems`)."""
     for item, problem in _demo_once_problems(items):
         item.demo_once_problem = problem
     for item in items:
@@ -40,6 +43,8 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.browser)
         if _is_worker(item):
             item.add_marker(pytest.mark.worker)
+        if _is_deploy(item):
+            item.add_marker(pytest.mark.deploy)
 
 
 # Before pytest-xdist's own hook, which sends the collected tests in their order.
@@ -49,10 +54,15 @@ def pytest_collection_finish(session):
     visibility timeout; the browser journeys), so that they overlap the rest instead of ending
     the run alone. Once every hook has ordered the tests (pytest's own keeps a module's tests
     together and would put them back); the order within each part stays."""
-    session.items.sort(key=lambda item: 0 if _is_browser(item) else 1 if _is_worker(item) else 2)
+    session.items.sort(
+        key=lambda item: (
+            0 if _is_browser(item) else 1 if _is_worker(item) or _is_deploy(item) else 2
+        )
+    )
 
 
 BROWSER_TESTS = "tests/e2e/"
+DEPLOY_TESTS = "tests/deploy/"
 # A module's tests run in one process, which builds (or replays) the data they share once; these
 # modules, minutes long, are shared by test between the processes instead.
 SPLIT_MODULES = {
@@ -63,6 +73,10 @@ SPLIT_MODULES = {
 
 def _is_browser(item) -> bool:
     return item.nodeid.startswith(BROWSER_TESTS)
+
+
+def _is_deploy(item) -> bool:
+    return item.nodeid.startswith(DEPLOY_TESTS)
 
 
 def _is_worker(item) -> bool:

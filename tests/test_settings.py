@@ -15,7 +15,7 @@ def _settings(env: dict, expr: str) -> subprocess.CompletedProcess:
     clean = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "REDIS_URL"}
+        if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "REDIS_URL", "REDIS_CACHE_URL"}
     }
     code = f"import paritrana.settings as s; print(repr(({expr})))"
     return subprocess.run(
@@ -65,6 +65,18 @@ def test_database_and_redis_urls_configure_postgres_and_celery():
         "('django.db.backends.postgresql', 'paritrana', 'redis://cache.example:6379/0', "
         "'redis://cache.example:6379/0', False)"
     )
+
+
+def test_redis_cache_url_puts_the_cache_in_a_redis_of_its_own():
+    expr = "s.CACHES['default']['LOCATION'], s.CELERY_BROKER_URL"
+    queue = "redis://queue.example:6379/0"
+    alone = _settings({"SECRET_KEY": KEY, "REDIS_URL": queue}, expr).stdout.strip()
+    assert alone == repr((queue, queue))
+    apart = _settings(
+        {"SECRET_KEY": KEY, "REDIS_URL": queue, "REDIS_CACHE_URL": "redis://cache.example:6379/0"},
+        expr,
+    ).stdout.strip()
+    assert apart == repr(("redis://cache.example:6379/0", queue))
 
 
 def env_example() -> dict:

@@ -16,5 +16,6 @@ COPY . .
 RUN SECRET_KEY=build-only STATIC_ROOT=/app/staticfiles python manage.py collectstatic --noinput \
     && useradd --system --home /app paritrana && mkdir -p /app/media && chown -R paritrana /app/media
 USER paritrana
+# Reached by the proxy only: docker-compose.yml publishes none of this container's ports.
 EXPOSE 8000
 CMD ["gunicorn", "paritrana.wsgi", "--bind", "0.0.0.0:8000", "--workers", "2", "--access-logfile", "-"]

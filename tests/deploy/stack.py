@@ -115,14 +115,22 @@ class Stack:
         finally:
             connection.close()
 
-    def log_in(self, email: str, password: str, *, source: str, headers=None) -> tuple[int, str]:
-        """A browser's login through the proxy from `source` (the login page, its CSRF cookie
-        and token, then the form), in English; the answer's status and page."""
-        common = {"Cookie": "django_language=en", **(headers or {})}
-        status, page_headers, body = self.get("/accounts/login/", source=source, headers=common)
+    def login_form(self, source: str, headers=None) -> tuple[str, str]:
+        """The login page through the proxy from `source`: its CSRF cookie and token."""
+        headers = {"Cookie": "django_language=en", **(headers or {})}
+        status, page_headers, body = self.get("/accounts/login/", source=source, headers=headers)
         assert status == 200, (status, body[:300])
         cookie = re.search(r"csrftoken=([^;]+)", page_headers["Set-Cookie"])[1]
         token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body)[1].decode()
+        return cookie, token
+
+    def log_in(
+        self, email: str, password: str, *, source: str, headers=None, form=None
+    ) -> tuple[int, str]:
+        """A browser's login through the proxy from `source` (the login page's CSRF cookie and
+        token, or `form`'s, then the form), in English; the answer's status and page."""
+        common = {"Cookie": "django_language=en", **(headers or {})}
+        cookie, token = form or self.login_form(source, headers)
         origin = f"https://127.0.0.1:{self.https_port}"
         connection = self.connection(source)
         try:

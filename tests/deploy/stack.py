@@ -1,5 +1,5 @@
 """The shipped proxy in front of the application, started from the repository's files for the
-tests of tests/deploy/test_proxy.py: nginx with deploy/nginx/templates/paritrana.conf.template
+tests of tests/deploy/test_proxy.py: nginx with deploy/nginx/templates/default.conf.template
 (its `${NAME}`s filled as nginx's image fills them; the body cap computed by the shipped
 deploy/nginx/15-paritrana-body-cap.envsh), in front of gunicorn running the application with
 .env.example's production settings, on the suite's test database and a private Redis as the
@@ -24,7 +24,7 @@ from urllib.parse import urlencode
 
 from tests.deploy import helpers
 
-TEMPLATE = helpers.DEPLOY / "nginx" / "templates" / "paritrana.conf.template"
+TEMPLATE = helpers.DEPLOY / "nginx" / "templates" / "default.conf.template"
 BODY_CAP_SCRIPT = helpers.DEPLOY / "nginx" / "15-paritrana-body-cap.envsh"
 # gunicorn as docker-compose.yml runs it: two sync workers.
 GUNICORN_WORKERS = 2
@@ -223,7 +223,7 @@ def _start_nginx(stack: Stack, nginx: str) -> None:
     stack.https_port = helpers.free_port()
     conf_d = directory / "conf.d"
     conf_d.mkdir()
-    (conf_d / "paritrana.conf").write_text(
+    (conf_d / "default.conf").write_text(
         render(
             TEMPLATE.read_text(),
             {

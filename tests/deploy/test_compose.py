@@ -39,7 +39,7 @@ def test_gunicorn_publishes_no_port_whenever_a_proxy_is_trusted(compose, example
     assert services["web"]["expose"] == ["8000"]
     assert services["proxy"]["ports"] == ["80:80", "443:443"]
     assert services["proxy"]["environment"]["PARITRANA_UPSTREAM"] == "web:8000"
-    template = (helpers.DEPLOY / "nginx" / "templates" / "paritrana.conf.template").read_text()
+    template = (helpers.DEPLOY / "nginx" / "templates" / "default.conf.template").read_text()
     assert "proxy_set_header X-Forwarded-For $remote_addr;" in template
 
 

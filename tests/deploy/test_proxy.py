@@ -1,5 +1,5 @@
 """The reverse proxy shipped in docker-compose.yml (issue 24, items 5 and 6), proven with the real
-programs: nginx started from deploy/nginx/templates/paritrana.conf.template in front of gunicorn
+programs: nginx started from deploy/nginx/templates/default.conf.template in front of gunicorn
 (two sync workers, as compose runs it) serving the application with .env.example's settings
 (tests/deploy/stack.py).
 

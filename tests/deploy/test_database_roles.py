@@ -197,3 +197,31 @@ def test_a_table_added_by_a_later_migration_is_granted_to_the_application(deploy
     finally:
         with _connect(deployed["urls"][deployed["owner"]]) as owner:
             owner.execute("DROP TABLE later_table")
+
+
+def _grant(deployed, role: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", "grant_app_privileges", role],
+        cwd=helpers.ROOT,
+        env=helpers.python_env(
+            DATABASE_URL=deployed["urls"][deployed["owner"]], REDIS_URL="", DEBUG="0"
+        ),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_grant_app_privileges_refuses_the_owner_itself_and_an_unknown_role(deployed):
+    own = _grant(deployed, deployed["owner"])
+    assert own.returncode == 1
+    assert (
+        f"CommandError: '{deployed['owner']}' is the role running the migrations; "
+        "name the application's role."
+    ) in own.stderr
+    unknown = _grant(deployed, "no_such_role_here")
+    assert unknown.returncode == 1
+    assert "CommandError: There is no role 'no_such_role_here'." in unknown.stderr
+    # Nothing was taken from the owner: it still reads its tables.
+    with _connect(deployed["urls"][deployed["owner"]]) as owner:
+        assert owner.execute(f"SELECT count(*) >= 0 FROM {AUDIT}").fetchone() == (True,)  # noqa: S608

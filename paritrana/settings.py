@@ -172,11 +172,15 @@ ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = False
 # Login throttling: after LOGIN_FAILURES_ALLOWED failed logins for one account (or failed
 # two-factor codes) within LOGIN_LOCKOUT_MINUTES, even the right password is refused until the
-# oldest failure is that old; and at most 10 failures a minute from one address.
+# oldest failure is that old; and at most LOGIN_FAILURES_PER_ADDRESS (default 10) failures a
+# minute from one address.
 LOGIN_FAILURES_ALLOWED = env_int("LOGIN_FAILURES_ALLOWED", 5)
 LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15)
+LOGIN_FAILURES_PER_ADDRESS = env_int("LOGIN_FAILURES_PER_ADDRESS", 10)
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": f"10/m/ip,{LOGIN_FAILURES_ALLOWED}/{LOGIN_LOCKOUT_MINUTES}m/key",
+    "login_failed": (
+        f"{LOGIN_FAILURES_PER_ADDRESS}/m/ip,{LOGIN_FAILURES_ALLOWED}/{LOGIN_LOCKOUT_MINUTES}m/key"
+    ),
 }
 # Behind a reverse proxy every request comes from the proxy's address: set TRUSTED_PROXY_COUNT
 # to the number of proxies that append to X-Forwarded-For (usually 1), so that the per-address

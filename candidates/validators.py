@@ -8,6 +8,7 @@ Kota Bekasi) is accepted only with a written justification, and stays flagged.
 """
 
 import re
+import unicodedata
 import zipfile
 import zlib
 from collections.abc import Mapping
@@ -302,6 +303,67 @@ def normalise_npp(value: str) -> str:
             {"npp": [_("An NPP is 5 to 20 letters and digits, as on the BPJS registration.")]}
         )
     return npp
+
+
+# Names are shown to panels, the jury and the public, and searched: a name must read as what it
+# is. Text-direction controls (U+202E turns "PT Maju exe.pdf" around on screen) and invisible
+# characters (zero-width spaces and joiners, the byte-order mark) make two names that look alike
+# differ, or one name look like another; a Cyrillic or Greek letter that looks like a Latin one
+# ("РT Maju", with a Cyrillic Р) does the same. Indonesian names are written in Latin letters,
+# with diacritics at times (é, ü), digits and punctuation ("PT.", "&", "(Persero)").
+_NAME_SCRIPTS = ("LATIN", "CYRILLIC", "GREEK")
+
+
+def _script(character: str) -> str | None:
+    if not unicodedata.category(character).startswith("L"):
+        return None
+    words = unicodedata.name(character, "").split()
+    return words[0] if words and words[0] in _NAME_SCRIPTS else None
+
+
+def normalise_name(value: str, *, field: str = "name") -> str:
+    """A name in its compatibility form (NFKC: full-width letters and ligatures become plain
+    ones) with its spaces collapsed. Refuses, with a message at `field`, a name holding a
+    control, format or private-use character (text-direction overrides and isolates, marks,
+    zero-width characters) or mixing Latin letters with Cyrillic or Greek ones."""
+    hidden = sorted(
+        {
+            character
+            for character in value or ""
+            if unicodedata.category(character) in ("Cc", "Cf", "Co", "Cs", "Cn")
+            and not character.isspace()
+        }
+    )
+    if hidden:
+        raise ValidationError(
+            {
+                field: [
+                    _(
+                        "A name cannot hold invisible or text-direction control characters "
+                        "(%(characters)s): type it again without them."
+                    )
+                    % {"characters": ", ".join(f"U+{ord(c):04X}" for c in hidden)}
+                ]
+            },
+            code="hidden_characters",
+        )
+    name = " ".join(unicodedata.normalize("NFKC", value or "").split())
+    scripts = {script for character in name if (script := _script(character))}
+    if len(scripts) > 1:
+        foreign = sorted({c for c in name if _script(c) not in (None, "LATIN")})
+        raise ValidationError(
+            {
+                field: [
+                    _(
+                        "A name is written in one alphabet: this one mixes Latin letters with "
+                        "Cyrillic or Greek ones that look like them (%(letters)s)."
+                    )
+                    % {"letters": ", ".join(f"{c} U+{ord(c):04X}" for c in foreign)}
+                ]
+            },
+            code="mixed_scripts",
+        )
+    return name
 
 
 def max_upload_bytes() -> int:

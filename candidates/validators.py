@@ -21,6 +21,8 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from . import pdf_content
+
 IMPOSSIBLE = "impossible"
 SUSPICIOUS = "suspicious"
 
@@ -375,15 +377,10 @@ PDF_HEADER = b"%PDF-"
 
 def validate_pdf(upload) -> None:
     """A legal-product document must be a PDF by content (not by its name or the content type
-    the browser claims) and not too large.
-
-    The header must open the file. Programs that guess a type from content (browsers among
-    them) look at its first bytes: a file that starts with %PDF- is never taken for HTML or
-    SVG, whereas the kilobyte of slack PDF readers allow before the header is how PDF/HTML
-    polyglots are made. What follows the header is the PDF's own business: markup or script
-    inside it is inert text to a PDF reader, and the document is only ever served as an
-    application/pdf attachment with nosniff (candidates.views.LegalProductDocument and the
-    API's document route), never as a page of the site."""
+    the browser claims), not too large, readable as a PDF, and inert: no web-page markup (a
+    PDF/HTML polyglot) and no active content a reader would run or open (candidates.pdf_content).
+    It is served only as an application/pdf attachment with nosniff besides
+    (candidates.views.LegalProductDocument and the API's document route)."""
     limit = max_upload_bytes()
     if upload.size > limit:
         raise ValidationError(
@@ -399,9 +396,33 @@ def validate_pdf(upload) -> None:
     upload.seek(max(upload.size - 2048, 0))
     tail = upload.read()
     upload.seek(0)
+    not_pdf = ValidationError(
+        _("Only PDF documents are accepted; this file is not a PDF."), code="not_pdf"
+    )
     if head != PDF_HEADER or b"%%EOF" not in tail:
+        raise not_pdf
+    markup = pdf_content.markup_in(upload)
+    if markup is not None:
         raise ValidationError(
-            _("Only PDF documents are accepted; this file is not a PDF."), code="not_pdf"
+            _(
+                "This PDF also holds web-page markup (%(markup)s), as a file made to open as a "
+                "web page does; it is not accepted. Print the document to PDF again."
+            )
+            % {"markup": markup},
+            code="pdf_markup",
+        )
+    try:
+        active = pdf_content.active_content_in(upload)
+    except pdf_content.Unreadable:
+        raise not_pdf from None
+    if active:
+        raise ValidationError(
+            _(
+                "This PDF holds active content (%(names)s): scripts, programs to launch, embedded "
+                "files and forms are not accepted. Print the document to PDF again."
+            )
+            % {"names": ", ".join(active)},
+            code="pdf_active",
         )
 
 

@@ -269,7 +269,7 @@ def business_candidate_register(
     npp = validators.normalise_npp(npp)
     if scale not in BusinessScale.values:
         raise ValidationError({"scale": [_("Choose the business scale.")]})
-    name = (name or "").strip()
+    name = validators.normalise_name(name)
     if not name:
         raise ValidationError({"name": [_("Enter the business's legal name.")]})
     existing = Candidate.objects.select_related("regency").filter(npp=npp).first()

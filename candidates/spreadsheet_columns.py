@@ -55,6 +55,8 @@ class Column:
     max_length: int | None = None
     help: Promise | str = ""
     width: int = 18
+    # A text column's validator (candidates.validators), raising ValidationError.
+    check: Callable[[str], str] | None = None
 
 
 def _verbose(model, name) -> Promise:
@@ -86,6 +88,7 @@ BUSINESS_COLUMNS = (
         max_length=200,
         help=gettext_lazy("The business's legal name."),
         width=32,
+        check=validators.normalise_name,
     ),
     Column("sector", "Sektor", TEXT, max_length=100, help=gettext_lazy("Optional."), width=20),
     Column(
@@ -288,6 +291,11 @@ def _text(raw, column) -> str:
             _("At most %(max)s characters (this has %(length)s).")
             % {"max": column.max_length, "length": len(text)}
         )
+    if column.check is not None:
+        try:
+            return column.check(text)
+        except ValidationError as error:
+            raise _CellError(" ".join(error.messages)) from None
     return text
 
 

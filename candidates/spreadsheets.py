@@ -839,7 +839,8 @@ def import_upload(*, user, kind: str, edition: Edition, upload) -> ImportJob:
         language=translation.get_language() or settings.LANGUAGE_CODE,
     )
     job.file = upload
-    job.save()
+    with transaction.atomic():  # a file that does not fit (paritrana.storage): no job either
+        job.save()
     estimate = _estimate_rows(job)
     threshold = settings.PARITRANA_IMPORT_ASYNC_ROWS
     if estimate is not None and estimate > threshold:

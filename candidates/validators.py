@@ -8,6 +8,7 @@ Kota Bekasi) is accepted only with a written justification, and stays flagged.
 """
 
 import re
+import unicodedata
 import zipfile
 import zlib
 from collections.abc import Mapping
@@ -19,6 +20,8 @@ from django.core.exceptions import ValidationError
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from . import pdf_content
 
 IMPOSSIBLE = "impossible"
 SUSPICIOUS = "suspicious"
@@ -304,6 +307,67 @@ def normalise_npp(value: str) -> str:
     return npp
 
 
+# Names are shown to panels, the jury and the public, and searched: a name must read as what it
+# is. Text-direction controls (U+202E turns "PT Maju exe.pdf" around on screen) and invisible
+# characters (zero-width spaces and joiners, the byte-order mark) make two names that look alike
+# differ, or one name look like another; a Cyrillic or Greek letter that looks like a Latin one
+# ("РT Maju", with a Cyrillic Р) does the same. Indonesian names are written in Latin letters,
+# with diacritics at times (é, ü), digits and punctuation ("PT.", "&", "(Persero)").
+_NAME_SCRIPTS = ("LATIN", "CYRILLIC", "GREEK")
+
+
+def _script(character: str) -> str | None:
+    if not unicodedata.category(character).startswith("L"):
+        return None
+    words = unicodedata.name(character, "").split()
+    return words[0] if words and words[0] in _NAME_SCRIPTS else None
+
+
+def normalise_name(value: str, *, field: str = "name") -> str:
+    """A name in its compatibility form (NFKC: full-width letters and ligatures become plain
+    ones) with its spaces collapsed. Refuses, with a message at `field`, a name holding a
+    control, format or private-use character (text-direction overrides and isolates, marks,
+    zero-width characters) or mixing Latin letters with Cyrillic or Greek ones."""
+    hidden = sorted(
+        {
+            character
+            for character in value or ""
+            if unicodedata.category(character) in ("Cc", "Cf", "Co", "Cs", "Cn")
+            and not character.isspace()
+        }
+    )
+    if hidden:
+        raise ValidationError(
+            {
+                field: [
+                    _(
+                        "A name cannot hold invisible or text-direction control characters "
+                        "(%(characters)s): type it again without them."
+                    )
+                    % {"characters": ", ".join(f"U+{ord(c):04X}" for c in hidden)}
+                ]
+            },
+            code="hidden_characters",
+        )
+    name = " ".join(unicodedata.normalize("NFKC", value or "").split())
+    scripts = {script for character in name if (script := _script(character))}
+    if len(scripts) > 1:
+        foreign = sorted({c for c in name if _script(c) not in (None, "LATIN")})
+        raise ValidationError(
+            {
+                field: [
+                    _(
+                        "A name is written in one alphabet: this one mixes Latin letters with "
+                        "Cyrillic or Greek ones that look like them (%(letters)s)."
+                    )
+                    % {"letters": ", ".join(f"{c} U+{ord(c):04X}" for c in foreign)}
+                ]
+            },
+            code="mixed_scripts",
+        )
+    return name
+
+
 def max_upload_bytes() -> int:
     return settings.PARITRANA_MAX_UPLOAD_MB * 1024 * 1024
 
@@ -313,15 +377,10 @@ PDF_HEADER = b"%PDF-"
 
 def validate_pdf(upload) -> None:
     """A legal-product document must be a PDF by content (not by its name or the content type
-    the browser claims) and not too large.
-
-    The header must open the file. Programs that guess a type from content (browsers among
-    them) look at its first bytes: a file that starts with %PDF- is never taken for HTML or
-    SVG, whereas the kilobyte of slack PDF readers allow before the header is how PDF/HTML
-    polyglots are made. What follows the header is the PDF's own business: markup or script
-    inside it is inert text to a PDF reader, and the document is only ever served as an
-    application/pdf attachment with nosniff (candidates.views.LegalProductDocument and the
-    API's document route), never as a page of the site."""
+    the browser claims), not too large, readable as a PDF, and inert: no web-page markup (a
+    PDF/HTML polyglot) and no active content a reader would run or open (candidates.pdf_content).
+    It is served only as an application/pdf attachment with nosniff besides
+    (candidates.views.LegalProductDocument and the API's document route)."""
     limit = max_upload_bytes()
     if upload.size > limit:
         raise ValidationError(
@@ -337,9 +396,33 @@ def validate_pdf(upload) -> None:
     upload.seek(max(upload.size - 2048, 0))
     tail = upload.read()
     upload.seek(0)
+    not_pdf = ValidationError(
+        _("Only PDF documents are accepted; this file is not a PDF."), code="not_pdf"
+    )
     if head != PDF_HEADER or b"%%EOF" not in tail:
+        raise not_pdf
+    markup = pdf_content.markup_in(upload)
+    if markup is not None:
         raise ValidationError(
-            _("Only PDF documents are accepted; this file is not a PDF."), code="not_pdf"
+            _(
+                "This PDF also holds web-page markup (%(markup)s), as a file made to open as a "
+                "web page does; it is not accepted. Print the document to PDF again."
+            )
+            % {"markup": markup},
+            code="pdf_markup",
+        )
+    try:
+        active = pdf_content.active_content_in(upload)
+    except pdf_content.Unreadable:
+        raise not_pdf from None
+    if active:
+        raise ValidationError(
+            _(
+                "This PDF holds active content (%(names)s): scripts, programs to launch, embedded "
+                "files and forms are not accepted. Print the document to PDF again."
+            )
+            % {"names": ", ".join(active)},
+            code="pdf_active",
         )
 
 

@@ -1,9 +1,12 @@
+import logging
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponseBadRequest, HttpResponseRedirect, JsonResponse
 from django.middleware.locale import LocaleMiddleware
+from django.template.response import TemplateResponse
 from django.urls import Resolver404, resolve, reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -13,6 +16,10 @@ from accounts.mfa import has_totp, session_passed_mfa
 from accounts.rules import must_use_mfa
 from accounts.security import log_refused
 from accounts.sessions import session_expired
+
+from .storage import is_storage_full
+
+logger = logging.getLogger(__name__)
 
 
 class IndonesianFirstLocaleMiddleware(LocaleMiddleware):
@@ -232,3 +239,30 @@ class RefusedFormMiddleware:
         ):
             response.context_data["form_refused"] = True
         return response
+
+
+class StorageFullMiddleware:
+    """A file the request writes that does not fit (a full disk, a quota, a file-size limit:
+    paritrana.storage) is answered 503 with a message, as JSON in the API, instead of a 500: the
+    storage removed the partial file and the service's transaction kept the database unchanged,
+    so nothing was saved and the same request can be sent again later."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not is_storage_full(exception):
+            return None
+        logger.error("Storage full on %s %s: %s", request.method, request.path, exception)
+        message = _(
+            "The server has no room left to store files, so nothing was saved. Try again later; "
+            "if it happens again, tell the secretariat or the system administrator."
+        )
+        if _is_api(request):
+            return JsonResponse({"detail": message}, status=503)
+        return TemplateResponse(
+            request, "storage_full.html", {"message": message}, status=503
+        ).render()

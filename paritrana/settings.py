@@ -103,6 +103,8 @@ MIDDLEWARE = [
     "paritrana.middleware.SessionTimeoutMiddleware",
     "paritrana.middleware.MfaRequiredMiddleware",
     "paritrana.middleware.RefusedFormMiddleware",
+    # A file that does not fit on the disk: 503 and a message, not a 500 (paritrana/storage.py).
+    "paritrana.middleware.StorageFullMiddleware",
 ]
 
 ROOT_URLCONF = "paritrana.urls"
@@ -228,7 +230,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Removes what a failed write left (a full disk): paritrana/storage.py.
+    "default": {"BACKEND": "paritrana.storage.MediaStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if env_bool("STATIC_MANIFEST", not DEBUG)

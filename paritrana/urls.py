@@ -76,3 +76,9 @@ urlpatterns = [
     ),
     path("healthz/", healthz, name="healthz"),
 ]
+
+# The API answers its errors as JSON, the site as its own pages (paritrana.views).
+handler400 = "paritrana.views.bad_request"
+handler403 = "paritrana.views.permission_denied"
+handler404 = "paritrana.views.page_not_found"
+handler500 = "paritrana.views.server_error"

@@ -3,9 +3,11 @@ from django.db import connection
 from django.http import Http404, JsonResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
+from rest_framework import exceptions
 
 from candidates.models import Edition
 
@@ -55,3 +57,40 @@ def email_not_offered(request):
     session take the account over through a password reset. The secretariat changes it in the
     admin."""
     raise Http404(_("E-mail addresses are managed by the award secretariat."))
+
+
+# ---------------------------------------------------------------------------------------------
+# Error pages: the site answers its own HTML pages, the API answers JSON as DRF's own errors do
+# ({"detail": …}, translated). What DRF's views raise never reaches these; they answer what
+# happens before or outside a view: an address no route matches (/api/v1/nope/, a non-numeric
+# id where the route wants digits), an exception DRF does not handle, a request Django refuses.
+
+
+def _api_error(request, exception_class, status: int) -> JsonResponse | None:
+    if not request.path_info.startswith("/api/"):
+        return None
+    return JsonResponse({"detail": str(exception_class.default_detail)}, status=status)
+
+
+class _BadRequest(exceptions.ParseError):
+    default_detail = _("The request could not be understood.")
+
+
+def bad_request(request, exception):
+    return _api_error(request, _BadRequest, 400) or defaults.bad_request(request, exception)
+
+
+def permission_denied(request, exception):
+    return _api_error(request, exceptions.PermissionDenied, 403) or defaults.permission_denied(
+        request, exception
+    )
+
+
+def page_not_found(request, exception):
+    return _api_error(request, exceptions.NotFound, 404) or defaults.page_not_found(
+        request, exception
+    )
+
+
+def server_error(request):
+    return _api_error(request, exceptions.APIException, 500) or defaults.server_error(request)

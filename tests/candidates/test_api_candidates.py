@@ -33,10 +33,12 @@ from candidates.models import (
     Regency,
 )
 from tests.factories import UserFactory
+from tests.security.pdf_files import VALID as VALID_PDF
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_accounts_once")]
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+# A valid one-page PDF (what validators.validate_pdf reads with pypdf).
+PDF = VALID_PDF
 
 ADMIN = "admin@paritrana.test"
 BRANCH = "cabang.gorontalo@paritrana.test"

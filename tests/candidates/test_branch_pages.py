@@ -19,10 +19,12 @@ from candidates.models import (
     Regency,
 )
 from tests.factories import BranchFactory
+from tests.security.pdf_files import VALID as VALID_PDF
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_once")]
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+# A valid one-page PDF (what validators.validate_pdf reads with pypdf).
+PDF = VALID_PDF
 BEKASI_2020 = {
     "f-head_of_region": "Rahmat Effendi",
     "f-contact_name": "Ika Indah Yarti",

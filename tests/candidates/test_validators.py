@@ -6,6 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
 from candidates import validators
+from tests.security.pdf_files import VALID as VALID_PDF
 
 GOOD_GOVERNMENT = {
     "working_age_population": 2_200_000,
@@ -138,7 +139,8 @@ def test_bad_npp_is_refused(raw):
         validators.normalise_npp(raw)
 
 
-PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+# A valid one-page PDF (what validators.validate_pdf reads with pypdf).
+PDF = VALID_PDF
 
 
 @pytest.mark.parametrize(

@@ -206,33 +206,6 @@ def test_oversized_pdf_is_refused_on_the_page_and_through_the_api(client, staff,
     assert stored() == before
 
 
-def test_pdf_with_markup_after_its_header_is_kept_and_only_served_as_a_pdf_download(
-    client, staff, draft
-):
-    # Decision: what follows %PDF- is the PDF's own business. The markup is inert text to a PDF
-    # reader, and no browser renders the file as a page: it is served as an application/pdf
-    # attachment with nosniff, never inline and never as text/html.
-    polyglot = PDF[:-6] + b"<html><body>" + SCRIPT + b"</body></html>\n%%EOF\n"
-    client.force_login(staff)
-    api = APIClient()
-    api.force_authenticate(staff)
-
-    response = post_legal_product(client, draft, "perda.html", polyglot, "text/html")
-
-    product = LegalProduct.objects.get(nomination=draft)
-    assert response.status_code == 200
-    assert product.pdf.name.endswith(".pdf")
-    assert (settings.MEDIA_ROOT / product.pdf.name).read_bytes() == polyglot
-    page = client.get(f"/documents/legal-products/{product.pk}/")
-    document = api.get(f"/api/v1/nominations/{draft.pk}/legal-products/{product.pk}/document/")
-    for served in (page, document):
-        assert served.status_code == 200
-        assert served["Content-Type"] == "application/pdf"
-        assert served["Content-Disposition"].startswith("attachment;")
-        assert served["X-Content-Type-Options"] == "nosniff"
-        assert b"".join(served.streaming_content) == polyglot
-
-
 # ---------------------------------------------------------------------------------------------
 # Spreadsheet imports
 

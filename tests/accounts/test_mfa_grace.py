@@ -36,6 +36,10 @@ NOTICE = (
 ACTIVATE_MESSAGE = (
     "Your role requires two-factor authentication. Activate an authenticator app below to continue."
 )
+CANNOT_SWITCH_OFF = (
+    "Your role requires two-factor authentication, so it cannot be switched off. If you lost "
+    "your authenticator app, ask the secretariat to reset it."
+)
 # A page of each role's own, and one of the API.
 PAGES = {
     BRANCH: ("/branch/nominations/", "/api/v1/nominations/"),
@@ -121,6 +125,11 @@ def test_after_the_grace_period_the_role_is_sent_to_set_up_the_app(
     response = english.get(page)
     assert (response.status_code, NOTICE in text(response)) == (200, False)
     assert english.get(api).status_code == 200
+    # Nor can they switch it off again.
+    assert english.post(REAUTHENTICATE, {"password": "paritrana-demo-2026"}).status_code == 302
+    refused = english.post("/accounts/2fa/totp/deactivate/")
+    assert (refused.status_code, CANNOT_SWITCH_OFF in text(refused)) == (200, True)
+    assert Authenticator.objects.filter(user__email=email, type="totp").count() == 1
 
 
 def test_grace_days_come_from_the_setting(english, demo_accounts, frozen, settings):

@@ -7,11 +7,15 @@ password login adds a "password" record, the code asked after it adds an "mfa" r
 has passed MFA when that log holds an "mfa" record for its user.
 """
 
+from datetime import timedelta
+
 from allauth.account.internal.flows.login import (
     get_authentication_records,
     record_authentication,
 )
 from allauth.mfa.models import Authenticator
+from django.conf import settings
+from django.utils import timezone
 
 
 def has_totp(user) -> bool:
@@ -41,3 +45,37 @@ def record_totp_activation(request, authenticator) -> None:
         type=authenticator.type,
         activated=True,
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# The grace period (issue 24)
+
+GRACE_DEADLINE = "mfa_grace_deadline"  # the request attribute the middleware sets
+
+
+def grace_deadline(user):
+    """Until when `user`, who must use two-factor authentication but not at once
+    (accounts.rules), may work without it: MFA_GRACE_DAYS after the grace began. The grace
+    begins now if it had not (their first request under the rule). None for those who get no
+    grace: the deciders (`must_use_mfa_at_once`)."""
+    from .models import User
+    from .rules import must_use_mfa_at_once
+
+    if must_use_mfa_at_once(user):
+        return None
+    if user.mfa_grace_started_at is None:
+        now = timezone.now()
+        # The first request of two at once sets it; the other reads what was set.
+        User.objects.filter(pk=user.pk, mfa_grace_started_at__isnull=True).update(
+            mfa_grace_started_at=now
+        )
+        user.mfa_grace_started_at = (
+            User.objects.filter(pk=user.pk).values_list("mfa_grace_started_at", flat=True).get()
+        )
+    return user.mfa_grace_started_at + timedelta(days=settings.MFA_GRACE_DAYS)
+
+
+def mfa_grace(request) -> dict:
+    """Context processor: the deadline of the grace period the person is in, for the notice on
+    every page (base.html)."""
+    return {"mfa_grace_deadline": getattr(request, GRACE_DEADLINE, None)}

@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .enums import _SCOPES, Role
@@ -16,6 +17,12 @@ class User(AbstractUser):
         max_length=200,
         blank=True,
         help_text=_("Used to exclude assessors from candidates of their own organisation."),
+    )
+    # When this person's grace period for setting up two-factor authentication began: their
+    # first request after logging in under a rule that asks it of them (accounts.mfa). Empty
+    # until then, and for those who must use it at once (no grace).
+    mfa_grace_started_at = models.DateTimeField(
+        _("two-factor grace period began"), null=True, blank=True, editable=False
     )
 
     class Meta:
@@ -134,3 +141,45 @@ class RoleAssignment(models.Model):
                 }
         if errors:
             raise ValidationError(errors)
+
+
+class ApiTokenScope(models.TextChoices):
+    READ = "read", _("Read only")
+    WRITE = "write", _("Read and write")
+
+
+class ApiToken(models.Model):
+    """A personal API token (issue 24): a random secret shown once when created; only its
+    SHA-256 digest is stored, with a short prefix of the secret to find it by. It works until it
+    expires or is revoked, for one edition's data, read-only or read-write
+    (accounts.authentication.ApiTokenAuthentication)."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(_("prefix"), max_length=16, unique=True, editable=False)
+    digest = models.CharField(_("digest"), max_length=64, editable=False)
+    scope = models.CharField(_("scope"), max_length=8, choices=ApiTokenScope.choices)
+    edition = models.ForeignKey(
+        "candidates.Edition",
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        verbose_name=_("edition"),
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    expires_at = models.DateTimeField(_("expires at"))
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def read_only(self) -> bool:
+        return self.scope == ApiTokenScope.READ

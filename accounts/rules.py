@@ -48,10 +48,25 @@ has_any_role = _has_role(*Role)
 
 rules.add_perm("accounts.view_dashboard", rules.is_authenticated)
 
-# Who must prove a second factor (TOTP) before reaching anything beyond the public site and their
-# own account pages (issue 7): the people who decide — the secretariat, the provincial panel chairs
-# and the national jurors (members and chairs). Superusers and staff are included too: Django's
-# ModelBackend grants a superuser every permission, and staff may hold permissions given by hand.
-must_use_mfa = (
+# Who must prove a second factor (TOTP) at once, before reaching anything beyond the public site
+# and their own account pages (issue 7): the people who decide — the secretariat, the provincial
+# panel chairs and the national jurors (members and chairs). Superusers and staff are included
+# too: Django's ModelBackend grants a superuser every permission, and staff may hold permissions
+# given by hand. They never get a grace period.
+must_use_mfa_at_once = (
     rules.is_staff | rules.is_superuser | is_national_admin | is_panel_chair | is_jury_member
 )
+
+# Who must use a second factor at all (issue 24, ASVS 5.0 6.3.3): everyone holding a role, since
+# every role sees data that is not published (branch staff their nominations' states and figures,
+# panel members scores, auditors everything). Those outside `must_use_mfa_at_once` may work for
+# MFA_GRACE_DAYS after their first login under this rule (accounts.mfa.grace_deadline).
+must_use_mfa = must_use_mfa_at_once | has_any_role
+
+# Who may hold personal API tokens (accounts.services.api_token_create): a person with a role who
+# need not use two-factor authentication at once. A token is a single bearer secret that cannot
+# carry the second factor, so the deciders use the API through their browser session only; the
+# others create a token from a session that passed two-factor authentication.
+may_hold_api_tokens = has_any_role & ~must_use_mfa_at_once
+
+rules.add_perm("accounts.manage_api_tokens", may_hold_api_tokens)

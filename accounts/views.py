@@ -1,10 +1,20 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
 from paritrana.navigation import visible_items
 
 from .enums import JURY_ROLES, PANEL_ROLES, Role
+from .forms import ApiTokenForm
+from .mfa import session_passed_mfa
 from .rules import assignments_of
+from .selectors import api_tokens_of
+from .services import api_token_create, api_token_revoke
 
 
 class DashboardView(PermissionRequiredMixin, TemplateView):
@@ -31,3 +41,46 @@ class DashboardView(PermissionRequiredMixin, TemplateView):
         if assignments_of(user, Role.NATIONAL_ADMIN):
             context["national"] = national_progress()
         return super().get_context_data(**context, **kwargs)
+
+
+class ApiTokensView(PermissionRequiredMixin, TemplateView):
+    """One's own API tokens (issue 24): the list (name, prefix, scope, edition, created,
+    expires, last used; never the secret), a form to create one, whose secret the answer shows
+    this once, and revoking. Creating and revoking need a session that passed two-factor
+    authentication (the page itself is open during the grace period)."""
+
+    template_name = "accounts/api_tokens.html"
+    permission_required = "accounts.manage_api_tokens"
+
+    def get_context_data(self, **kwargs):
+        context = {
+            "tokens": api_tokens_of(self.request.user),
+            "now": timezone.now(),
+            "mfa_passed": session_passed_mfa(self.request, self.request.user),
+        }
+        context.setdefault("form", ApiTokenForm())
+        return super().get_context_data(**{**context, **kwargs})
+
+    def post(self, request, *args, **kwargs):
+        if not session_passed_mfa(request, request.user):
+            raise PermissionDenied(
+                _(
+                    "Set up two-factor authentication first: API tokens are created and revoked "
+                    "only after logging in with a code."
+                )
+            )
+        if "revoke" in request.POST:
+            try:
+                token_id = int(request.POST["revoke"])
+            except ValueError:
+                raise Http404 from None
+            token = api_token_revoke(user=request.user, token_id=token_id)
+            messages.success(request, _("The token %(name)s was revoked.") % {"name": token.name})
+            return redirect("account_api_tokens")
+        form = ApiTokenForm(request.POST)
+        if form.is_valid():
+            token, secret = api_token_create(user=request.user, **form.cleaned_data)
+            return self.render_to_response(
+                self.get_context_data(form=ApiTokenForm(), created=token, secret=secret)
+            )
+        return self.render_to_response(self.get_context_data(form=form), status=400)

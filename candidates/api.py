@@ -3,7 +3,7 @@ the pages: a route's queryset is what the user may see (anything else is 404), t
 candidates/rules.py say what they may do with it (403), and every write is a service call whose
 ValidationError becomes a 400 with the message at its field (paritrana.api.exception_handler)."""
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
@@ -14,12 +14,12 @@ from drf_spectacular.utils import (
     PolymorphicProxySerializer,
     extend_schema,
 )
-from rest_framework import mixins, permissions, status, viewsets
+from rest_framework import exceptions, mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from paritrana.api import RulesPermission, refuse_input
+from paritrana.api import RulesPermission, refuse_input, token_edition, within_token_edition
 
 from . import selectors, services, validators
 from .enums import CandidateKind
@@ -126,11 +126,17 @@ class CandidateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     filterset_class = CandidateFilter
 
     def get_queryset(self):
-        return (
-            selectors.candidates_visible_to(self.request.user)
-            .select_related("regency")
-            .order_by("name", "id")
-        )
+        user = self.request.user
+        if token_edition(self.request) is None:
+            candidates = selectors.candidates_visible_to(user)
+        else:
+            # With a token: the candidates of the nominations it reaches, and those managed.
+            nominated = within_token_edition(
+                selectors.nominations_visible_to(user), self.request, "category__edition"
+            ).values("candidate_id")
+            managed = selectors.candidates_managed_by(user).values("pk")
+            candidates = Candidate.objects.filter(Q(pk__in=nominated) | Q(pk__in=managed))
+        return candidates.select_related("regency").order_by("name", "id")
 
     @extend_schema(
         request=CandidateRegisterSerializer,
@@ -205,7 +211,8 @@ class NominationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     filterset_class = NominationFilter
 
     def get_queryset(self):
-        return selectors.nominations_visible_to(self.request.user).order_by("id")
+        nominations = selectors.nominations_visible_to(self.request.user)
+        return within_token_edition(nominations, self.request, "category__edition").order_by("id")
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
@@ -236,6 +243,11 @@ class NominationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             data=request.data, candidates=selectors.candidates_managed_by(request.user)
         )
         serializer.is_valid(raise_exception=True)
+        edition = token_edition(request)
+        if edition is not None and serializer.validated_data["category"].edition_id != edition:
+            raise exceptions.PermissionDenied(
+                _("This API token is for another edition: it cannot nominate in this one.")
+            )
         nomination = services.nomination_create(actor=request.user, **serializer.validated_data)
         return self._respond(nomination, status.HTTP_201_CREATED)
 
@@ -329,9 +341,10 @@ class LegalProductViewSet(
     @cached_property
     def nomination(self):
         """The nomination of the URL, within the user's scope (404 otherwise)."""
-        return get_object_or_404(
-            selectors.nominations_visible_to(self.request.user), pk=self.kwargs["nomination_pk"]
+        nominations = within_token_edition(
+            selectors.nominations_visible_to(self.request.user), self.request, "category__edition"
         )
+        return get_object_or_404(nominations, pk=self.kwargs["nomination_pk"])
 
     def check_permissions(self, request):
         super().check_permissions(request)

@@ -119,3 +119,26 @@ class NoInputSerializer(StrictFieldsMixin, serializers.Serializer):
 def refuse_input(request) -> None:
     """400 when the request body of a route that takes no input sets anything."""
     NoInputSerializer(data=request.data).is_valid(raise_exception=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# A personal API token reaches one edition (issue 24)
+
+
+def token_edition(request) -> int | None:
+    """The id of the edition the request's API token is for, or None for a session (which
+    reaches every edition of the user's scope)."""
+    from accounts.models import ApiToken  # accounts imports this module's app late
+
+    auth = getattr(request, "auth", None)
+    return auth.edition_id if isinstance(auth, ApiToken) else None
+
+
+def within_token_edition(queryset, request, edition_field: str):
+    """`queryset` narrowed to the edition of the request's API token (`edition_field` leads to
+    the edition: "category__edition", "edition"…); unchanged for a session. What lies outside is
+    then 404, as everything outside a person's scope."""
+    edition = token_edition(request)
+    if edition is None:
+        return queryset
+    return queryset.filter(**{edition_field: edition})

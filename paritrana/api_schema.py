@@ -3,8 +3,9 @@ paritrana.api, which DRF imports while drf-spectacular is importing DRF's views.
 
 import re
 
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
-from drf_spectacular.plumbing import ResolvedComponent
+from drf_spectacular.plumbing import ResolvedComponent, build_bearer_security_scheme_object
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 
@@ -40,8 +41,9 @@ class AutoSchema(SpectacularAutoSchema):
     schemathesis fuzz test) can rely on every status code and body being documented:
 
     - 400 (`ValidationError`) for a write, or a read with query parameters other than `page`;
+    - 401 (`ErrorDetail`) where the view authenticates: an unknown, expired or revoked token;
     - 403 (`ErrorDetail`) where a permission other than AllowAny applies, or where the view
-      authenticates (a wrong token or a missing CSRF token is refused);
+      authenticates (a missing CSRF token, a read-only token on a write is refused);
     - 404 (`ErrorDetail`) for a route with path parameters or pages;
     - 415 (`ErrorDetail`) for a write sent as a media type the route does not read.
 
@@ -112,6 +114,8 @@ class AutoSchema(SpectacularAutoSchema):
         answers = {}
         if write or query - {"page"}:
             answers["400"] = ("Bad input: the messages per field.", _VALIDATION_ERROR)
+        if view.get_authenticators():
+            answers["401"] = ("A token that is unknown, expired or revoked.", _ERROR_DETAIL)
         if guarded:
             answers["403"] = (
                 "Not signed in, or not allowed to do this (or a wrong token or CSRF token).",
@@ -157,3 +161,17 @@ def _group_pattern(path_regex: str, name: str) -> str | None:
             return path_regex[begin:index]
         index += 1
     return None
+
+
+class ApiTokenScheme(OpenApiAuthenticationExtension):
+    """The personal API tokens (accounts.authentication): `Authorization: Token prt_…`."""
+
+    target_class = "accounts.authentication.ApiTokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema):
+        from accounts.authentication import KEYWORD
+
+        return build_bearer_security_scheme_object(
+            header_name="Authorization", token_prefix=KEYWORD
+        )

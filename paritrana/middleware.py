@@ -8,11 +8,11 @@ from django.http import HttpResponseBadRequest, HttpResponseRedirect, JsonRespon
 from django.middleware.locale import LocaleMiddleware
 from django.template.response import TemplateResponse
 from django.urls import Resolver404, resolve, reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
-from accounts.mfa import has_totp, session_passed_mfa
+from accounts.mfa import GRACE_DEADLINE, grace_deadline, has_totp, session_passed_mfa
 from accounts.rules import must_use_mfa
 from accounts.security import log_refused
 from accounts.sessions import session_expired
@@ -165,10 +165,14 @@ class SessionTimeoutMiddleware:
 
 
 class MfaRequiredMiddleware:
-    """Who must use two-factor authentication (accounts.rules.must_use_mfa) reaches nothing but
-    the public site and allauth's account pages until this session has passed it.
+    """Who must use two-factor authentication (accounts.rules.must_use_mfa: everyone with a role)
+    reaches nothing but the public site and allauth's account pages until this session has
+    passed it.
 
-    - No authenticator app yet: sent to activate one (the API answers 403). Activating with a
+    - No authenticator app yet: the deciders (`must_use_mfa_at_once`) at once, everyone else
+      once their grace period is over (accounts.mfa.grace_deadline), are sent to activate one
+      (the API answers 403). Within the grace period the person works as before, and every page
+      says until when (`request.mfa_grace_deadline`, shown by base.html). Activating with a
       correct code counts as this session's second factor (accounts.signals).
     - An authenticator app, but this session never gave a code (it began before the app was
       activated, or through a login that skips allauth's code step): logged out and sent to log
@@ -197,6 +201,10 @@ class MfaRequiredMiddleware:
             if _is_public(request) or _is_account_page(request) or _is_api(request):
                 return None  # answered as anonymous from here on
             return _to_login(request)
+        deadline = grace_deadline(user)
+        if deadline is not None and timezone.now() < deadline:
+            setattr(request, GRACE_DEADLINE, deadline)
+            return None
         if _is_public(request) or _is_account_page(request):
             return None
         if _is_api(request):

@@ -63,7 +63,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rules.apps.AutodiscoverRulesConfig",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -124,6 +123,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "csp.context_processors.nonce",
                 "paritrana.navigation.navigation",
+                "accounts.mfa.mfa_grace",
             ],
         },
     },
@@ -190,8 +190,15 @@ ACCOUNT_RATE_LIMITS = {
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 if ALLAUTH_TRUSTED_PROXY_COUNT < 0:
     raise ImproperlyConfigured(f"TRUSTED_PROXY_COUNT={ALLAUTH_TRUSTED_PROXY_COUNT} is negative.")
-# Two-factor authentication: required of the secretariat, panel chairs and national jurors
-# (accounts.rules.must_use_mfa, enforced by paritrana.middleware.MfaRequiredMiddleware).
+# Two-factor authentication: required of everyone with a role (accounts.rules.must_use_mfa,
+# enforced by paritrana.middleware.MfaRequiredMiddleware); at once of the secretariat, panel
+# chairs, national jurors, staff and superusers, after MFA_GRACE_DAYS from their first login of
+# everyone else (branch staff, panel members, auditors).
+MFA_GRACE_DAYS = env_int("MFA_GRACE_DAYS", 7)
+# Personal API tokens (accounts.ApiToken): valid API_TOKEN_DAYS by default, at most
+# API_TOKEN_MAX_DAYS.
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 90)
+API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", 365)
 MFA_ADAPTER = "accounts.adapter.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Paritrana"
@@ -208,10 +215,17 @@ for _name, _value in (
     ("SESSION_MAX_HOURS", SESSION_MAX_HOURS),
     ("LOGIN_FAILURES_ALLOWED", LOGIN_FAILURES_ALLOWED),
     ("LOGIN_LOCKOUT_MINUTES", LOGIN_LOCKOUT_MINUTES),
+    ("API_TOKEN_DAYS", API_TOKEN_DAYS),
 ):
     if _value < 1:
         raise ImproperlyConfigured(f"{_name}={_value} must be at least 1.")
 del _name, _value
+if MFA_GRACE_DAYS < 0:
+    raise ImproperlyConfigured(f"MFA_GRACE_DAYS={MFA_GRACE_DAYS} is negative.")
+if API_TOKEN_MAX_DAYS < API_TOKEN_DAYS:
+    raise ImproperlyConfigured(
+        f"API_TOKEN_MAX_DAYS={API_TOKEN_MAX_DAYS} is below API_TOKEN_DAYS={API_TOKEN_DAYS}."
+    )
 SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600
 
 # Internationalisation: Bahasa Indonesia first, English second; Indonesian formats
@@ -293,11 +307,11 @@ CACHES = {
 REST_FRAMEWORK = {
     # Deny by default: every API view names the permission it needs.
     "DEFAULT_PERMISSION_CLASSES": ["paritrana.api.DenyAll"],
-    # Sessions for the browser (with CSRF checks), tokens for integrations.
+    # Sessions for the browser (with CSRF checks), personal tokens (hashed, expiring, scoped to
+    # one edition, read-only or read-write) for integrations.
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        # DRF's, refused for accounts that must use two-factor authentication.
-        "accounts.authentication.TokenAuthentication",
+        "accounts.authentication.ApiTokenAuthentication",
     ],
     # Services raise Django's ValidationError; the API answers it as 400 with the field errors.
     "EXCEPTION_HANDLER": "paritrana.api.exception_handler",

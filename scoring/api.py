@@ -27,7 +27,7 @@ from rest_framework.response import Response
 
 from candidates.models import Category, Nomination
 from candidates.selectors import nominations as all_nominations
-from paritrana.api import RulesPermission, refuse_input, validation_detail
+from paritrana.api import RulesPermission, refuse_input, validation_detail, within_token_edition
 
 from . import api_decision, selectors, services
 from .enums import SLUG_OF, STAGE_SLUGS, CriterionKind, StageKind
@@ -141,9 +141,11 @@ class PanelViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     filter_backends = []
 
     def get_queryset(self):
+        panels = within_token_edition(
+            selectors.panels_visible_to(self.request.user), self.request, "edition"
+        )
         return (
-            selectors.panels_visible_to(self.request.user)
-            .prefetch_related(
+            panels.prefetch_related(
                 Prefetch("edition__stages", queryset=Stage.objects.order_by("order")),
                 Prefetch(
                     "members",
@@ -205,7 +207,9 @@ class _PanelRoute(viewsets.GenericViewSet):
 
     @cached_property
     def panel(self) -> Panel:
-        panels = selectors.panels_visible_to(self.request.user)
+        panels = within_token_edition(
+            selectors.panels_visible_to(self.request.user), self.request, "edition"
+        )
         if self.jury_only or self.action in self.jury_actions:
             panels = panels.filter(province__isnull=True)
         return get_object_or_404(panels, pk=self.kwargs["panel_pk"])

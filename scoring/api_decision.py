@@ -14,7 +14,7 @@ from rest_framework import exceptions, serializers, viewsets
 from rest_framework.response import Response
 
 from candidates.models import Nomination
-from paritrana.api import RulesPermission
+from paritrana.api import RulesPermission, within_token_edition
 
 from . import selectors
 from .decision import DecisionFile, decision_file, decision_nominations
@@ -354,9 +354,10 @@ class DecisionFileViewSet(viewsets.GenericViewSet):
 
     @cached_property
     def panel(self):
-        return get_object_or_404(
-            selectors.panels_visible_to(self.request.user), pk=self.kwargs["panel_pk"]
+        panels = within_token_edition(
+            selectors.panels_visible_to(self.request.user), self.request, "edition"
         )
+        return get_object_or_404(panels, pk=self.kwargs["panel_pk"])
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # drf-spectacular reading the types

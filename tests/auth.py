@@ -2,10 +2,11 @@
 
 A complete login of someone who must use two-factor authentication (accounts.rules.must_use_mfa)
 is a password and a code from their authenticator app. `login()` and the `client` fixture's
-`force_login()` give them an authenticator app (TEST_TOTP_SECRET) if they have none and record
-both steps in the session exactly as allauth records them (`record_authentication`), so that the
-MFA middleware lets the session through. tests/accounts/test_mfa.py goes through the real login
-and code forms instead.
+`force_login()` give those who must use it at once (accounts.rules.must_use_mfa_at_once) an
+authenticator app (TEST_TOTP_SECRET) if they have none, and record both steps for everyone in
+the session exactly as allauth records them (`record_authentication`), so that the MFA
+middleware lets the session through. tests/accounts/test_mfa.py goes through the real login and
+code forms instead.
 """
 
 import django.test
@@ -22,14 +23,14 @@ def complete_mfa(client, user) -> None:
     """Record a password and a second-factor authentication of `user` in `client`'s session
     (which must already be logged in as `user`)."""
     from accounts.models import User
-    from accounts.rules import must_use_mfa
+    from accounts.rules import must_use_mfa_at_once
 
     # A fresh copy: the role cache the predicate leaves must not stick to the caller's object.
     fresh = User.objects.get(pk=user.pk)
     authenticator = Authenticator.objects.filter(
         user_id=user.pk, type=Authenticator.Type.TOTP
     ).first()
-    if authenticator is None and must_use_mfa(fresh):
+    if authenticator is None and must_use_mfa_at_once(fresh):
         authenticator = TOTP.activate(fresh, TEST_TOTP_SECRET).instance
     request = RequestFactory().get("/")
     request.session = client.session

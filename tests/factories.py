@@ -89,3 +89,17 @@ class BusinessFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"PT Usaha Sejahtera {n}")
     scale = BusinessScale.LARGE
     sector = "Manufaktur"
+
+
+def api_token(user, *, scope: str = "write", edition=None, days: int = 90, name: str = "test"):
+    """A personal API token of `user` made as the account page makes it (accounts.services),
+    for `edition` (by default the newest); returns the Authorization header's value and the
+    token (whose row holds only the secret's digest)."""
+    from accounts.services import api_token_create
+
+    if edition is None:
+        edition = Edition.objects.order_by("-year").first()
+    elif isinstance(edition, int):
+        edition = Edition.objects.get(year=edition)
+    token, secret = api_token_create(user=user, name=name, scope=scope, edition=edition, days=days)
+    return f"Token {secret}", token

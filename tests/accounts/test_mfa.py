@@ -7,12 +7,12 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.utils import decrypt
 from django.core.management import call_command
-from rest_framework.authtoken.models import Token
 
 from accounts.models import User
-from accounts.rules import must_use_mfa
+from accounts.rules import must_use_mfa, must_use_mfa_at_once
 from paritrana.management.commands.create_demo_accounts import DEMO_TOTP_SECRET
 from tests.auth import TEST_TOTP_SECRET, login
+from tests.factories import api_token
 
 from .steps import (
     ACTIVATE,
@@ -73,8 +73,8 @@ def _activate(client):
 # Who must use it
 
 
-def test_must_use_mfa_covers_admins_panel_chairs_and_national_jurors(demo_accounts):
-    assert {email for email, user in demo_accounts.items() if must_use_mfa(user)} == {
+def test_must_use_mfa_at_once_covers_admins_panel_chairs_and_national_jurors(demo_accounts):
+    assert {email for email, user in demo_accounts.items() if must_use_mfa_at_once(user)} == {
         ADMIN,
         CHAIR,
         JUROR,
@@ -92,6 +92,7 @@ def test_must_use_mfa_covers_superusers_and_staff(demo):
         True,
         False,
     )
+    assert (must_use_mfa_at_once(superuser), must_use_mfa_at_once(staff)) == (True, True)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -275,7 +276,7 @@ def test_enrolled_chair_cannot_switch_the_authenticator_off(english, demo_accoun
 
 
 # ---------------------------------------------------------------------------------------------
-# Not forced
+# Not forced yet: the others' grace period (tests/accounts/test_mfa_grace.py)
 
 
 @pytest.mark.parametrize(
@@ -286,7 +287,9 @@ def test_enrolled_chair_cannot_switch_the_authenticator_off(english, demo_accoun
         (AUDITOR, "/audit/nominations/"),
     ],
 )
-def test_roles_that_do_not_decide_are_not_forced(english, demo_accounts, frozen, email, page):
+def test_roles_that_do_not_decide_are_not_forced_at_first_login(
+    english, demo_accounts, frozen, email, page
+):
     response = log_in(english, email)
     assert (response.status_code, response["Location"]) == (302, "/dashboard/")
     assert english.get("/dashboard/").status_code == 200
@@ -306,9 +309,9 @@ def test_national_juror_without_authenticator_is_sent_to_activation(english, dem
 
 
 def test_api_token_of_an_account_that_must_use_mfa_is_refused(client, demo_accounts):
-    token = Token.objects.create(user=demo_accounts[ADMIN])
+    header, _token = api_token(demo_accounts[ADMIN])
     client.cookies["django_language"] = "en"
-    response = client.get("/api/v1/nominations/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    response = client.get("/api/v1/nominations/", HTTP_AUTHORIZATION=header)
     assert (response.status_code, response.json()) == (
         403,
         {
@@ -319,8 +322,8 @@ def test_api_token_of_an_account_that_must_use_mfa_is_refused(client, demo_accou
 
 
 def test_api_token_of_branch_staff_is_accepted(client, demo_accounts):
-    token = Token.objects.create(user=demo_accounts[BRANCH])
-    response = client.get("/api/v1/nominations/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    header, _token = api_token(demo_accounts[BRANCH], edition=2021)
+    response = client.get("/api/v1/nominations/", HTTP_AUTHORIZATION=header)
     assert response.status_code == 200
     assert response.json()["count"] >= 1
 

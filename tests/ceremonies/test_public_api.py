@@ -11,7 +11,6 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from candidates.enums import CandidateKind, NominationState
 from candidates.models import Candidate, Category, Edition, Nomination, Regency
@@ -21,7 +20,7 @@ from paritrana.public_cache import public_cache_clear
 from scoring.enums import AwardKind
 from scoring.models import Award
 from tests import demo_data
-from tests.factories import DEMO_EMAILS
+from tests.factories import DEMO_EMAILS, api_token
 
 pytestmark = [
     pytest.mark.django_db,
@@ -247,9 +246,9 @@ def test_every_role_gets_the_same_answer(client, published_demo, demo_accounts, 
             client.force_login(demo_accounts[email])
         assert _json(client, url) == expected, url
         if email:
-            token, _ = Token.objects.get_or_create(user=demo_accounts[email])
+            header, _token = api_token(demo_accounts[email], scope="read")
             public_cache_clear()
-            response = client.get(url, HTTP_AUTHORIZATION=f"Token {token.key}")
+            response = client.get(url, HTTP_AUTHORIZATION=header)
             assert (response.status_code, response.json()) == (200, expected), url
 
 

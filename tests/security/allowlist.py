@@ -542,20 +542,30 @@ ADMIN = {
     "admin/*": allow(f"{SECRETARIAT}: the Django admin's object links (redirects)"),
 }
 
+# Roles that need not use two-factor authentication at once hold personal API tokens (issue 24):
+# the list, and creating (an empty form: 400) or revoking one of their own.
+API_TOKEN_HOLDER = {
+    "account_api_tokens": allow("one's own API tokens: list, create, revoke", "GET POST"),
+}
+
 ALLOWLIST = {
     ANONYMOUS: PUBLIC,
     NO_ROLE: SIGNED_IN,
     "admin@paritrana.test": ADMIN,
-    "cabang.gorontalo@paritrana.test": branch(GORONTALO, GORONTALO_CANDIDATE, (), imports=True),
-    "cabang.bekasi@paritrana.test": branch(
-        KOTA_BEKASI, KOTA_BEKASI_CANDIDATE, KOTA_BEKASI_2020, imports=False
-    ),
-    "panel.jabar@paritrana.test": PANEL_JABAR,
+    "cabang.gorontalo@paritrana.test": {
+        **branch(GORONTALO, GORONTALO_CANDIDATE, (), imports=True),
+        **API_TOKEN_HOLDER,
+    },
+    "cabang.bekasi@paritrana.test": {
+        **branch(KOTA_BEKASI, KOTA_BEKASI_CANDIDATE, KOTA_BEKASI_2020, imports=False),
+        **API_TOKEN_HOLDER,
+    },
+    "panel.jabar@paritrana.test": {**PANEL_JABAR, **API_TOKEN_HOLDER},
     "ketua.panel.jabar@paritrana.test": CHAIR_JABAR,
     "juri@paritrana.test": juror(JURY_PANELS, JURIES_OWN, JURIES_OWN, NATIONAL_CANDIDATES),
     "juri.kemendagri@paritrana.test": juror(
         JURY_2020_PANEL, JURY_2020, JURY_2020, KOTA_BEKASI_CANDIDATE
     ),
     "ketua.juri@paritrana.test": JURY_CHAIR,
-    "auditor@paritrana.test": AUDITOR,
+    "auditor@paritrana.test": {**AUDITOR, **API_TOKEN_HOLDER},
 }

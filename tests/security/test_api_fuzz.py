@@ -5,13 +5,13 @@ codes and content types, bodies that match the documented schema, and invalid in
 types, values out of range, unknown fields) refused with a 4xx.
 
 Each operation is fuzzed as the anonymous visitor, as the national admin (a session cookie and
-its CSRF token, as the browser sends them) and as branch staff (a DRF token), on the demo data
-with its published results. Path parameters are drawn from the demo's objects (coherent
-panel/nomination, panel/category, nomination/legal-product pairs…) as well as generated, and
-half the generated bodies name real objects where they name one, so that the requests reach
-the views and the services and not only their 404s. Each example runs in a savepoint rolled
-back afterwards: every example starts from the same data, which keeps Hypothesis' replays (and
-CI) reproducible; generation is derandomised."""
+its CSRF token, as the browser sends them) and as branch staff (a read-write personal API token
+for 2021), on the demo data with its published results. Path parameters are drawn from the
+demo's objects (coherent panel/nomination, panel/category, nomination/legal-product pairs…) as
+well as generated, and half the generated bodies name real objects where they name one, so that
+the requests reach the views and the services and not only their 404s. Each example runs in a
+savepoint rolled back afterwards: every example starts from the same data, which keeps
+Hypothesis' replays (and CI) reproducible; generation is derandomised."""
 
 from collections import Counter
 from dataclasses import dataclass
@@ -26,7 +26,6 @@ from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections, transaction
 from django.test import Client
 from hypothesis import strategies as st
-from rest_framework.authtoken.models import Token
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.generation.feedback import FeedbackSources
@@ -43,6 +42,7 @@ from ceremonies.models import Certificate
 from scoring.models import Award, Criterion, Panel
 from tests import demo_data
 from tests.auth import login
+from tests.factories import api_token
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_accounts_once")]
 
@@ -119,8 +119,9 @@ def _credentials(role: str, accounts) -> Credentials:
             headers={header: csrf},
             cookies={settings.SESSION_COOKIE_NAME: session, settings.CSRF_COOKIE_NAME: csrf},
         )
-    token, _ = Token.objects.get_or_create(user=user)
-    return Credentials(headers={"Authorization": f"Token {token.key}"}, cookies={})
+    # A read-write token for the edition of the branch's draft (2021).
+    header, _token = api_token(user, scope="write", edition=2021)
+    return Credentials(headers={"Authorization": header}, cookies={})
 
 
 def _sample(values) -> list:

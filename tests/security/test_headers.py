@@ -283,7 +283,7 @@ def test_production_settings_send_hsts_and_secure_cookies(tmp_path):
 
 
 def test_logged_in_pages_and_private_api_answers_are_not_stored(client, demo_accounts):
-    from rest_framework.authtoken.models import Token
+    from tests.factories import api_token
 
     staff = demo_accounts["cabang.gorontalo@paritrana.test"]
     client.force_login(staff)
@@ -295,8 +295,8 @@ def test_logged_in_pages_and_private_api_answers_are_not_stored(client, demo_acc
             "private, no-store",
         )
     client.logout()
-    token = Token.objects.create(user=staff)
-    response = client.get("/api/v1/nominations/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    header, _token = api_token(staff)
+    response = client.get("/api/v1/nominations/", HTTP_AUTHORIZATION=header)
     assert (response.status_code, response["Cache-Control"]) == (200, "private, no-store")
     # Refused too: an API answer outside the public part says nothing to keep.
     assert client.get("/api/v1/nominations/")["Cache-Control"] == "private, no-store"

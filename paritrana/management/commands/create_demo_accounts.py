@@ -6,7 +6,7 @@ from django.db import transaction
 
 from accounts.enums import JURY_ROLES, PANEL_ROLES, Role
 from accounts.models import User
-from accounts.rules import must_use_mfa
+from accounts.rules import must_use_mfa_at_once
 from accounts.services import role_assign
 from candidates.models import Branch, Edition, Province
 from scoring.models import PanelMember
@@ -92,6 +92,9 @@ class Command(BaseCommand):
                     "first_name": name,
                     "organisation": organisation,
                     "is_active": True,
+                    # Each run gives the other demo accounts a fresh two-factor grace period,
+                    # from their next login on (accounts.mfa.grace_deadline).
+                    "mfa_grace_started_at": None,
                 },
             )
             user.set_password(DEMO_PASSWORD)
@@ -108,7 +111,7 @@ class Command(BaseCommand):
                     edition=Edition.objects.get(year=year) if year else None,
                 )
             labels = ", ".join(sorted({str(r[0].label) for r in roles}))
-            if must_use_mfa(User.objects.get(pk=user.pk)):
+            if must_use_mfa_at_once(User.objects.get(pk=user.pk)):
                 _give_authenticator_app(user)
                 labels += " [TOTP]"
             rows.append((email, labels))
@@ -120,4 +123,9 @@ class Command(BaseCommand):
             f"Accounts marked [TOTP] must also give a two-factor code: add the secret "
             f"{DEMO_TOTP_SECRET} to any authenticator app, or run `python manage.py demo_totp` "
             f"for the current code."
+        )
+        self.stdout.write(
+            f"The other accounts must set up two-factor authentication within "
+            f"{settings.MFA_GRACE_DAYS} days of their first login (MFA_GRACE_DAYS); until then "
+            f"they log in with the password alone."
         )

@@ -137,7 +137,7 @@ def test_api_nomination_shows_the_outcome_only_to_jury_secretariat_and_auditors(
     assert _api_states_in_history(client, bekasi)[-1] == "awarded"
 
 
-def test_api_nomination_is_not_found_for_anonymous(login, bekasi):
+def test_api_nomination_is_refused_to_anonymous(login, bekasi):
     client = login(ANONYMOUS)
     assert client.get(f"/api/v1/nominations/{bekasi.pk}/").status_code == 403
     assert client.get("/api/v1/nominations/").status_code == 403
@@ -370,3 +370,20 @@ def test_provincial_scoring_api_shows_the_outcome_only_when_allowed(login, bekas
     assert _scoring_states(client, panel, bekasi) == ("finalist", "finalist")
     _publish()
     assert _scoring_states(client, panel, bekasi) == ("awarded", "awarded")
+
+
+def test_pages_exports_and_decision_file_send_anonymous_to_the_login(login, bekasi):
+    client = login(ANONYMOUS)
+    urls = [
+        reverse("candidates:nomination_view", args=[bekasi.pk]),
+        reverse("candidates:nomination_record", args=[bekasi.pk]),
+        reverse("candidates:nominations_export_csv"),
+        reverse("candidates:nominations_export_xlsx"),
+        reverse("scoring:decision", args=[_jabar_2020_panel().pk, bekasi.pk]),
+    ]
+    for url in urls:
+        response = client.get(url)
+        assert (response.status_code, response["Location"].split("?")[0]) == (
+            302,
+            reverse("account_login"),
+        ), url

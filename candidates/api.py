@@ -303,7 +303,7 @@ class NominationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def transitions(self, request, pk=None):
         """The nomination's state history: who moved it, when, from what to what, and why."""
         nomination = self.get_object()
-        rows = nomination.transitions.select_related("actor").order_by("at", "pk")
+        rows = selectors.transitions_seen_by(request.user, nomination)
         return Response(TransitionSerializer(rows, many=True).data)
 
 

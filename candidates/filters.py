@@ -73,7 +73,9 @@ class NominationFilter(django_filters.FilterSet):
     category = django_filters.CharFilter(
         field_name="category__code", help_text="Category code, e.g. pemerintah-kabupaten-kota"
     )
-    state = django_filters.ChoiceFilter(choices=NominationState.choices)
+    # The state the user reads (selectors.seen_by: a national outcome not yet published reads
+    # "finalist"), so that a filter does not tell what the nomination shows.
+    state = django_filters.ChoiceFilter(field_name="shown_state", choices=NominationState.choices)
     province = django_filters.CharFilter(
         method="filter_province", help_text="Province code of the candidate's region, e.g. 75"
     )

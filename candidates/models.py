@@ -354,6 +354,15 @@ class Nomination(models.Model):
     def __str__(self):
         return f"{self.candidate} — {self.category}"
 
+    def save(self, *args, **kwargs):
+        # A nomination read for someone who may not see its national outcome yet shows the
+        # state before it (selectors.withhold_national_outcome): saved, it would undo it.
+        if getattr(self, "outcome_withheld", False):
+            raise RuntimeError("A nomination read with its national outcome withheld is not saved.")
+        super().save(*args, **kwargs)
+
+    save.alters_data = True
+
     @property
     def edition(self) -> Edition:
         return self.category.edition

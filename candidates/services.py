@@ -586,7 +586,15 @@ def nomination_submit(*, actor, nomination: Nomination) -> Nomination:
 @transaction.atomic
 def nomination_withdraw(*, actor, nomination: Nomination, reason: str) -> Nomination:
     """Withdraw a nomination with a reason (branch staff, before a final result)."""
+    from .selectors import NATIONAL_OUTCOME_STATES
+
     _check_scope(actor, nomination.candidate)
+    if _locked(nomination).state in NATIONAL_OUTCOME_STATES:
+        # Not "from awarded to withdrawn": the branch may not know the outcome yet
+        # (selectors.national_outcome_hidden).
+        raise TransitionNotAllowed(
+            _("The national result of this nomination is decided; it can no longer be withdrawn.")
+        )
     return nomination_transition(
         actor=actor, nomination=nomination, to_state=NominationState.WITHDRAWN, reason=reason
     )

@@ -41,7 +41,7 @@ class RoleNominationList(PermissionRequiredMixin, TemplateView):
         filters = filter_form.filters()
         filtered = any(filters.values())
         matching = selectors.nominations_matching(scope, **filters).order_by(
-            "-category__edition__year", "state", "category__order", "candidate__name", "pk"
+            "-category__edition__year", "shown_state", "category__order", "candidate__name", "pk"
         )
         page = Paginator(matching, NOMINATION_PAGE_SIZE).get_page(self.request.GET.get("page"))
         state_order = {state.value: i for i, state in enumerate(NominationState)}
@@ -208,8 +208,9 @@ class NominationDetail(BranchAccessMixin, TemplateView):
             innovations=nomination.innovations.all(),
             innovation_form=forms.InnovationForm(),
             withdraw_form=forms.WithdrawForm(),
-            transitions=nomination.transitions.select_related("actor"),
-            can_withdraw=NominationState.WITHDRAWN in TRANSITIONS[nomination.state],
+            transitions=selectors.transitions_seen_by(self.request.user, nomination),
+            can_withdraw=NominationState.WITHDRAWN in TRANSITIONS[nomination.state]
+            and not getattr(nomination, "outcome_withheld", False),
         )
         return self.render_to_response(context, status=status)
 
@@ -484,6 +485,6 @@ class NominationView(PermissionRequiredMixin, TemplateView):
             indicator_rows=_indicator_rows(nomination),
             legal_products=nomination.legal_products.all(),
             innovations=nomination.innovations.all(),
-            transitions=nomination.transitions.select_related("actor"),
+            transitions=selectors.transitions_seen_by(self.request.user, nomination),
             **kwargs,
         )

@@ -7,8 +7,6 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django.views.generic import TemplateView
 
-from audit.selectors import records_of_nomination
-
 from . import selectors
 
 # What each recorded action is called on the page.
@@ -67,6 +65,6 @@ class NominationRecordView(LoginRequiredMixin, TemplateView):
                 "old": _lines(record.old),
                 "new": _lines(record.new),
             }
-            for record in records_of_nomination(nomination.pk)
+            for record in selectors.records_seen_by(self.request.user, nomination)
         ]
         return super().get_context_data(nomination=nomination, entries=entries, **kwargs)

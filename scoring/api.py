@@ -27,6 +27,7 @@ from rest_framework.response import Response
 
 from candidates.models import Category, Nomination
 from candidates.selectors import nominations as all_nominations
+from candidates.selectors import nominations_seen_by
 from paritrana.api import RulesPermission, refuse_input, validation_detail, within_token_edition
 
 from . import api_decision, selectors, services
@@ -250,6 +251,12 @@ class _PanelRoute(viewsets.GenericViewSet):
         if self.action is not None:
             self.check_object_permissions(request, self.panel)
 
+    def seen(self, nominations):
+        """Nominations about to be shown, as the reader may see them: a national outcome not
+        yet published reads as a finalist without rank or label outside the jury, the
+        secretariat and auditors (candidates.selectors.seen_by)."""
+        return nominations_seen_by(self.request.user, nominations)
+
 
 # ---------------------------------------------------------------------------------------------
 # Verification
@@ -361,6 +368,7 @@ class ScoresheetViewSet(_PanelRoute):
         else:
             rows = selectors.scoring_worklist(self.panel, self.stage, request.user)
         page = self.paginate_queryset(rows)
+        self.seen([row.nomination for row in page])
         data = [
             {
                 "nomination": row.nomination,
@@ -411,7 +419,7 @@ class ScoresheetViewSet(_PanelRoute):
             conflict = selectors.is_excluded(self.panel, user, nomination)
             status_ = "excluded" if conflict else (sheet.state if sheet else "todo")
         return {
-            "nomination": nomination,
+            "nomination": self.seen([nomination])[0],
             "stage": stage,
             "status": status_,
             "submitted_at": sheet.submitted_at if sheet else None,
@@ -702,12 +710,26 @@ class RankingViewSet(_PanelRoute):
             "label": "",
             "advanced": None,
             "missing_scoresheets": missing_count[row.nomination.pk],
+            "withheld": str(getattr(row, "withheld", "")),
         }
 
     def _live_rows(self, rubric, nominations, missing):
         ranking = selectors.ranking_for(rubric=rubric, panel=self.panel, nominations=nominations)
         missing_count = Counter(m.nomination.pk for m in missing)
         reasons = self._tie_reasons(nominations)
+        lines, groups = ranking.rows, ranking.ties
+        withheld = selectors.live_results_withheld(
+            self.request.user, panel=self.panel, stage=self.stage, category=rubric.category_id
+        )
+        if withheld:
+            # As the page: no ranks, no tie a withheld nominee is in (selectors.withhold_live_rows).
+            for group in groups:
+                if {r.nomination_id for r in group} & withheld:
+                    for row in group:
+                        row.tied = False
+            groups = [g for g in groups if not {r.nomination_id for r in g} & withheld]
+            reasons = {pk: reason for pk, reason in reasons.items() if pk not in withheld}
+            lines = selectors.withhold_live_rows(lines, withheld)
         rows = [
             {
                 **self._live_row(row, reasons, missing_count),
@@ -721,9 +743,9 @@ class RankingViewSet(_PanelRoute):
                     for c in row.criteria
                 ],
             }
-            for row in ranking.rows
+            for row in lines
         ]
-        ties = [[row.nomination.pk for row in group] for group in ranking.ties]
+        ties = [[row.nomination.pk for row in group] for group in groups]
         return rows, ties
 
     @staticmethod
@@ -900,9 +922,10 @@ class RankingViewSet(_PanelRoute):
         return rows, weights
 
     def _respond(self, category) -> Response:
-        if self.is_final:
-            return Response(FinalRankingSerializer(self._final(category)).data)
-        return Response(RankingSerializer(self._ranking(category)).data)
+        ranking = self._final(category) if self.is_final else self._ranking(category)
+        self.seen([row["nomination"] for row in ranking["rows"]])
+        serializer = FinalRankingSerializer if self.is_final else RankingSerializer
+        return Response(serializer(ranking).data)
 
     def _current_snapshot(self, category):
         snapshot = (
@@ -1093,7 +1116,13 @@ class ConflictViewSet(mixins.ListModelMixin, _PanelRoute):
             actor=request.user, panel=self.panel, **serializer.validated_data
         )
         conflict = self.get_queryset().get(pk=conflict.pk)
+        self.seen([conflict.nomination])
         return Response(ConflictSerializer(conflict).data, status=status.HTTP_201_CREATED)
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        self.seen([c.nomination for c in (queryset if page is None else page)])
+        return page
 
 
 # ---------------------------------------------------------------------------------------------

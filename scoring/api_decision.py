@@ -124,6 +124,10 @@ class DecisionStageSerializer(serializers.Serializer):
     ranking_visible = serializers.BooleanField(
         help_text="False: criterion scores, total and rank are hidden from you for now."
     )
+    withheld = serializers.CharField(
+        help_text="Why they are: you are excluded from the nominee by a conflict of interest "
+        "and the ranking is not finalised ('' otherwise)."
+    )
     columns = DecisionColumnSerializer(many=True)
     criteria = DecisionCriterionSerializer(many=True)
     final_weight = _nullable_decimal(6, 2)
@@ -271,6 +275,10 @@ class DecisionFileSerializer(serializers.Serializer):
     )
     awards = DecisionAwardSerializer(many=True)
     record = DecisionEventSerializer(many=True)
+    national_withheld = serializers.BooleanField(
+        help_text="True: the national jury's stages, result and awards are left out until the "
+        "secretariat publishes the national results (you are not on the jury)."
+    )
 
 
 def _data(dossier: dict) -> dict:
@@ -324,6 +332,7 @@ def _representation(file: DecisionFile) -> dict:
             "conflicts_complete": file.conflicts_complete,
             "awards": file.awards,
             "record": file.record,
+            "national_withheld": file.national_withheld,
         }
     ).data
 

@@ -23,6 +23,11 @@ What each reader sees of it (decision_file):
   (selectors.may_see_ranking). The secretariat and auditors see everything.
 - Conflicts of interest are listed in full for who may see the panel's conflicts
   (`scoring.view_conflicts`) or the stage's scores; otherwise only the reader's own.
+- The national outcome is embargoed (candidates.selectors.may_see_national_outcome): until the
+  secretariat publishes the edition's national results, a reader who is not on its jury, the
+  secretariat or an auditor (a provincial panel's member) reads the file of the provincial
+  panel alone — the nominee a finalist without rank or label, none of the jury's stages,
+  interview, awards or record, and `national_withheld` set.
 
 A fixed number of queries whatever the number of assessors, criteria, scores and changes: the
 nomination's scoresheets, scores, revisions, conflicts, tie decisions, snapshot rows,
@@ -38,8 +43,13 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from candidates.enums import NominationState, RankLabel
-from candidates.models import Nomination, NominationTransition
-from candidates.selectors import is_admin
+from candidates.models import Nomination
+from candidates.selectors import (
+    is_admin,
+    may_see_national_outcome,
+    nomination_seen_by,
+    transitions_seen_by,
+)
 from candidates.selectors import nominations as all_nominations
 
 from . import selectors
@@ -194,6 +204,7 @@ class StageFile:
     outcome: str = ""
     tie: TieLine | None = None
     snapshots: list = field(default_factory=list)  # SnapshotLine, newest first
+    withheld: str = ""  # why the live results are hidden from the reader (a conflict)
 
 
 @dataclass
@@ -298,6 +309,7 @@ class DecisionFile:
     conflicts_complete: bool  # False: only the reader's own are listed
     awards: list  # AwardLine
     record: list  # Event, oldest first
+    national_withheld: bool = False  # the jury's part, until the national results are published
 
     @property
     def candidate(self):
@@ -431,6 +443,10 @@ class _Builder:
         self.category = nomination.category
         self.privileged = is_admin(user) or selectors.is_auditor_of(user, self.category.edition_id)
         self.provincial, self.jury = _panels(nomination)
+        # The jury's part of the file is its outcome's: withheld until it is published.
+        self.national_withheld = not may_see_national_outcome(user, self.category.edition_id)
+        if self.national_withheld:
+            self.jury = None
         self.stages = {s.kind: s for s in Stage.objects.filter(edition_id=self.category.edition_id)}
         self.rubrics = {
             r.stage_id: r
@@ -479,6 +495,13 @@ class _Builder:
             .order_by("pk")
             .first()
         )
+        if self.national_withheld:
+            shown = {p.pk for p in self.panels}
+            self.sheets = [s for s in self.sheets if s.panel_id in shown]
+            self.conflicts = [c for c in self.conflicts if c.panel_id in shown]
+            self.rows = [r for r in self.rows if r.snapshot.panel_id in shown]
+            self.ties = {k: t for k, t in self.ties.items() if t.panel_id in shown}
+            self.interview = None
         assessors: dict[int, set[int]] = {}
         for item in [*self.sheets, *self.conflicts]:
             assessors.setdefault(item.panel_id, set()).add(item.assessor_id)
@@ -566,6 +589,12 @@ class _Builder:
         ranking_visible = frozen or selectors.may_see_ranking(
             self.user, panel=panel, stage=stage, category=self.category
         )
+        # A member excluded from the nominee does not follow its live standing (issue 24).
+        withheld = not frozen and self.nomination.pk in selectors.live_results_withheld(
+            self.user, panel=panel, stage=stage, category=self.category
+        )
+        if withheld:
+            scores_visible = ranking_visible = False
         if scores_visible:
             self.visible_stage_ids.add(stage.pk)
         if ranking_visible:
@@ -580,6 +609,7 @@ class _Builder:
             scores_visible=scores_visible,
             ranking_visible=ranking_visible,
             final_weight=rubric.final_weight if rubric is not None and panel.is_jury else None,
+            withheld=str(selectors.CONFLICT_WITHHELD) if withheld else "",
         )
         columns, people = self.columns(panel, sheets, scores_visible)
         section.columns = columns
@@ -1029,26 +1059,27 @@ def decision_file(user, nomination: Nomination) -> DecisionFile:
     The caller checks that they may read it at all (`scoring.view_decision_file`)."""
     from .views import _dossier  # the panel pages' read-only view of the nominee's data
 
-    nomination = (
+    nomination = nomination_seen_by(
+        user,
         all_nominations()
         .prefetch_related("indicator_values", "legal_products", "innovations")
-        .get(pk=nomination.pk)
+        .get(pk=nomination.pk),
     )
     build = _Builder(user, nomination)
     stages = [s for s in (build.stage_file(kind) for kind in SCORED_SECTIONS) if s is not None]
     result = build.result_file()
     shown = {s.panel.pk for s in stages} | ({result.panel.pk} if result is not None else set())
     conflicts, complete = build.conflict_lines()
-    awards = list(
-        Award.objects.filter(nomination=nomination)
-        .select_related("given_by", "withdrawn_by")
-        .order_by("given_at", "pk")
+    awards = (
+        []
+        if build.national_withheld
+        else list(
+            Award.objects.filter(nomination=nomination)
+            .select_related("given_by", "withdrawn_by")
+            .order_by("given_at", "pk")
+        )
     )
-    transitions = list(
-        NominationTransition.objects.filter(nomination=nomination)
-        .select_related("actor")
-        .order_by("at", "pk")
-    )
+    transitions = list(transitions_seen_by(user, nomination))
     return DecisionFile(
         nomination=nomination,
         generated_at=timezone.now(),
@@ -1062,4 +1093,5 @@ def decision_file(user, nomination: Nomination) -> DecisionFile:
         conflicts_complete=complete,
         awards=build.award_lines(awards),
         record=build.record(transitions, awards, conflicts),
+        national_withheld=build.national_withheld,
     )

@@ -8,6 +8,7 @@ from functools import cached_property
 from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy
 
 from accounts.enums import Role
 from accounts.rules import assignments_of
@@ -280,6 +281,7 @@ class RankingRow:
         self._criteria = criteria  # the rubric's, in the order of the text
         self._text = text  # _ranking_sql's `breakdown`
         self._total_weight: Decimal = total_weight  # the criteria's weights added up
+        self.withheld = ""  # why the reader may not see this row (withhold_live_rows)
 
     @cached_property
     def criteria(self) -> list[CriterionResult]:
@@ -823,13 +825,18 @@ def missing_scoresheets(
 def scores_visible_to(user, *, stage: Stage, panel: Panel, nomination: Nomination):
     """Other assessors' submitted scores of a nominee, for someone who may see them: the
     secretariat, an auditor, or a member who has submitted their own scoresheet (blindness:
-    nobody sees others' scores before submitting their own). Assessors are anonymous (numbered)
-    except for the chair, the secretariat and auditors."""
+    nobody sees others' scores before submitting their own) and is not excluded from the
+    nominee by a conflict of interest while its ranking is not finalised. Assessors are
+    anonymous (numbered) except for the chair, the secretariat and auditors."""
     if not (is_admin(user) or is_auditor_of(user, panel.edition_id)):
         own = Scoresheet.objects.filter(
             stage=stage, nomination=nomination, assessor=user, state=ScoresheetState.SUBMITTED
         ).exists()
         if not own:
+            return None
+        excluded = Conflict.objects.filter(panel=panel, assessor=user, nomination=nomination)
+        if excluded.exists() and frozen_snapshot(stage, panel, nomination.category) is None:
+            # Excluded from the nominee: the others' scores would give its live total.
             return None
     return (
         Score.objects.filter(
@@ -882,6 +889,51 @@ def may_see_ranking(user, *, panel: Panel, stage: Stage, category: Category) -> 
     ).values("nomination_id")
     excluded = Conflict.objects.filter(panel=panel, assessor=user).values("nomination_id")
     return not nominees.exclude(pk__in=done).exclude(pk__in=excluded).exists()
+
+
+# Issue 24 item 11: a member excluded from a nominee (a conflict of interest) must not follow that
+# nominee's standing while the ranking can still change — they could still change their scores
+# of the others.
+CONFLICT_WITHHELD = gettext_lazy(
+    "You are excluded from this nominee by a conflict of interest: its live total, rank and "
+    "advancement are withheld from you until the ranking is finalised."
+)
+
+
+def live_results_withheld(user, *, panel: Panel, stage: Stage, category) -> set[int]:
+    """The nominees of a category's live ranking whose total, rank and advancement `user` may
+    not see: those they are excluded from by a conflict of interest on the panel, until the
+    ranking is finalised (then the frozen ranking shows, as to every member). The secretariat
+    and auditors do not score and have no conflicts. `category`: a Category or its id."""
+    excluded = set(
+        Conflict.objects.filter(
+            panel=panel, assessor=user, nomination__category=category
+        ).values_list("nomination_id", flat=True)
+    )
+    if not excluded:
+        return excluded
+    scoring = scoring_stage_of(stage)
+    if scoring is None or frozen_snapshot(scoring, panel, category) is not None:
+        return set()
+    return excluded
+
+
+def withhold_live_rows(rows: list, withheld: set[int]) -> list:
+    """A live ranking's rows (RankingRow) as a reader excluded from the `withheld` nominees may
+    see them: those nominees last, without total, criteria, tie or `rank`, and `withheld` giving
+    the reason; and no row's rank, since a gap in the others' ranks would tell where a withheld
+    nominee stands (the order of the others stays)."""
+    kept = [row for row in rows if row.nomination_id not in withheld]
+    hidden = [row for row in rows if row.nomination_id in withheld]
+    for row in rows:
+        row.rank = None
+    for row in hidden:
+        row.total = None
+        row.criteria = []
+        row.tied = row.tie_broken = False
+        row.tie_position = None
+        row.withheld = CONFLICT_WITHHELD
+    return kept + hidden
 
 
 @dataclass

@@ -313,9 +313,15 @@ class RankingCellSerializer(serializers.Serializer):
 
 
 class RankingRowSerializer(serializers.Serializer):
-    rank = serializers.IntegerField()
+    rank = serializers.IntegerField(
+        allow_null=True,
+        help_text="Null in a live ranking for a member excluded from one of its nominees "
+        "(conflict of interest): see `withheld`.",
+    )
     nomination = NominationSummarySerializer()
-    total = serializers.DecimalField(max_digits=5, decimal_places=2)
+    total = serializers.DecimalField(
+        max_digits=5, decimal_places=2, allow_null=True, help_text="Null when `withheld`."
+    )
     tied = serializers.BooleanField(help_text="Still tied: blocks finalisation.")
     tie_broken = serializers.BooleanField(
         help_text="Same total as another nominee, separated by the tie-breakers or the chair."
@@ -328,6 +334,11 @@ class RankingRowSerializer(serializers.Serializer):
     advanced = serializers.BooleanField(allow_null=True, help_text="Finalised rankings only.")
     missing_scoresheets = serializers.IntegerField()
     criteria = RankingCellSerializer(many=True)
+    withheld = serializers.CharField(
+        default="",
+        help_text="Why you do not see this nominee's total, rank and criteria: you are excluded "
+        "from it by a conflict of interest and the ranking is not finalised ('' otherwise).",
+    )
 
 
 class SnapshotSerializer(serializers.Serializer):

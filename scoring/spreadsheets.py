@@ -76,7 +76,7 @@ def _live_rows(section) -> tuple[list, list]:
             r.region,
             r.row.total,
             *[c.score for c in r.row.criteria],
-            _tie_flag(r),
+            str(r.row.withheld) if r.row.withheld else _tie_flag(r),
             r.advances,
         ]
         for r in section.rows

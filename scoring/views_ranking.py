@@ -121,6 +121,9 @@ class CategoryRanking:
     minimum: Decimal | None = None  # selection: the optional minimum total of a finalist
     disagreements: int = 0  # nominees flagged for strong disagreement (chairs, before finalising)
     urls: dict = field(default_factory=dict)
+    # The reader is excluded from some nominees (conflict): ranks and advancement are withheld
+    # (selectors.withhold_live_rows), those nominees' rows say why.
+    withheld: bool = False
 
     @property
     def finalised(self) -> bool:
@@ -282,6 +285,17 @@ def category_ranking(
         rubric=section.rubric, panel=panel, nominations=nominations, nominees=False
     )
     section.criteria = ranking.criteria
+    ties = ranking.ties
+    withheld = selectors.live_results_withheld(user, panel=panel, stage=stage, category=category)
+    if withheld:
+        # Nothing of where the nominee stands: no ranks, no cut-off, no tie it is in.
+        section.withheld = True
+        for group in ties:
+            if {r.nomination_id for r in group} & withheld:
+                for row in group:
+                    row.tied = False
+        ties = [g for g in ties if not {r.nomination_id for r in g} & withheld]
+        ranking.rows = selectors.withhold_live_rows(ranking.rows, withheld)
     decisions = {
         d.nomination_id: d
         for d in TieDecision.objects.filter(
@@ -291,7 +305,7 @@ def category_ranking(
     quota = section.quota
     advancing = [
         row
-        for row in ranking.rows[:quota]
+        for row in ([] if withheld else ranking.rows[:quota])
         if section.minimum is None or row.total >= section.minimum
     ]
     last = advancing[-1] if advancing else None
@@ -314,7 +328,7 @@ def category_ranking(
     # A page shows its rows' names and regions, which the ranking read; the nominees are read
     # for the tie forms only, or for every row (the XLSX).
     selectors.attach_nominees(
-        ranking.rows if page is None else [row for group in ranking.ties for row in group],
+        ranking.rows if page is None else [row for group in ties for row in group],
         cohort=nominations if page is None else None,
     )
     if can_manage:
@@ -322,7 +336,7 @@ def category_ranking(
         section.disagreements = len(agreement.flagged) if agreement else 0
     section.cut_off = advancing[-1].total if advancing else None
     if can_manage:
-        section.tie_forms, tie_form = tie_forms(ranking.ties, tie_form)
+        section.tie_forms, tie_form = tie_forms(ties, tie_form)
     if tie_form is not None:
         # The group the chair ordered is no longer a tie (someone decided or a score changed).
         section.refusal += [str(e) for errors in tie_form.errors.values() for e in errors] or [

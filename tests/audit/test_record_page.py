@@ -26,7 +26,8 @@ def _url(nomination):
     [
         "auditor@paritrana.test",
         "admin@paritrana.test",
-        "ketua.panel.jabar@paritrana.test",
+        # The provincial chair reads the record without the national outcome until it is
+        # published: tests/candidates/test_outcome_embargo.py.
         "ketua.juri@paritrana.test",
     ],
 )

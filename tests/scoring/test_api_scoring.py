@@ -1185,6 +1185,7 @@ def test_ranking_json_matches_the_hand_computed_totals(api, world):
                 _cell("commitment", "65.00", "13.00", 3),
                 _cell("coverage", "80.00", "16.00", 0),
             ],
+            "withheld": "",
         },
         {
             "rank": 2,
@@ -1201,6 +1202,7 @@ def test_ranking_json_matches_the_hand_computed_totals(api, world):
                 _cell("commitment", "85.00", "17.00", 3),
                 _cell("coverage", "100.00", "20.00", 0),
             ],
+            "withheld": "",
         },
     ]
     assert [r["nomination"]["id"] for r in body["rows"]] == [bogor.pk, sukabumi.pk]
@@ -1549,8 +1551,9 @@ QUERIES = {
     "scoresheets/": 6,  # + the rule, stage, nominees, own scoresheets, own conflicts
     "conflicts/": 5,  # + two rules, count, page
     "rankings/": 13,  # per category (one here): progress, snapshot, visibility
-    "rankings/{category}/": 22,  # + rubric, criteria, the ranking query, nominees, category,
-    # provinces, regencies (the whole tables: fewer rows than the nominees at scale), ties
+    "rankings/{category}/": 23,  # + rubric, criteria, the ranking query, nominees, category,
+    # provinces, regencies (the whole tables: fewer rows than the nominees at scale), ties, the
+    # reader's conflicts in the category (issue 24: what is withheld from them)
 }
 
 

@@ -61,9 +61,9 @@ format: install
 check-deploy: install
 	set -a && . ./.env.example && set +a && $(BIN)/python manage.py check --deploy --fail-level WARNING
 
-# The benchmarks of issue 8 (bench/__main__.py): a national-scale edition on PostgreSQL, Redis,
-# gunicorn, a Celery worker and wrk, each path measured beside its floor at a quarter and at the
-# full size. Writes bench/results.json and bench/results.md (quoted in the README). The database
+# The benchmarks of issues 8 and 24 (bench/__main__.py): a national-scale edition on PostgreSQL,
+# Redis, gunicorn, a Celery worker and wrk, each path measured beside its floor at a quarter and at
+# the full size, and a branch with 240,000 nominations (its dashboard and exports). Writes bench/results.json and bench/results.md (quoted in the README). The database
 # named here is dropped and created again. BENCH_ARGS passes options, e.g. "--only ranking".
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/paritrana_bench
 BENCH_REDIS_URL ?= redis://127.0.0.1:6379/3

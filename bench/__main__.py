@@ -1,7 +1,8 @@
 """`make bench`: build a national-scale synthetic edition on PostgreSQL and measure the four
-paths of issue 8 beside their floors, at a quarter of the full size and at the full size.
+paths of issue 8 beside their floors, and a branch's pages and exports with 240,000 nominations
+(issue 24), at a quarter of the full size and at the full size.
 
-    python -m bench [--only ranking,public,imports,certificates] [--sizes quarter,full]
+    python -m bench [--only ranking,public,imports,certificates,exports] [--sizes quarter,full]
                     [--fraction 0.05] [--keep]
 
 Needs DATABASE_URL (a PostgreSQL database it may drop and create again: everything in it is
@@ -14,7 +15,7 @@ import sys
 import time
 from datetime import datetime
 
-PATHS = ("ranking", "public", "certificates", "imports")
+PATHS = ("ranking", "public", "certificates", "imports", "exports")
 
 
 def _arguments():
@@ -22,6 +23,11 @@ def _arguments():
     parser.add_argument("--only", default=",".join(PATHS), help="paths to measure")
     parser.add_argument("--sizes", default="quarter,full", help="sizes to measure")
     parser.add_argument("--fraction", type=float, default=1.0, help="shrink every size")
+    parser.add_argument(
+        "--output",
+        default="results",
+        help="write bench/<output>.json and .md (another name keeps the README's results)",
+    )
     parser.add_argument(
         "--keep",
         action="store_true",
@@ -69,7 +75,7 @@ def main() -> None:
     django.setup()
     from django.core.management import call_command
 
-    from . import certificates, dataset, imports, public, ranking, report
+    from . import certificates, dataset, exports, imports, public, ranking, report
     from .core import SIZES, Size
 
     if not args.keep:
@@ -89,10 +95,14 @@ def main() -> None:
             rows += certificates.measure(size, edition=edition)
         if "imports" in args.only:
             rows += imports.measure(size)
+        if "exports" in args.only:
+            rows += exports.measure(size)
         for row in rows:
             if row.size == size.name:
                 print(report.table([row]).splitlines()[-1], flush=True)
-    print(report.write(rows, started=started, seconds=time.perf_counter() - clock))
+    print(
+        report.write(rows, started=started, seconds=time.perf_counter() - clock, name=args.output)
+    )
     sys.exit(0 if all(row.ok for row in rows) else 1)
 
 

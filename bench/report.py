@@ -12,8 +12,6 @@ from django.db import connection
 from .core import Row
 
 HERE = Path(__file__).resolve().parent
-RESULTS_JSON = HERE / "results.json"
-RESULTS_MD = HERE / "results.md"
 
 
 def _first_line(args: list[str]) -> str:
@@ -72,7 +70,7 @@ def table(rows: list[Row]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write(rows: list[Row], *, started: datetime, seconds: float) -> str:
+def write(rows: list[Row], *, started: datetime, seconds: float, name: str = "results") -> str:
     about = machine()
     document = {
         "date": started.astimezone(UTC).isoformat(timespec="seconds"),
@@ -81,7 +79,7 @@ def write(rows: list[Row], *, started: datetime, seconds: float) -> str:
         "all_met": all(row.ok for row in rows),
         "rows": [row.as_dict() for row in rows],
     }
-    RESULTS_JSON.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    (HERE / f"{name}.json").write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
     heading = (
         f"Measured {started.astimezone(UTC):%Y-%m-%d %H:%M} UTC "
         f"on {about['cores']} cores ({about['cpu']}), "
@@ -89,5 +87,5 @@ def write(rows: list[Row], *, started: datetime, seconds: float) -> str:
         f"{about['redis']}; the run took {seconds / 60:.0f} minutes.\n\n"
     )
     markdown = heading + table(rows)
-    RESULTS_MD.write_text(markdown)
+    (HERE / f"{name}.md").write_text(markdown)
     return markdown

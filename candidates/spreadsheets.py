@@ -40,7 +40,7 @@ from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from import_export.formats.base_formats import CSV, XLSX
+from import_export.formats.base_formats import CSV
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -1070,7 +1070,7 @@ def template_csv(*, kind: str) -> bytes:
 
 
 # ---------------------------------------------------------------------------------------------
-# Export
+# Export (candidates.exports writes it)
 
 # A cell starting with one of these is run as a formula by spreadsheet programs (CSV
 # injection); a leading apostrophe makes it plain text.
@@ -1085,24 +1085,3 @@ def escape_cell(value):
         if value.startswith(FORMULA_STARTS):
             return "'" + value
     return value
-
-
-def nominations_export(*, user, fmt: str) -> tuple[bytes, str, str]:
-    """The nominations the user may see (selectors.nominations_visible_to) as XLSX or CSV:
-    (content, content type, file name). Formula-like cells are escaped. One query for the
-    rows, whatever their number."""
-    from .resources import NominationExportResource
-    from .selectors import nominations_visible_to
-
-    queryset = nominations_visible_to(user).order_by(
-        "-category__edition__year", "category__order", "candidate__name", "pk"
-    )
-    dataset = NominationExportResource().export(queryset=queryset)
-    dataset.title = "Nominasi"
-    stamp = timezone.localdate().isoformat()
-    if fmt == "xlsx":
-        return XLSX().export_data(dataset), XLSX_CONTENT_TYPE, f"paritrana-nominasi-{stamp}.xlsx"
-    if fmt == "csv":
-        content = CSV().export_data(dataset).encode("utf-8-sig")
-        return content, CSV_CONTENT_TYPE, f"paritrana-nominasi-{stamp}.csv"
-    raise ValueError(f"Unknown export format {fmt!r}")

@@ -36,7 +36,12 @@ class RoleNominationList(PermissionRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         scope = self.selector(self.request.user)
-        years = sorted(set(scope.values_list("category__edition__year", flat=True)), reverse=True)
+        # The editions the scope has, found by the database (not a year per nomination).
+        years = list(
+            scope.order_by("-category__edition__year")
+            .values_list("category__edition__year", flat=True)
+            .distinct()
+        )
         filter_form = forms.NominationListFilter(self.request.GET or None, years=years)
         filters = filter_form.filters()
         filtered = any(filters.values())

@@ -7,7 +7,7 @@ Anonymous visitors are sent to the login page; a logged-in user without the perm
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +15,7 @@ from django.views import View
 from django.views.generic import DetailView, FormView
 from rules.contrib.views import PermissionRequiredMixin
 
-from . import spreadsheets
+from . import exports, spreadsheets
 from .enums import ImportKind
 from .models import Edition
 
@@ -118,20 +118,27 @@ class ImportConfirm(ImportJobMixin, View):
 
 
 class NominationExport(PermissionRequiredMixin, View):
-    """The nominations the user may see, as XLSX or CSV."""
+    """The nominations the user may see, as XLSX or CSV, streamed (candidates.exports): the
+    memory an export takes does not grow with its rows."""
 
     permission_required = "candidates.export_nominations"
     fmt = "xlsx"
 
     def get(self, request):
-        content, content_type, name = spreadsheets.nominations_export(
-            user=request.user, fmt=self.fmt
-        )
-        return _download(content, content_type, name)
+        export = exports.nominations_export(user=request.user, fmt=self.fmt)
+        if self.fmt == "xlsx":
+            # Closing the response closes the temporary file, which deletes it.
+            response = FileResponse(export.content, content_type=export.content_type)
+        else:
+            response = StreamingHttpResponse(export.content, content_type=export.content_type)
+        return _attachment(response, export.filename)
 
 
 def _download(content: bytes, content_type: str, name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
+    return _attachment(HttpResponse(content, content_type=content_type), name)
+
+
+def _attachment(response, name: str):
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Cache-Control"] = "private, no-store"
     return response

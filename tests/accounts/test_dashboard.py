@@ -110,6 +110,72 @@ def test_a_returned_dossier_is_due_by_the_panels_deadline_with_its_reason(client
     assert "1 Juli 2030" in html
 
 
+def _drafts(first, count):
+    """Draft nominations `first` … `first + count - 1` of Gorontalo businesses in 2021."""
+    from candidates.enums import BusinessScale, CandidateKind
+    from candidates.models import Candidate, Category
+
+    category = Category.objects.get(edition__year=2021, code="usaha-besar")
+    candidates = Candidate.objects.bulk_create(
+        Candidate(
+            kind=CandidateKind.BUSINESS,
+            name=f"PT Draf {i:04d}",
+            npp=f"7599{i:04d}",
+            regency_id="75.71",
+            scale=BusinessScale.LARGE,
+        )
+        for i in range(first, first + count)
+    )
+    Nomination.objects.bulk_create(Nomination(candidate=c, category=category) for c in candidates)
+
+
+def test_the_branch_dashboard_does_the_same_bounded_work_for_more_nominations(
+    client, demo_accounts
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from candidates.selectors import branch_nominations
+
+    due_limit = 20  # candidates.dashboard.DUE_LIMIT
+    staff = demo_accounts["cabang.gorontalo@paritrana.test"]
+    dashboard(client, staff, "en")  # warm up the session and caches
+
+    def measured():
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get("/dashboard/")
+        assert response.status_code == 200
+        return response, captured
+
+    _drafts(0, 10)
+    few, few_queries = measured()
+    _drafts(10, 190)
+    many, many_queries = measured()
+
+    assert len(many_queries) == len(few_queries)
+    # The nominations are counted in the database and at most DUE_LIMIT of them read.
+    reads = [q["sql"] for q in many_queries if 'FROM "candidates_nomination"' in q["sql"]]
+    assert [("GROUP BY" in sql, f"LIMIT {due_limit}" in sql) for sql in reads] == [
+        (True, False),
+        (False, True),
+    ]
+    assert [(s, n) for s, _label, n in few.context["branch"].by_state] == [("draft", 13)]
+    branch = many.context["branch"]
+    assert [(s, n) for s, _label, n in branch.by_state] == [("draft", 203)]
+    assert (len(branch.due), branch.due_total, branch.due_more) == (20, 203, 183)
+    soonest = branch_nominations(staff).filter(category__edition__year=2021, state="draft")
+    assert [n.pk for n in branch.due] == list(
+        soonest.order_by("candidate__name", "category__order", "pk").values_list("pk", flat=True)[
+            :due_limit
+        ]
+    )
+    html = many.content.decode()
+    assert html.count("<tr data-nomination=") == due_limit
+    assert "The 20 soonest of 203 are listed here." in html
+    assert '<a href="/branch/nominations/?edition=2021&amp;state=draft">Every draft</a>' in html
+    assert "soonest of" not in few.content.decode()
+
+
 def test_a_branch_without_nominations_says_so(client, demo_accounts):
     response = dashboard(client, demo_accounts["cabang.bekasi@paritrana.test"], "en")
     assert response.context["branch"].by_state == []

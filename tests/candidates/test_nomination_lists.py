@@ -106,3 +106,34 @@ def test_the_branch_searches_only_its_own_nominations(client, demo_accounts):
     assert names(response) == []
     response = client.get("/branch/nominations/?q=gorontalo")
     assert sorted(names(response)) == ["Pemerintah Kota Gorontalo", "Pemerintah Provinsi Gorontalo"]
+
+
+@pytest.mark.parametrize(
+    ("email", "url"),
+    [
+        ("auditor@paritrana.test", "/audit/nominations/"),
+        ("cabang.gorontalo@paritrana.test", "/branch/nominations/"),
+        ("panel.jabar@paritrana.test", "/panel/nominations/"),
+    ],
+)
+def test_a_list_reads_a_page_of_nominations_and_counts_the_rest_in_the_database(
+    client, demo_accounts, email, url
+):
+    """Whatever the number of nominations: the page's rows (LIMIT), their number (COUNT) and
+    the editions for the filter (DISTINCT), never a row per nomination of the scope."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    login(client, demo_accounts[email])
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url + "?state=draft")
+    assert response.status_code == 200
+    reads = [q["sql"] for q in captured if 'FROM "candidates_nomination"' in q["sql"]]
+    assert reads
+    bounded = [
+        "LIMIT" in sql or "COUNT(" in sql or sql.startswith('SELECT DISTINCT "candidates_edition"')
+        for sql in reads
+    ]
+    assert bounded == [True] * len(reads), reads
+    years = response.context["filter_form"].fields["edition"].choices[1:]
+    assert [year for year, _label in years] == sorted({y for y, _ in years}, reverse=True)

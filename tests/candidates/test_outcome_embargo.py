@@ -95,10 +95,11 @@ def _api_states_in_history(client, bekasi) -> list:
 def _export_row(client, fmt) -> list:
     response = client.get(reverse(f"candidates:nominations_export_{fmt}"))
     assert response.status_code == 200
+    content = b"".join(response.streaming_content)
     if fmt == "csv":
-        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+        rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
     else:
-        sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+        sheet = openpyxl.load_workbook(io.BytesIO(content)).active
         rows = [
             ["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)
         ]

@@ -531,10 +531,11 @@ def test_imported_formula_like_cells_are_exported_as_text(client, staff):
     _import(client, "a.xlsx", formula_workbook())
     imported = sorted(f.strip() for f in FORMULAS)
 
-    xlsx = client.get("/nominations/export.xlsx")
-    exported_csv = client.get("/nominations/export.csv").content.decode("utf-8-sig")
+    xlsx = b"".join(client.get("/nominations/export.xlsx").streaming_content)
+    exported_csv = b"".join(client.get("/nominations/export.csv").streaming_content)
+    exported_csv = exported_csv.decode("utf-8-sig")
 
-    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx)).active
     header = [c.value for c in sheet[1]]
     cells = [row[header.index("Kandidat")] for row in sheet.iter_rows(min_row=2)]
     ours = [c for c in cells if c.value.lstrip("'") in imported]

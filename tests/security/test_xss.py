@@ -41,6 +41,7 @@ from scoring.enums import StageKind
 from scoring.models import Panel, Score, ScoreRevision, Stage, TieDecision
 from tests import demo_data
 from tests.auth import login
+from tests.factories import api_token
 from tests.security import walker
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_accounts_once")]
@@ -70,6 +71,8 @@ TYPED = {
     "accounts.user.last_name": LONG,
     "accounts.user.email": EMAIL,
     "accounts.user.organisation": LONG,
+    # A personal API token's name, typed on the account page (the demo branch holds one).
+    "accounts.apitoken.name": LONG,
     "candidates.branch.name": LONG,
     "candidates.branch.head_name": LONG,
     "candidates.edition.theme": LONG,
@@ -126,6 +129,8 @@ TYPED = {
 # Text columns that cannot hold markup or are not typed by anyone.
 NOT_TYPED = {
     "accounts.user.password": "a password hash",
+    "accounts.apitoken.prefix": "random characters the site draws (accounts.services)",
+    "accounts.apitoken.digest": "the SHA-256 of the token's secret, hex",
     "accounts.user.username": "Django's username validator: letters, digits and @.+-_ only",
     "candidates.province.name": "the official region list (idn-area-data), loaded, not typed",
     "candidates.regency.name": "the official region list (idn-area-data), loaded, not typed",
@@ -332,6 +337,8 @@ def poisoned(demo_accounts, tasks_in_process):
     demo_data.seed_ceremonies()
     samples = walker.demo_samples()
     plan = walker.probes(samples)
+    # A token on the Gorontalo branch's account page, whose name the payload replaces.
+    api_token(demo_accounts[GORONTALO], name="integrasi")
     _write_columns()
     made = _through_the_services(demo_accounts, samples)
     return plan, made

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from paritrana.admin import ChoiceLabelsAdmin
+
 from .models import (
     Branch,
     BusinessData,
@@ -143,7 +145,7 @@ class NominationAdmin(admin.ModelAdmin):
 
 
 @admin.register(GovernmentData)
-class GovernmentDataAdmin(admin.ModelAdmin):
+class GovernmentDataAdmin(ChoiceLabelsAdmin):
     list_display = ["nomination", "head_of_region", "formal_workers", "active_pu", "active_bpu"]
     search_fields = ["nomination__candidate__name", "head_of_region", "contact_name"]
     list_filter = ["nomination__category__edition"]
@@ -151,7 +153,7 @@ class GovernmentDataAdmin(admin.ModelAdmin):
 
 
 @admin.register(BusinessData)
-class BusinessDataAdmin(admin.ModelAdmin):
+class BusinessDataAdmin(ChoiceLabelsAdmin):
     list_display = ["nomination", "employees_total", "employees_registered", "arrears_months"]
     search_fields = ["nomination__candidate__name", "nomination__candidate__npp"]
     list_filter = ["nomination__category__edition"]
@@ -159,7 +161,7 @@ class BusinessDataAdmin(admin.ModelAdmin):
 
 
 @admin.register(LegalProduct)
-class LegalProductAdmin(admin.ModelAdmin):
+class LegalProductAdmin(ChoiceLabelsAdmin):
     list_display = ["nomination", "type", "number", "year", "title"]
     list_filter = ["type", "nomination__category__edition"]
     search_fields = ["number", "title", "nomination__candidate__name"]
@@ -167,7 +169,7 @@ class LegalProductAdmin(admin.ModelAdmin):
 
 
 @admin.register(Innovation)
-class InnovationAdmin(admin.ModelAdmin):
+class InnovationAdmin(ChoiceLabelsAdmin):
     list_display = ["title", "nomination"]
     search_fields = ["title", "description", "nomination__candidate__name"]
     list_filter = ["nomination__category__edition"]

@@ -3,6 +3,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from paritrana.admin import ChoiceLabelsAdmin
+
 from . import services
 from .models import (
     Award,
@@ -204,7 +206,7 @@ class _RecordAdmin(admin.ModelAdmin):
 
 
 @admin.register(Criterion)
-class CriterionAdmin(admin.ModelAdmin):
+class CriterionAdmin(ChoiceLabelsAdmin):
     list_display = ["name", "rubric", "kind", "weight", "indicator", "tie_break_order"]
     list_filter = ["kind", "rubric__stage__edition"]
     list_select_related = ["rubric__category", "rubric__stage__edition"]
@@ -243,7 +245,12 @@ class ScoreInline(admin.TabularInline):
 class ScoresheetAdmin(_RecordAdmin):
     list_display = ["nomination", "assessor", "stage", "state", "submitted_at"]
     list_filter = ["state", "stage__edition", "stage__kind"]
-    list_select_related = ["nomination__candidate", "assessor", "stage__edition"]
+    list_select_related = [
+        "nomination__candidate",
+        "nomination__category__edition",
+        "assessor",
+        "stage__edition",
+    ]
     search_fields = ["nomination__candidate__name", "assessor__email"]
     inlines = [ScoreInline]
 
@@ -251,7 +258,12 @@ class ScoresheetAdmin(_RecordAdmin):
 @admin.register(Score)
 class ScoreAdmin(_RecordAdmin):
     list_display = ["scoresheet", "criterion", "value"]
-    list_select_related = ["scoresheet__nomination__candidate", "scoresheet__assessor", "criterion"]
+    list_select_related = [
+        "scoresheet__nomination__candidate",
+        "scoresheet__nomination__category__edition",
+        "scoresheet__assessor",
+        "criterion",
+    ]
     search_fields = ["scoresheet__nomination__candidate__name", "criterion__name"]
 
 
@@ -300,7 +312,13 @@ class RankingSnapshotAdmin(_RecordAdmin):
 @admin.register(RankingSnapshotRow)
 class RankingSnapshotRowAdmin(_RecordAdmin):
     list_display = ["nomination", "snapshot", "rank", "total", "label", "advanced"]
-    list_select_related = ["nomination__candidate", "snapshot__panel__province"]
+    list_select_related = [
+        "nomination__candidate",
+        "nomination__category__edition",
+        "snapshot__panel__province",
+        "snapshot__panel__edition",
+        "snapshot__category",
+    ]
     search_fields = ["nomination__candidate__name"]
 
 

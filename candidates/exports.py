@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import IO
 
+from django.conf import settings
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from openpyxl import Workbook
@@ -57,12 +58,27 @@ class Export:
     filename: str
 
 
+class ExportTooLarge(Exception):
+    """An XLSX export of more rows than PARITRANA_XLSX_EXPORT_MAX_ROWS."""
+
+    def __init__(self, rows: int, limit: int):
+        super().__init__(rows, limit)
+        self.rows, self.limit = rows, limit
+
+
 def nominations_export(*, user, fmt: str) -> Export:
     """The nominations the user may see (selectors.nominations_visible_to), newest edition
     first, as XLSX or CSV. One query for the rows, whatever their number; the caller streams
-    `content` (and closes the XLSX file, which deletes it)."""
+    `content` (and closes the XLSX file, which deletes it). An XLSX of more rows than
+    PARITRANA_XLSX_EXPORT_MAX_ROWS raises ExportTooLarge before anything is written: it could
+    not be written within a request (the CSV can)."""
     if fmt not in ("xlsx", "csv"):
         raise ValueError(f"Unknown export format {fmt!r}")
+    if fmt == "xlsx":
+        limit = settings.PARITRANA_XLSX_EXPORT_MAX_ROWS
+        count = nominations_visible_to(user).count()
+        if count > limit:
+            raise ExportTooLarge(count, limit)
     rows = nomination_rows(user)
     name = f"paritrana-nominasi-{timezone.localdate().isoformat()}.{fmt}"
     if fmt == "xlsx":

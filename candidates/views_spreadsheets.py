@@ -8,7 +8,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views import View
@@ -125,7 +125,15 @@ class NominationExport(PermissionRequiredMixin, View):
     fmt = "xlsx"
 
     def get(self, request):
-        export = exports.nominations_export(user=request.user, fmt=self.fmt)
+        try:
+            export = exports.nominations_export(user=request.user, fmt=self.fmt)
+        except exports.ExportTooLarge as too_large:
+            return render(
+                request,
+                "candidates/export_too_large.html",
+                {"rows": too_large.rows, "limit": too_large.limit},
+                status=409,
+            )
         if self.fmt == "xlsx":
             # Closing the response closes the temporary file, which deletes it.
             response = FileResponse(export.content, content_type=export.content_type)

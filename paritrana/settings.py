@@ -409,5 +409,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Spreadsheet imports above this many rows run in a Celery task with a progress bar.
 PARITRANA_IMPORT_ASYNC_ROWS = env_int("PARITRANA_IMPORT_ASYNC_ROWS", 2000)
+# The most rows an XLSX export holds: openpyxl writes about 4,000 rows a second here, and the
+# request must end within gunicorn's 30 s; the CSV export streams any number.
+PARITRANA_XLSX_EXPORT_MAX_ROWS = env_int("PARITRANA_XLSX_EXPORT_MAX_ROWS", 50_000)
 # Spreadsheet files up to this size (MB) are accepted for import (100,000 rows fit).
 PARITRANA_IMPORT_MAX_MB = env_int("PARITRANA_IMPORT_MAX_MB", 50)

@@ -1341,3 +1341,26 @@ def test_export_refuses_anonymous_and_users_without_role(client, demo_accounts):
     assert client.get("/nominations/export.csv").status_code == 403
     client.force_login(demo_accounts["auditor@paritrana.test"])
     assert client.get("/nominations/export.csv").status_code == 200
+
+
+def test_an_xlsx_export_above_its_row_limit_points_to_the_csv(client, demo_accounts, settings):
+    """An XLSX of more rows than PARITRANA_XLSX_EXPORT_MAX_ROWS could not be written within a
+    request (openpyxl, ~4,000 rows a second): the page says so, in the user's language, and
+    links the CSV, which streams them all; nothing is written."""
+    branch = demo_accounts[GORONTALO]
+    client.force_login(branch)
+    rows = selectors.nominations_visible_to(branch).count()
+    settings.PARITRANA_XLSX_EXPORT_MAX_ROWS = rows - 1
+    response = client.get("/nominations/export.xlsx", HTTP_ACCEPT_LANGUAGE="id")
+    assert response.status_code == 409
+    assert response["Content-Type"] == "text/html; charset=utf-8"
+    page = response.content.decode()
+    assert (
+        f"Anda dapat melihat {rows} nominasi; ekspor Excel (.xlsx) memuat paling banyak {rows - 1}."
+    ) in page
+    assert 'href="/nominations/export.csv"' in page
+    csv_response = client.get("/nominations/export.csv")
+    assert csv_response.status_code == 200
+    assert len(_download(csv_response).splitlines()) == rows + 1
+    settings.PARITRANA_XLSX_EXPORT_MAX_ROWS = rows
+    assert client.get("/nominations/export.xlsx").status_code == 200

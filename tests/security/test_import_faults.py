@@ -150,7 +150,9 @@ def test_a_check_past_its_soft_time_limit_fails_at_once(
     work takes the same way) fails the job with its message and removes its file; the task is
     not delivered again."""
     # The limits travel with the task's message, as the sender's task states them.
+    # (Celery caches a task's sending options at its first send.)
     monkeypatch.setattr(candidate_tasks.import_validate, "soft_time_limit", 2)
+    monkeypatch.setattr(candidate_tasks.import_validate, "_exec_options", None)
     job = _upload(staff, tmp_path)
     with _stored_file_never_ends(job), Worker(redis_url, tmp_path / "w.log"):
         _wait(

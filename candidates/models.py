@@ -612,6 +612,10 @@ class ImportJob(models.Model):
     nominations_created = models.PositiveIntegerField(_("nominations created"), default=0)
     nominations_updated = models.PositiveIntegerField(_("nominations updated"), default=0)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # When its check or its import was queued, and how often the task doing it was delivered
+    # (candidates.imports.jobs: a task that keeps killing its worker, a job whose task was lost).
+    queued_at = models.DateTimeField(_("queued at"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("deliveries of its task"), default=0)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:

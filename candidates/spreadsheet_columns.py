@@ -421,10 +421,6 @@ class _FileError(Exception):
     """The file as a whole cannot be read."""
 
 
-class _TooManyForRequest(Exception):
-    """A file found larger than a request should check: hand it to a worker."""
-
-
 def _not_a_workbook() -> _FileError:
     return _FileError(_("This is not a readable XLSX workbook. Save it again as .xlsx or .csv."))
 

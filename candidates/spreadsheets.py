@@ -41,6 +41,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export.formats.base_formats import CSV
+from kombu.exceptions import OperationalError
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -48,6 +49,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from accounts.rules import is_national_admin
 from audit.services import Entry, audit_record_many, values_of
+from paritrana.broker import broker_ensure
 from paritrana.bulk import bulk_insert
 
 from . import validators
@@ -58,6 +60,7 @@ from .enums import (
     ImportStatus,
     NominationState,
 )
+from .imports import jobs as import_jobs
 from .models import (
     BusinessData,
     Candidate,
@@ -96,7 +99,6 @@ from .spreadsheet_columns import (  # noqa: F401 - BUSINESS_/GOVERNMENT_COLUMNS,
     _FileError,
     _normal_header,
     _rows_of,
-    _TooManyForRequest,
     _xlsx_size,
 )
 
@@ -194,9 +196,7 @@ _REQUIRED_MESSAGES = {
 }
 
 
-def _read(
-    job: ImportJob, sheet: _Sheet, *, row_limit: int | None = None, progress: bool = True
-) -> Iterator[list[_Row]]:
+def _read(job: ImportJob, sheet: _Sheet, *, progress: bool = True) -> Iterator[list[_Row]]:
     """The rows of the job's file as typed values, CHUNK_ROWS at a time; the columns, the
     preview and the errors of the header and of single cells go to `sheet`."""
     rows = _rows_of(job)
@@ -227,8 +227,6 @@ def _read(
                     )
                 )
                 break
-            if row_limit is not None and sheet.total >= row_limit:
-                raise _TooManyForRequest
             values = {}
             for (column, reader), raw in zip(readers, raws, strict=True):
                 if _empty(raw):
@@ -778,10 +776,20 @@ def _file_error(job: ImportJob, error: _FileError) -> ImportJob:
 
 
 def _enqueue(task_name: str, job: ImportJob) -> None:
+    """Send the job's task once the transaction commits; a broker gone in between fails the
+    job (its file removed) instead of leaving it queued for ever."""
     from . import tasks
 
     task = getattr(tasks, task_name)
-    transaction.on_commit(lambda: task.delay(job_id=job.pk))
+
+    def send():
+        try:
+            task.delay(job_id=job.pk)
+        except OperationalError:
+            logger.exception("Import %s could not be queued", job.pk)
+            import_jobs.import_job_fail(job=job, reason="broker")
+
+    transaction.on_commit(send)
 
 
 def _estimate_rows(job: ImportJob) -> int | None:
@@ -799,14 +807,14 @@ def _estimate_rows(job: ImportJob) -> int | None:
 
 
 def import_upload(*, user, kind: str, edition: Edition, upload) -> ImportJob:
-    """Store an uploaded .xlsx or .csv file and check it.
+    """Store an uploaded .xlsx or .csv file and queue its check: the Celery task
+    candidates.import_validate, sent on commit (in-process without a broker). Nothing of the file
+    is parsed here beyond the bounds below: the job comes back uploaded, and its page follows it.
 
-    A file of at most settings.PARITRANA_IMPORT_ASYNC_ROWS rows is checked at once (the job
-    comes back validated or invalid); a larger one is checked by the Celery task
-    candidates.import_validate, enqueued on commit (the job stays uploaded meanwhile).
     Raises ValidationError, storing nothing, for a file that is not .xlsx or .csv by name and
-    content, is too large or would unpack too large (validators.validate_xlsx_archive), or for
-    an edition closed to nominations."""
+    content, is too large or would unpack too large (validators.validate_xlsx_archive and
+    validate_xlsx_text), for an edition closed to nominations, and (paritrana.broker's
+    BrokerUnavailable) when the broker is configured but does not answer."""
     suffix = PurePath(upload.name or "").suffix.lower()
     if suffix not in SUFFIXES:
         raise ValidationError(
@@ -831,51 +839,45 @@ def import_upload(*, user, kind: str, edition: Edition, upload) -> ImportJob:
             validators.validate_csv_text(upload)
     except ValidationError as error:
         raise ValidationError({"file": error.messages}) from None
+    broker_ensure()  # a job nobody would check is not stored either
     job = ImportJob(
         user=user,
         kind=kind,
         edition=edition,
         original_name=PurePath(upload.name).name[:200],
         language=translation.get_language() or settings.LANGUAGE_CODE,
+        queued_at=timezone.now(),
     )
     job.file = upload
     with transaction.atomic():  # a file that does not fit (paritrana.storage): no job either
         job.save()
-    estimate = _estimate_rows(job)
-    threshold = settings.PARITRANA_IMPORT_ASYNC_ROWS
-    if estimate is not None and estimate > threshold:
-        _store(job, total_rows=estimate)
-        _enqueue("import_validate", job)
-        return job
-    return import_validate(job=job, row_limit=threshold)
+    _enqueue("import_validate", job)
+    return job
 
 
-def import_validate(*, job: ImportJob, row_limit: int | None = None) -> ImportJob:
+def import_validate(*, job: ImportJob) -> ImportJob:
     """Check every row of an uploaded file: validated (ready to import) or invalid with every
-    error listed. Nothing is saved. With `row_limit` (a check inside a request), a file found
-    larger than that is handed to the Celery task instead."""
+    error listed. Nothing is saved. Run by the task candidates.import_validate; an exception
+    fails the job (candidates.imports.jobs: its message, its files removed)."""
     job = ImportJob.objects.select_related("edition", "user").get(pk=job.pk)
     if job.status != ImportStatus.UPLOADED:
         return job  # a task delivered twice
     with translation.override(job.language):
         sheet, kept = _Sheet(), _KeptRows()
         try:
+            _store(job, total_rows=_estimate_rows(job) or 0)  # for the progress bar
             checker = _Checker(job, sheet, lock=False, planning=False)
-            for rows in _read(job, sheet, row_limit=row_limit):
+            for rows in _read(job, sheet):
                 checker.check(rows)
                 if not checker.wrong:
                     kept.add(sheet.columns, rows)
             if not checker.wrong:
                 kept.store(job)
-        except _TooManyForRequest:
-            _store(job, processed_rows=0)
-            _enqueue("import_validate", job)
-            return job
         except _FileError as error:
             return _file_error(job, error)
-        except Exception:
+        except Exception as error:
             logger.exception("Checking import %s failed", job.pk)
-            return _fail(job)
+            return _fail(job, error)
         finally:
             kept.close()
         return _finish_check(job, sheet, sheet.errors, checker.errors)
@@ -883,11 +885,11 @@ def import_validate(*, job: ImportJob, row_limit: int | None = None) -> ImportJo
 
 def import_confirm(*, job: ImportJob) -> ImportJob:
     """Import a checked file: at once when it has at most settings.PARITRANA_IMPORT_ASYNC_ROWS
-    rows, otherwise in the Celery task candidates.import_run (enqueued on commit). Raises
-    ValidationError when the job is not waiting for confirmation (refused, or already
-    started by a second click)."""
+    rows (the rows its check kept, not the spreadsheet), otherwise in the Celery task
+    candidates.import_run (enqueued on commit). Raises ValidationError when the job is not
+    waiting for confirmation (refused, or already started by a second click)."""
     started = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.VALIDATED).update(
-        status=ImportStatus.IMPORTING, processed_rows=0
+        status=ImportStatus.IMPORTING, processed_rows=0, attempts=0, queued_at=timezone.now()
     )
     if not started:
         raise ValidationError(_("This file is not waiting to be imported."))
@@ -940,28 +942,13 @@ def import_run(*, job: ImportJob) -> ImportJob:
             return job
         except _FileError as error:
             return _file_error(job, error)
-        except Exception:
+        except Exception as error:
             logger.exception("Import %s failed", job.pk)
-            return _fail(job)
+            return _fail(job, error)
 
 
-def _fail(job: ImportJob) -> ImportJob:
-    return _store(
-        job,
-        status=ImportStatus.FAILED,
-        errors=[
-            _error(
-                None,
-                "",
-                _(
-                    "The import stopped on an unexpected error and nothing was saved. Try "
-                    "again; if it happens again, tell the secretariat."
-                ),
-            )
-        ],
-        error_count=1,
-        finished_at=timezone.now(),
-    )
+def _fail(job: ImportJob, error: Exception) -> ImportJob:
+    return import_jobs.import_job_fail(job=job, reason=import_jobs.reason_of(error))
 
 
 def import_jobs_of(user):

@@ -3,10 +3,14 @@
 import zlib
 from contextlib import contextmanager
 
-from celery import shared_task
+from celery import Task, shared_task
+from celery.exceptions import TimeLimitExceeded
+from django.conf import settings
 from django.db import DatabaseError, connection
 
 from . import spreadsheets
+from .enums import ImportStatus
+from .imports import jobs as import_jobs
 from .models import ImportJob
 
 # The first key of the PostgreSQL advisory locks of import jobs (the second is the job's id).
@@ -40,17 +44,41 @@ def _one_run_at_a_time(job_id: int):
             pass  # the connection is gone, and its session's locks with it
 
 
-@shared_task(name="candidates.import_validate")
-def import_validate(*, job_id: int) -> str | None:
-    """Check a large uploaded spreadsheet (spreadsheets.import_validate)."""
+class ImportTask(Task):
+    """An import task: kept under its time limits (settings.PARITRANA_IMPORT_*TIME_LIMIT, below
+    the broker's visibility timeout). The soft limit raises SoftTimeLimitExceeded inside the
+    work, which fails the job itself; past the hard limit the worker kills the pool process and
+    calls on_failure here, in its main process, which fails the job."""
+
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        if isinstance(exc, TimeLimitExceeded) and kwargs.get("job_id"):
+            import_jobs.import_job_stopped(job_id=kwargs["job_id"], error=exc)
+
+
+_IMPORT_TASK = {
+    "base": ImportTask,
+    "soft_time_limit": settings.PARITRANA_IMPORT_SOFT_TIME_LIMIT,
+    "time_limit": settings.PARITRANA_IMPORT_TIME_LIMIT,
+}
+
+
+def _run(job_id: int, status: str, work) -> str | None:
+    """`work` on the job if it is waiting for it (`status`), one run at a time, each delivery
+    counted (import_jobs.import_job_delivered): the job's status after, None for no job."""
     with _one_run_at_a_time(job_id):
-        job = ImportJob.objects.filter(pk=job_id).first()
-        return spreadsheets.import_validate(job=job).status if job else None
+        job = import_jobs.import_job_delivered(job_id=job_id, status=status)
+        if job is not None:
+            return work(job=job).status
+        return ImportJob.objects.filter(pk=job_id).values_list("status", flat=True).first()
 
 
-@shared_task(name="candidates.import_run")
+@shared_task(name="candidates.import_validate", **_IMPORT_TASK)
+def import_validate(*, job_id: int) -> str | None:
+    """Check an uploaded spreadsheet (spreadsheets.import_validate)."""
+    return _run(job_id, ImportStatus.UPLOADED, spreadsheets.import_validate)
+
+
+@shared_task(name="candidates.import_run", **_IMPORT_TASK)
 def import_run(*, job_id: int) -> str | None:
     """Import a large checked spreadsheet, all or nothing (spreadsheets.import_run)."""
-    with _one_run_at_a_time(job_id):
-        job = ImportJob.objects.filter(pk=job_id).first()
-        return spreadsheets.import_run(job=job).status if job else None
+    return _run(job_id, ImportStatus.IMPORTING, spreadsheets.import_run)

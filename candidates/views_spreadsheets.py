@@ -1,5 +1,6 @@
-"""Spreadsheet pages: import (upload → preview → confirm → result) and export. Thin: each view
-checks the permission, calls candidates.spreadsheets and renders.
+"""Spreadsheet pages: import (upload → check → preview → confirm → result) and export. Thin:
+each view checks the permission, calls candidates.spreadsheets and renders. Every upload is
+checked by a Celery task; its page follows the job (htmx polling) until it is checked.
 
 Anonymous visitors are sent to the login page; a logged-in user without the permission gets
 403; an import job is seen only by its owner and the national admin (404 for anyone else)."""
@@ -15,8 +16,11 @@ from django.views import View
 from django.views.generic import DetailView, FormView
 from rules.contrib.views import PermissionRequiredMixin
 
+from paritrana.broker import BrokerUnavailable
+
 from . import exports, spreadsheets
 from .enums import ImportKind
+from .imports import jobs as import_jobs
 from .models import Edition
 
 IMPORT_PERMISSION = "candidates.import_nominations"
@@ -52,6 +56,12 @@ class ImportStart(PermissionRequiredMixin, FormView):
                 edition=form.cleaned_data["edition"],
                 upload=form.cleaned_data["file"],
             )
+        except BrokerUnavailable as error:
+            # Nothing was stored; the page says why, as a service that is unavailable for now.
+            form.add_error(None, error.messages[0])
+            response = self.form_invalid(form)
+            response.status_code = 503
+            return response
         except ValidationError as error:
             for field, field_errors in error.message_dict.items():
                 for message in field_errors:
@@ -61,6 +71,7 @@ class ImportStart(PermissionRequiredMixin, FormView):
 
     def get_context_data(self, **kwargs):
         jobs = spreadsheets.import_jobs_of(self.request.user).filter(user=self.request.user)
+        import_jobs.import_jobs_recover(jobs=jobs)
         return super().get_context_data(
             kinds=ImportKind.choices, recent_jobs=list(jobs[:10]), **kwargs
         )
@@ -93,6 +104,14 @@ class ImportJobMixin(PermissionRequiredMixin):
 
     def get_queryset(self):
         return spreadsheets.import_jobs_of(self.request.user)
+
+    def get_object(self, queryset=None):
+        job = super().get_object(queryset)
+        # A job whose task was lost is failed when its page is opened (its file removed).
+        if job.is_running:
+            import_jobs.import_jobs_recover(jobs=self.get_queryset().filter(pk=job.pk))
+            job.refresh_from_db()
+        return job
 
 
 class ImportJobDetail(ImportJobMixin, DetailView):

@@ -2,6 +2,8 @@
 
 from django.core.exceptions import ValidationError
 
+from paritrana.broker import BrokerUnavailable  # noqa: F401 - raised by the services
+
 
 class PublicationRefused(ValidationError):
     """The results are not ready to be published (or already are)."""
@@ -9,7 +11,3 @@ class PublicationRefused(ValidationError):
 
 class CertificatesRefused(ValidationError):
     """Certificates cannot be issued for this ceremony yet."""
-
-
-class BrokerUnavailable(ValidationError):
-    """The task queue could not be reached: nothing was started."""

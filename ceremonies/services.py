@@ -16,11 +16,12 @@ from accounts.services import actor_or_none
 from audit.services import Entry, audit_change, audit_record, audit_record_many, values_of
 from candidates.models import Edition, Province
 from candidates.selectors import is_admin
+from paritrana.broker import broker_ensure
 from paritrana.public_cache import public_cache_clear_on_commit
 
 from . import selectors
 from .enums import MAX_SIGNATORIES
-from .exceptions import BrokerUnavailable, CertificatesRefused, PublicationRefused
+from .exceptions import CertificatesRefused, PublicationRefused
 from .models import (
     Ceremony,
     Certificate,
@@ -237,24 +238,6 @@ def _enqueue(certificate_ids: list[int]) -> None:
                 task.apply_async(kwargs={"certificate_id": certificate_id}, producer=producer)
 
 
-def _ensure_broker() -> None:
-    """Refuse before anything is written when the broker is configured but down."""
-    from paritrana.celery import app
-
-    if app.conf.task_always_eager:
-        return
-    try:
-        with app.connection_for_write() as connection:
-            connection.ensure_connection(max_retries=1, timeout=3)
-    except Exception as error:  # kombu raises the transport's own errors
-        raise BrokerUnavailable(
-            _(
-                "The background task service cannot be reached, so nothing was started. "
-                "Try again in a few minutes or ask the system administrator."
-            )
-        ) from error
-
-
 _CERTIFICATE_FIELDS = ("serial", "award", "title", "recipient", "region", "category_name")
 
 
@@ -282,7 +265,7 @@ def certificates_issue(*, actor, ceremony: Ceremony) -> CertificateBatch:
     ones stay revoked. Refused until the results are published and the ceremony has
     signatories."""
     _admin(actor)
-    _ensure_broker()
+    broker_ensure()
     ceremony = (
         Ceremony.objects.select_for_update(of=("self",))
         .select_related("edition", "province")

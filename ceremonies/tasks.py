@@ -5,6 +5,7 @@ import time
 
 from celery import shared_task
 from celery.signals import worker_process_init
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
 from . import services
@@ -22,6 +23,9 @@ TRANSIENT = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
     retry_backoff=2,
     retry_backoff_max=60,
     max_retries=5,
+    # Kept under the broker's visibility timeout (settings): a certificate renders in a second.
+    soft_time_limit=settings.CERTIFICATE_SOFT_TIME_LIMIT,
+    time_limit=settings.CERTIFICATE_TIME_LIMIT,
 )
 def generate_certificate(self, *, certificate_id: int) -> str | None:
     """Generate one certificate's PDF (services.certificate_generate: once per certificate)."""

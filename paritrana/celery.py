@@ -9,12 +9,17 @@ Two worker settings of our own:
 - Database connections are kept from one task to the next, as the web processes keep them
   (CONN_MAX_AGE, CONN_HEALTH_CHECKS): Celery's Django fixup would otherwise close them before
   and after every task, and every certificate would open a connection of its own. Before and
-  after each task Django's own check closes a connection that failed or is too old."""
+  after each task Django's own check closes a connection that failed or is too old.
+- Each pool process may map at most settings.CELERY_WORKER_MEMORY_MB of data (RLIMIT_DATA, set
+  as it starts): one task that needs more (a hostile spreadsheet) gets MemoryError and fails its
+  own work, instead of the kernel's out-of-memory killer taking the worker, or the machine, down.
+  worker_max_memory_per_child (CELERY_WORKER_MAX_MEMORY_PER_CHILD) only looks after a task has
+  finished, so it cannot bound one task; it replaces a process that kept its memory."""
 
 import os
 
 from celery import Celery
-from celery.signals import task_postrun, task_prerun
+from celery.signals import task_postrun, task_prerun, worker_process_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "paritrana.settings")
 
@@ -35,3 +40,17 @@ def _close_old_connections(**kwargs) -> None:
 
     if not getattr(kwargs.get("task").request, "is_eager", False):
         close_old_connections()
+
+
+@worker_process_init.connect
+def _bound_memory(**kwargs) -> None:
+    import resource
+
+    from django.conf import settings
+
+    limit = settings.CELERY_WORKER_MEMORY_MB * 1024 * 1024
+    if limit > 0:
+        _soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_DATA, (limit, hard))

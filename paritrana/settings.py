@@ -264,18 +264,53 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Redis going away and coming back: the worker reconnects for as long as it takes (None: no limit
+# on the attempts) instead of exiting after kombu's 100, and its consumer is restarted without the
+# gossip and mingle steps (paritrana/celery.py): a restarted gossip step closes its channel on the
+# connection that is gone and kills the worker with AttributeError 'NoneType' … 'hostname'.
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+# A task running when the broker connection is lost cannot be acknowledged on the new connection:
+# it is redelivered when its visibility timeout ends and does its work once (the tasks are
+# idempotent); Celery 6 cancels such tasks instead, which this keeps from now on.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
+# Time limits (seconds): past the soft limit the task gets SoftTimeLimitExceeded and fails its work
+# cleanly; past the hard limit the worker kills the process. Every task is kept under the
+# visibility timeout below, so that a task still running is never handed to a second worker.
+CERTIFICATE_SOFT_TIME_LIMIT = env_int("CERTIFICATE_SOFT_TIME_LIMIT", 60)
+CERTIFICATE_TIME_LIMIT = env_int("CERTIFICATE_TIME_LIMIT", 90)
+# A spreadsheet check or import of 200,000 rows (the most a file may hold) takes about 100 s.
+PARITRANA_IMPORT_SOFT_TIME_LIMIT = env_int("PARITRANA_IMPORT_SOFT_TIME_LIMIT", 240)
+PARITRANA_IMPORT_TIME_LIMIT = env_int("PARITRANA_IMPORT_TIME_LIMIT", 270)
 # A task whose worker died without acknowledging it (killed, out of memory, the container or the
 # machine stopped) waits in Redis until it has been unacknowledged this long, then goes to the next
-# worker (kombu's default: one hour). Longer than the longest task and a retry's countdown (60 s);
-# a task still running past it is delivered twice, which is harmless: a certificate is generated
-# once under its row lock, an import task waits for its job's advisory lock (candidates/tasks.py).
+# worker (kombu's default: one hour). Longer than the longest task (the time limits above) and a
+# retry's countdown (60 s): a task is never delivered twice while it runs (and if it were, a
+# certificate is generated once under its row lock, an import task waits for its job's advisory
+# lock, candidates/tasks.py). A pool process killed under a running worker is noticed at once
+# (task_reject_on_worker_lost): its task goes back to the queue without this wait.
 # A worker looks for such tasks every CELERY_RESTORE_INTERVAL seconds and scans Redis on every
-# CELERY_RESTORE_THROTTLE-th look (kombu's defaults, 10 and 10: up to 100 s after the timeout).
+# CELERY_RESTORE_THROTTLE-th look (kombu's defaults are 10 and 10: up to 100 s after the
+# timeout; here 10 and 1, a scan being one sorted-set range query).
+CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 5 * 60)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 15 * 60),
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
     "unacked_restore_interval": env_int("CELERY_RESTORE_INTERVAL", 10),
-    "unacked_restore_throttle": env_int("CELERY_RESTORE_THROTTLE", 10),
+    "unacked_restore_throttle": env_int("CELERY_RESTORE_THROTTLE", 1),
 }
+_LONGEST_TASK = max(CERTIFICATE_TIME_LIMIT, PARITRANA_IMPORT_TIME_LIMIT)
+if CELERY_VISIBILITY_TIMEOUT <= _LONGEST_TASK:
+    raise ImproperlyConfigured(
+        f"CELERY_VISIBILITY_TIMEOUT={CELERY_VISIBILITY_TIMEOUT} must exceed the longest task's "
+        f"time limit ({_LONGEST_TASK} s), or a running task is delivered a second time."
+    )
+# Memory of a worker pool process: each one may map at most CELERY_WORKER_MEMORY_MB of data
+# (RLIMIT_DATA, set as it starts: a task past it gets MemoryError and fails its job cleanly,
+# instead of the kernel's out-of-memory killer stopping the whole worker), and a process that
+# still holds more than CELERY_WORKER_MAX_MEMORY_PER_CHILD_MB after a task is replaced by a
+# fresh one (memory a large import leaves fragmented goes back to the system).
+CELERY_WORKER_MEMORY_MB = env_int("CELERY_WORKER_MEMORY_MB", 2048)
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD_MB", 512) * 1024
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -414,3 +449,14 @@ PARITRANA_IMPORT_ASYNC_ROWS = env_int("PARITRANA_IMPORT_ASYNC_ROWS", 2000)
 PARITRANA_XLSX_EXPORT_MAX_ROWS = env_int("PARITRANA_XLSX_EXPORT_MAX_ROWS", 50_000)
 # Spreadsheet files up to this size (MB) are accepted for import (100,000 rows fit).
 PARITRANA_IMPORT_MAX_MB = env_int("PARITRANA_IMPORT_MAX_MB", 50)
+# An import task delivered this many times without finishing (its worker process was killed each
+# time: out of memory, the hard time limit) is not tried again: its job fails and its file goes.
+PARITRANA_IMPORT_MAX_DELIVERIES = env_int("PARITRANA_IMPORT_MAX_DELIVERIES", 3)
+# An import still checking or importing this long after it was queued has lost its task (the
+# queue lost with Redis's data, a worker gone for good): its page fails it, and removes its file.
+# Longer than its deliveries can take: each waits up to the visibility timeout and its time limit.
+PARITRANA_IMPORT_STUCK_SECONDS = env_int(
+    "PARITRANA_IMPORT_STUCK_SECONDS",
+    PARITRANA_IMPORT_MAX_DELIVERIES * (CELERY_VISIBILITY_TIMEOUT + PARITRANA_IMPORT_TIME_LIMIT)
+    + 10 * 60,
+)

@@ -35,7 +35,11 @@ from tests.candidates.test_spreadsheets import (
     write_xlsx,
 )
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_accounts_once")]
+# The check of an upload is a task, run here in-process as without a broker.
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("demo_accounts_once", "tasks_in_process"),
+]
 
 NOT_XLSX = "This is not a readable XLSX workbook. Save it again as .xlsx or .csv."
 

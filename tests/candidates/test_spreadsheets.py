@@ -17,6 +17,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from openpyxl.styles import Font
@@ -220,7 +221,9 @@ def write_csv(path, rows, columns=BUSINESS, delimiter=";", encoding="utf-8-sig")
 
 
 def upload(client, path, kind="business", year=2021):
-    with open(path, "rb") as handle:
+    """Upload through the page; the check, sent when the request's transaction commits, runs
+    then (in-process here, as without a broker)."""
+    with open(path, "rb") as handle, TestCase.captureOnCommitCallbacks(execute=True):
         return client.post(
             "/branch/import/",
             {"kind": kind, "edition": Edition.objects.get(year=year).pk, "file": handle},
@@ -228,15 +231,18 @@ def upload(client, path, kind="business", year=2021):
 
 
 def upload_as(user, path, kind="business", year=2021) -> ImportJob:
-    """The service the upload page calls, for tests of the checks themselves."""
-    with open(path, "rb") as handle:
+    """The service the upload page calls, for tests of the checks themselves: the job once its
+    check (the task sent on commit) has run."""
+    with open(path, "rb") as handle, TestCase.captureOnCommitCallbacks(execute=True):
         name = str(path).rsplit("/", 1)[-1]
-        return spreadsheets.import_upload(
+        job = spreadsheets.import_upload(
             user=user,
             kind=kind,
             edition=Edition.objects.get(year=year),
             upload=SimpleUploadedFile(name, handle.read()),
         )
+    job.refresh_from_db()
+    return job
 
 
 def counts() -> dict:
@@ -985,7 +991,7 @@ def test_import_job_is_seen_by_its_owner_and_the_admin_only(client, demo_account
 # Large files: a Celery task, a progress bar, a result page
 
 
-def test_large_import_runs_in_a_task_with_progress_and_result_page(
+def test_every_upload_is_checked_in_a_task_and_a_large_one_imported_in_a_task(
     client, demo_accounts, tmp_path, settings, django_capture_on_commit_callbacks
 ):
     settings.PARITRANA_IMPORT_ASYNC_ROWS = 5
@@ -993,15 +999,18 @@ def test_large_import_runs_in_a_task_with_progress_and_result_page(
     client.force_login(demo_accounts[GORONTALO])
     before = counts()
 
-    # Upload: the check is enqueued, not run in the request.
-    with django_capture_on_commit_callbacks() as enqueued:
-        upload(client, path)
+    # Upload: the file is stored and its check enqueued, not run in the request.
+    with django_capture_on_commit_callbacks() as enqueued, open(path, "rb") as handle:
+        client.post(
+            "/branch/import/",
+            {"kind": "business", "edition": Edition.objects.get(year=2021).pk, "file": handle},
+        )
     job = latest_job()
-    assert (job.status, len(enqueued)) == (ImportStatus.UPLOADED, 1)
+    assert (job.status, job.total_rows, len(enqueued)) == (ImportStatus.UPLOADED, 0, 1)
     page = client.get(f"/branch/import/{job.pk}/").content.decode()
     assert f'hx-get="/branch/import/{job.pk}/progress/"' in page
     assert 'hx-trigger="every 1s"' in page
-    assert '<progress id="import-progress" max="8" value="0">' in page
+    assert '<progress id="import-progress"></progress>' in page  # rows not counted yet
     assert "<script" not in page.split("<main", 1)[1]
 
     enqueued[0]()  # the worker checks the file
@@ -1029,12 +1038,9 @@ def test_large_import_runs_in_a_task_with_progress_and_result_page(
 
 
 @pytest.mark.parametrize("name", ["a.csv", "without-size.xlsx"])
-def test_large_file_is_handed_to_the_task_even_when_it_hides_its_size(
-    demo_accounts, tmp_path, settings, django_capture_on_commit_callbacks, name
-):
+def test_a_file_that_hides_its_size_is_counted_as_it_is_checked(demo_accounts, tmp_path, name):
     # A CSV is counted by its lines, an XLSX by the size its sheet records; a sheet that
-    # records none is counted while it is checked, and handed over once past the limit.
-    settings.PARITRANA_IMPORT_ASYNC_ROWS = 5
+    # records none is counted while it is checked.
     rows = [business_row(i) for i in range(8)]
     if name.endswith(".csv"):
         path = write_csv(tmp_path / name, rows)
@@ -1049,11 +1055,9 @@ def test_large_file_is_handed_to_the_task_even_when_it_hides_its_size(
                 target.writestr(item, content)
         assert openpyxl.load_workbook(path, read_only=True)["Data"].max_row is None
 
-    with django_capture_on_commit_callbacks(execute=True) as enqueued:
-        job = upload_as(demo_accounts[GORONTALO], path)
+    job = upload_as(demo_accounts[GORONTALO], path)
 
-    job.refresh_from_db()
-    assert (len(enqueued), job.status, job.total_rows) == (1, ImportStatus.VALIDATED, 8)
+    assert (job.status, job.total_rows, job.processed_rows) == (ImportStatus.VALIDATED, 8, 8)
 
 
 def test_import_tasks_take_the_job_id(demo_accounts, tmp_path):

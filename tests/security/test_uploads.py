@@ -12,6 +12,7 @@ import openpyxl
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 from django.utils import translation
 from django.utils.html import escape
 from rest_framework.test import APIClient
@@ -41,7 +42,10 @@ from tests.security.xlsx_files import (
     zip_members,
 )
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_accounts_once")]
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("demo_accounts_once", "tasks_in_process"),
+]
 
 GORONTALO = "cabang.gorontalo@paritrana.test"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -211,14 +215,16 @@ def test_oversized_pdf_is_refused_on_the_page_and_through_the_api(client, staff,
 
 
 def upload(client, name, content, kind="business", year=2021):
-    return client.post(
-        "/branch/import/",
-        {
-            "kind": kind,
-            "edition": Edition.objects.get(year=year).pk,
-            "file": SimpleUploadedFile(name, content),
-        },
-    )
+    """Upload through the page; the check (a task sent on commit) runs in-process then."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(
+            "/branch/import/",
+            {
+                "kind": kind,
+                "edition": Edition.objects.get(year=year).pk,
+                "file": SimpleUploadedFile(name, content),
+            },
+        )
 
 
 @pytest.fixture

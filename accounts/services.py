@@ -99,6 +99,12 @@ def api_token_revoke(*, user: User, token_id: int) -> ApiToken:
     return token
 
 
+def api_tokens_revoke(*, tokens) -> int:
+    """Revoke the given tokens that are still active (the secretariat, for anyone's: a lost
+    laptop, a person who left); returns how many were revoked."""
+    return tokens.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
 def api_token_used(token: ApiToken) -> None:
     """Note the token's use; written at most once a minute, so that a burst of requests does
     not write the row each time."""

@@ -100,6 +100,8 @@ def test_openapi_schema_documents_error_answers_and_accepted_values(client, regi
     figures = schema["paths"]["/api/v1/nominations/{id}/figures/"]["patch"]["responses"]
     assert {code: answer["content"] for code, answer in figures.items() if code != "200"} == {
         "400": {"application/json": {"schema": {"$ref": "#/components/schemas/ValidationError"}}},
+        # An unknown, expired or revoked API token (accounts.authentication).
+        "401": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorDetail"}}},
         "403": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorDetail"}}},
         "404": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorDetail"}}},
         "415": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorDetail"}}},

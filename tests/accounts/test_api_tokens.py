@@ -192,10 +192,39 @@ def test_revoked_token_is_401_and_only_its_owner_revokes_it(api, demo_accounts):
     response = api.post(PAGE, {"revoke": str(token.pk)})
     assert (response.status_code, response["Location"]) == (302, PAGE)
     assert "revoked" in text(api.get(PAGE))
-    api.logout()
+    api.logout()  # which forgets the language cookie too
+    api.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     response = _get(api, "/api/v1/nominations/", header)
     assert (response.status_code, response.json()) == (401, {"detail": "This token was revoked."})
     assert api.post(PAGE, {"revoke": "x"}).status_code == 302  # logged out: to the login
+
+
+def test_the_secretariat_sees_every_token_without_its_digest_and_revokes_it(api, demo_accounts):
+    header, token = api_token(demo_accounts[BRANCH], name="integrasi cabang")
+    _other_header, kept = api_token(demo_accounts[AUDITOR], name="audit")
+    admin = Client()
+    admin.force_login(demo_accounts[ADMIN])
+    from tests.auth import complete_mfa
+
+    complete_mfa(admin, demo_accounts[ADMIN])
+    listing = admin.get("/admin/accounts/apitoken/")
+    assert listing.status_code == 200
+    page = listing.content.decode()
+    assert "integrasi cabang" in page and token.prefix in page
+    assert token.digest not in page
+    change = admin.get(f"/admin/accounts/apitoken/{token.pk}/change/").content.decode()
+    assert token.digest not in change
+    assert admin.get("/admin/accounts/apitoken/add/").status_code == 403
+    response = admin.post(
+        "/admin/accounts/apitoken/",
+        {"action": "revoke", "_selected_action": [str(token.pk)]},
+    )
+    assert response.status_code == 302
+    token.refresh_from_db()
+    kept.refresh_from_db()
+    assert (token.revoked_at is not None, kept.revoked_at) == (True, None)
+    response = _get(api, "/api/v1/nominations/", header)
+    assert (response.status_code, response.json()) == (401, {"detail": "This token was revoked."})
 
 
 def test_read_only_token_is_refused_on_every_write(api, demo_accounts):

@@ -11,6 +11,7 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 from django.utils import translation
 from rest_framework.test import APIClient
 
@@ -146,7 +147,9 @@ def _csv(rows) -> bytes:
 
 
 @pytest.mark.parametrize("suffix", ["xlsx", "csv"])
-def test_a_spoofed_name_in_an_import_is_refused_at_its_row_and_column(client, gorontalo, suffix):
+def test_a_spoofed_name_in_an_import_is_refused_at_its_row_and_column(
+    client, gorontalo, suffix, tasks_in_process
+):
     names = list(REFUSED)
     rows = [_row("75008000", "PT Maju Bersama")]
     rows += [_row(f"7500800{i + 1}", name) for i, name in enumerate(names)]
@@ -155,14 +158,16 @@ def test_a_spoofed_name_in_an_import_is_refused_at_its_row_and_column(client, go
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     before = (Candidate.objects.count(), Nomination.objects.count())
 
-    client.post(
-        "/branch/import/",
-        {
-            "kind": "business",
-            "edition": Edition.objects.get(year=2021).pk,
-            "file": SimpleUploadedFile(f"usaha.{suffix}", content),
-        },
-    )
+    # The check is a task sent when the request's transaction commits (in-process here).
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        client.post(
+            "/branch/import/",
+            {
+                "kind": "business",
+                "edition": Edition.objects.get(year=2021).pk,
+                "file": SimpleUploadedFile(f"usaha.{suffix}", content),
+            },
+        )
 
     job = ImportJob.objects.latest("pk")
     assert job.status == ImportStatus.INVALID

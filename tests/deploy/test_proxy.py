@@ -15,7 +15,7 @@ import pytest
 from django.conf import settings
 
 from tests.deploy import helpers, stack
-from tests.security.test_redis_down import RedisServer
+from tests.security.workers import RedisServer
 
 # The test database must exist (gunicorn works on it): pytest-django creates it for marked tests.
 pytestmark = pytest.mark.django_db
@@ -38,7 +38,7 @@ def proxy(request, django_db_setup, tmp_path_factory):
         f"{':' + database['PASSWORD'] if database['PASSWORD'] else ''}"
         f"@{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}/{database['NAME']}"
     )
-    cache = RedisServer(redis_server)
+    cache = RedisServer(redis_server).start()
     try:
         running = stack.start(
             config,

@@ -12,8 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.html import escape
 from rest_framework.test import APIClient
 
-from candidates import services as candidate_services
-from candidates.models import Category, Edition, ImportJob, LegalProduct, Regency
+from candidates.models import Edition, ImportJob, LegalProduct
 from candidates.spreadsheets import BUSINESS_COLUMNS
 from ceremonies import services as ceremony_services
 from ceremonies.models import Certificate
@@ -21,6 +20,7 @@ from tests.security.pdf_files import pdf, stream
 from tests.security.test_uploads import (
     GORONTALO,
     api_legal_product,
+    gorontalo_draft,
     in_language,
     media_files,
     post_legal_product,
@@ -61,11 +61,7 @@ def staff(demo_accounts):
 
 @pytest.fixture
 def draft(staff, published_demo):
-    candidate = candidate_services.government_candidate_get_or_create(
-        actor=staff, regency=Regency.objects.get(code="75.01")
-    )
-    category = Category.objects.get(edition__year=2021, code="pemerintah-kabupaten-kota")
-    return candidate_services.nomination_create(actor=staff, candidate=candidate, category=category)
+    return gorontalo_draft(staff)
 
 
 def test_a_document_that_does_not_fit_leaves_nothing_from_the_branch_page(

@@ -18,12 +18,24 @@ from tests.security.test_uploads import (
     GORONTALO,
     NOT_PDF,
     api_legal_product,
+    gorontalo_draft,
     in_language,
     post_legal_product,
     stored,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_accounts_once")]
+
+
+@pytest.fixture
+def staff(demo_accounts):
+    return demo_accounts[GORONTALO]
+
+
+@pytest.fixture
+def draft(staff):
+    return gorontalo_draft(staff)
+
 
 ACTIVE_MESSAGE = (
     "This PDF holds active content (%(names)s): scripts, programs to launch, embedded files and "
@@ -45,23 +57,6 @@ REFUSED = {
     # pypdf cannot read it (no cross-reference to find its objects): what it holds is unknown.
     "unreadable": (b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", NOT_PDF, {}),
 }
-
-
-@pytest.fixture
-def staff(demo_accounts):
-    return demo_accounts[GORONTALO]
-
-
-@pytest.fixture
-def draft(staff):
-    from candidates import services
-    from candidates.models import Category, Regency
-
-    candidate = services.government_candidate_get_or_create(
-        actor=staff, regency=Regency.objects.get(code="75.01")
-    )
-    category = Category.objects.get(edition__year=2021, code="pemerintah-kabupaten-kota")
-    return services.nomination_create(actor=staff, candidate=candidate, category=category)
 
 
 def _api(staff, language="en") -> APIClient:

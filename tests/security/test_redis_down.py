@@ -4,56 +4,14 @@ is stopped in the middle of the test. Before, every public page and every login 
 (the page cache and allauth's rate limits raised) while /healthz/ answered 200 "ok"."""
 
 import shutil
-import socket
-import subprocess
-import time
 
 import pytest
-import redis
 from django.test import Client
 
 from tests.accounts.steps import log_in
+from tests.security.workers import RedisServer
 
 pytestmark = pytest.mark.django_db
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class RedisServer:
-    def __init__(self, binary: str):
-        self.port = _free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process = subprocess.Popen(
-            [
-                binary,
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        client = redis.Redis.from_url(self.url)
-        for _ in range(100):
-            try:
-                client.ping()
-                return
-            except redis.ConnectionError:
-                time.sleep(0.05)
-        raise RuntimeError("the test's Redis did not start")
-
-    def stop(self) -> None:
-        self.process.kill()
-        self.process.wait(timeout=10)
 
 
 @pytest.fixture
@@ -61,7 +19,7 @@ def private_redis(require_service):
     binary = shutil.which("redis-server")
     if binary is None:
         require_service("redis-server is not installed")
-    server = RedisServer(binary)
+    server = RedisServer(binary).start()
     yield server
     server.stop()
 

@@ -104,14 +104,18 @@ def staff(demo_accounts):
     return demo_accounts[GORONTALO]
 
 
-@pytest.fixture
-def draft(staff):
+def gorontalo_draft(staff):
     """Kabupaten Gorontalo's 2021 draft, registered by its branch through the services."""
     candidate = services.government_candidate_get_or_create(
         actor=staff, regency=Regency.objects.get(code="75.01")
     )
     category = Category.objects.get(edition__year=2021, code="pemerintah-kabupaten-kota")
     return services.nomination_create(actor=staff, candidate=candidate, category=category)
+
+
+@pytest.fixture
+def draft(staff):
+    return gorontalo_draft(staff)
 
 
 def post_legal_product(client, nomination, name, content, content_type="application/pdf"):

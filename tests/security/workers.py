@@ -74,18 +74,22 @@ def _free_port() -> int:
 
 
 class RedisServer:
-    """A redis-server of the test's own, with its append-only file as production keeps it, that
-    can be stopped and started again on the same port and data."""
+    """A redis-server of the test's own on a free port. With `directory`, it keeps an
+    append-only file there as production does and can be stopped and started again on the same
+    port and data; without, it keeps nothing (a cache's Redis)."""
 
-    def __init__(self, binary: str, directory: Path):
+    def __init__(self, binary: str, directory: Path | None = None):
         self.binary, self.directory = binary, directory
         self.port = _free_port()
         self.url = f"redis://127.0.0.1:{self.port}/0"
         self.process = None
 
-    def start(self) -> None:
+    def start(self) -> "RedisServer":
         command = [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", ""]
-        command += ["--appendonly", "yes", "--dir", str(self.directory)]
+        if self.directory is None:
+            command += ["--appendonly", "no"]
+        else:
+            command += ["--appendonly", "yes", "--dir", str(self.directory)]
         self.process = subprocess.Popen(
             command,
             stdout=subprocess.DEVNULL,
@@ -95,7 +99,7 @@ class RedisServer:
         for _ in range(200):
             try:
                 client.ping()
-                return
+                return self
             except redis.ConnectionError:
                 time.sleep(0.05)
         raise RuntimeError("the test's Redis did not start")

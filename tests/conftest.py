@@ -54,11 +54,26 @@ def pytest_collection_finish(session):
     visibility timeout; the browser journeys), so that they overlap the rest instead of ending
     the run alone. Once every hook has ordered the tests (pytest's own keeps a module's tests
     together and would put them back); the order within each part stays."""
-    session.items.sort(
-        key=lambda item: (
-            0 if _is_browser(item) else 1 if _is_worker(item) or _is_deploy(item) else 2
-        )
-    )
+    session.items.sort(key=_start_order)
+
+
+# Modules whose tests take tens of seconds each (page walks over every route, the API fuzzer):
+# after the waits, before the many short tests, so that the run ends with short ones on both
+# processes instead of one process finishing a long walk alone.
+LONG_MODULES = (
+    "tests/security/test_access_walker.py",
+    "tests/security/test_api_fuzz.py",
+    "tests/security/test_xss.py",
+    "tests/security/test_csrf.py",
+)
+
+
+def _start_order(item) -> int:
+    if _is_browser(item):
+        return 0
+    if _is_worker(item) or _is_deploy(item):
+        return 1
+    return 2 if item.nodeid.startswith(LONG_MODULES) else 3
 
 
 BROWSER_TESTS = "tests/e2e/"
@@ -120,6 +135,10 @@ def pytest_xdist_make_scheduler(config, log):
     if config.getvalue("dist") != "loadgroup":
         return None
     from xdist.scheduler import LoadScopeScheduling
+
+    # pytest-xdist would otherwise send the groups with the most tests first (a module of 200
+    # quick tests before a walk of 80 s), undoing the order of `pytest_collection_finish`.
+    config.option.loadscopereorder = False
 
     class BrowserGroupScheduling(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:

@@ -153,7 +153,8 @@ _NOMINATIONS = [
     _N(2018, "usaha-besar-menengah", "Chitose Internasional", "Kota Cimahi", S.NOT_ADVANCED, L.PERINGKAT_3, npp="99000003"),
     _N(2018, "usaha-besar-menengah", "Gracia Pharmindo", "Kabupaten Sumedang", S.NOT_ADVANCED, L.HARAPAN_1, npp="99000004"),
     _N(2018, "usaha-besar-menengah", "Sankei Gosyu Industries", "Kabupaten Bekasi", S.NOT_ADVANCED, L.HARAPAN_2, npp="99000005"),
-    _N(2018, "usaha-besar-menengah", "Jafpa Comfeed Indonesia", "Kota Cirebon", S.NOT_ADVANCED, L.HARAPAN_3, npp="99000006"),
+    # The article spells it "Jafpa": the firm is (PT) Japfa Comfeed Indonesia.
+    _N(2018, "usaha-besar-menengah", "Japfa Comfeed Indonesia", "Kota Cirebon", S.NOT_ADVANCED, L.HARAPAN_3, npp="99000006"),
     _N(2018, "usaha-kecil-mikro", "Martabak Air Mancur", "Kota Bogor", S.ADVANCED, L.PERINGKAT_1, npp="99000007"),
     # Jawa Barat 2020: seven regencies/cities presented to the provincial panel (IndependensI,
     # 22 December 2020); Kota Bekasi went on to third place nationally (Radar Bekasi, 2021). The

@@ -349,7 +349,7 @@ PANEL_NOMINATIONS = sorted(
             "Chitose Internasional",
             "Gracia Pharmindo",
             "Sankei Gosyu Industries",
-            "Jafpa Comfeed Indonesia",
+            "Japfa Comfeed Indonesia",
             "Martabak Air Mancur",
         )
     ]
@@ -950,7 +950,7 @@ def test_nomination_filters(api, users, demo):
             "Chitose Internasional",
             "Gracia Pharmindo",
             "Sankei Gosyu Industries",
-            "Jafpa Comfeed Indonesia",
+            "Japfa Comfeed Indonesia",
             "Martabak Air Mancur",
         )
     )

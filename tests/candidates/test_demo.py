@@ -39,6 +39,17 @@ def test_seed_demo_twice_creates_nothing_new(regions):
     assert [m.objects.count() for m in (Edition, Category, Branch, Candidate, Nomination)] == counts
 
 
+def test_seed_demo_names_the_firms_as_they_are_registered(demo):
+    # The article spells Harapan III "Jafpa Comfeed Indonesia"; the firm is (PT) Japfa Comfeed
+    # Indonesia, and the demo must not copy the typo onto certificates (issue 25).
+    harapan_3 = _nomination(2018, "Japfa Comfeed Indonesia")
+    assert (harapan_3.category.code, harapan_3.provincial_label) == (
+        "usaha-besar-menengah",
+        RankLabel.HARAPAN_3,
+    )
+    assert not Candidate.objects.filter(name__icontains="Jafpa").exists()
+
+
 def test_seed_demo_jawa_barat_2018_provincial_results(demo):
     labels = {
         n.candidate.name: (n.provincial_label, n.state)

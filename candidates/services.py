@@ -143,10 +143,11 @@ def data_kind(nomination: Nomination) -> str:
 
 
 def figures_of(nomination: Nomination) -> dict:
-    """The nomination's saved figures as a plain mapping (empty when none were entered)."""
+    """The nomination's saved figures as a plain mapping (empty when none were entered), the
+    contact officer's position, e-mail and phone included for a government."""
     kind = data_kind(nomination)
     model, fields = (
-        (GovernmentData, validators.GOVERNMENT_REQUIRED)
+        (GovernmentData, (*validators.GOVERNMENT_REQUIRED, *validators.GOVERNMENT_CONTACT))
         if kind == "government"
         else (BusinessData, validators.BUSINESS_COUNTS)
     )
@@ -389,7 +390,7 @@ def nomination_figures_update(
     _check_editable(nomination)
     kind = data_kind(nomination)
     fields = validators.GOVERNMENT_REQUIRED if kind == "government" else validators.BUSINESS_COUNTS
-    extra = ("contact_position", "contact_email", "contact_phone") if kind == "government" else ()
+    extra = validators.GOVERNMENT_CONTACT if kind == "government" else ()
     clean = {f: values.get(f) for f in (*fields, *extra) if f in values}
     current = figures_of(nomination)
     merged = {**current, **clean}

@@ -62,6 +62,8 @@ GOVERNMENT_COUNTS = (
     "apbd_contribution_budget",
 )
 GOVERNMENT_REQUIRED = ("head_of_region", "contact_name", *GOVERNMENT_COUNTS)
+# Asked for, not required: how the panel reaches the contact officer.
+GOVERNMENT_CONTACT = ("contact_position", "contact_email", "contact_phone")
 
 PROGRAMMES = ("jkk", "jkm", "jht", "jp", "jkp")
 BUSINESS_COUNTS = (

@@ -159,6 +159,35 @@ def test_figures_accept_indonesian_thousands_and_show_indicators(client, bekasi_
     assert "28,36" in page  # 39.227 vulnerable workers per 1.000 of 1.383.287 workers
 
 
+def test_the_contact_officer_saved_is_shown_on_the_dossier_and_to_the_panel(client, bekasi_staff):
+    # Stored, but shown as "—" everywhere: figures_of read only the required figures (issue 25).
+    from scoring.views import _dossier
+
+    nomination = _register_bekasi(client, bekasi_staff)
+    contact = {
+        "f-contact_position": "Kepala Dinas Tenaga Kerja Kota Bekasi",
+        "f-contact_email": "disnaker@bekasikota.go.id",
+        "f-contact_phone": "0812-3456-7890",
+    }
+    response = client.post(f"/branch/nominations/{nomination.pk}/", {**BEKASI_2020, **contact})
+    assert response.status_code == 302
+
+    page = client.get(f"/branch/nominations/{nomination.pk}/").content.decode()
+    shown = client.get(f"/nominations/{nomination.pk}/").content.decode()
+    for value in (
+        "Kepala Dinas Tenaga Kerja Kota Bekasi",
+        "disnaker@bekasikota.go.id",
+        "0812-3456-7890",
+    ):
+        assert value in page
+        assert value in shown
+    # The panel's read-only dossier (scoresheet page and decision file) reads the same rows.
+    shown_to_panel = [
+        value for _legend, rows in _dossier(nomination)["figures"] for _l, value in rows
+    ]
+    assert set(contact.values()) <= set(shown_to_panel)
+
+
 def test_impossible_figure_is_refused_at_its_field_and_nothing_changes(client, bekasi_staff):
     nomination = _register_bekasi(client, bekasi_staff)
     bad = {**BEKASI_2020, "f-non_asn_covered": "20.000"}

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from paritrana.admin import ChoiceLabelsAdmin
+from paritrana.admin import ChoiceLabelsAdmin, year_column
 
 from .models import (
     Branch,
@@ -50,7 +50,7 @@ class CategoryInline(admin.TabularInline):
 
 @admin.register(Edition)
 class EditionAdmin(admin.ModelAdmin):
-    list_display = ["year", "theme"]
+    list_display = [year_column(Edition), "theme"]
     search_fields = ["year", "theme"]
     inlines = [CategoryInline]
 
@@ -162,7 +162,7 @@ class BusinessDataAdmin(ChoiceLabelsAdmin):
 
 @admin.register(LegalProduct)
 class LegalProductAdmin(ChoiceLabelsAdmin):
-    list_display = ["nomination", "type", "number", "year", "title"]
+    list_display = ["nomination", "type", "number", year_column(LegalProduct), "title"]
     list_filter = ["type", "nomination__category__edition"]
     search_fields = ["number", "title", "nomination__candidate__name"]
     list_select_related = ["nomination__candidate", "nomination__category__edition"]

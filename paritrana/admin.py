@@ -11,6 +11,19 @@ CHOICE_LABEL_RELATIONS = {
 }
 
 
+def year_column(model, field: str = "year"):
+    """A list column showing a year as written (2021): the admin formats every integer as a
+    quantity, which Indonesian writes 2.021."""
+
+    @admin.display(description=model._meta.get_field(field).verbose_name, ordering=field)
+    def column(obj):
+        value = getattr(obj, field)
+        return "" if value is None else str(value)
+
+    column.__name__ = field
+    return column
+
+
 class ChoiceLabelsAdmin(admin.ModelAdmin):
     """A select of nominations or rubrics on an admin form loads what their labels show with
     the choices (select_related) instead of three queries per option; the same options, in

@@ -1,5 +1,7 @@
 """The Django admin opens for the secretariat only, with every model searchable."""
 
+import re
+
 import pytest
 from django.contrib import admin
 from django.urls import reverse
@@ -103,3 +105,13 @@ def test_admin_nomination_choices_keep_their_labels_and_order(client, demo_accou
     positions = [page.index(f">{escape(label)}</option>") for label in labels]
     assert len(labels) == 38
     assert positions == sorted(positions)
+
+
+def test_admin_lists_show_years_without_a_thousands_separator(client, demo_accounts):
+    # Indonesian formats numbers as 2.021; a year is not a quantity (issue 25).
+    client.force_login(demo_accounts["admin@paritrana.test"])
+    editions = client.get("/admin/candidates/edition/").content.decode()
+    products = client.get("/admin/candidates/legalproduct/").content.decode()
+    assert [year in editions for year in ("2018", "2020", "2021")] == [True, True, True]
+    assert re.findall(r"\b2\.0[12]\d\b", editions + products) == []
+    assert re.search(r'<td class="field-year">20\d\d</td>', products)

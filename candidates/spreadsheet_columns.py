@@ -389,19 +389,21 @@ def _empty(raw) -> bool:
     return raw is None or (isinstance(raw, str) and not raw.strip())
 
 
-def _display(raw):
-    """A cell as the preview shows it (JSON-safe); blanks as nothing."""
+def _display(raw, column):
+    """A cell as the preview shows it (JSON-safe); blanks as nothing. A number stays a number
+    (shown as a figure, 40.000) only in a count column: a phone number, an NPP or a code typed
+    into a number cell is shown as written (81234567890)."""
     if _empty(raw):
         return ""
     if isinstance(raw, datetime | date):
         return raw.strftime("%d/%m/%Y")
     if isinstance(raw, bool):
         return str(raw)
-    if isinstance(raw, int):
-        return raw
-    if isinstance(raw, float | Decimal):
-        whole = _whole(raw)
-        return whole if whole is not None else str(raw)
+    if isinstance(raw, int | float | Decimal):
+        whole = raw if isinstance(raw, int) else _whole(raw)
+        if whole is None:
+            return str(raw)
+        return whole if column.type == COUNT else str(whole)
     return str(raw)
 
 

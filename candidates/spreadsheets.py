@@ -244,7 +244,10 @@ def _read(job: ImportJob, sheet: _Sheet, *, progress: bool = True) -> Iterator[l
             chunk.append(_Row(number, values))
             sheet.total += 1
             if len(sheet.preview["rows"]) < PREVIEW_ROWS:
-                sheet.preview["rows"].append([number, [_display(raw) for raw in raws]])
+                shown = [
+                    _display(raw, column) for (column, _r), raw in zip(readers, raws, strict=True)
+                ]
+                sheet.preview["rows"].append([number, shown])
             if progress and sheet.total % PROGRESS_EVERY == 0:
                 ImportJob.objects.filter(pk=job.pk).update(processed_rows=sheet.total)
             if len(chunk) == CHUNK_ROWS:

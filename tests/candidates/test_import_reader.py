@@ -147,7 +147,8 @@ def _parsed(rows) -> list:
                 values.append(spreadsheets._PARSERS[column.type](raw, column))
             except spreadsheets._CellError as error:
                 values.append(("error", str(error)))
-        parsed.append((number, values, [spreadsheets._display(raw) for raw in cells]))
+        shown = [spreadsheets._display(raw, c) for c, raw in zip(BUSINESS, cells, strict=False)]
+        parsed.append((number, values, shown))
     return parsed
 
 

@@ -501,7 +501,11 @@ def test_typed_text_is_printed_as_text_in_the_decision_file(poisoned, demo_accou
         "candidate_name",
         "category_name",
         "criterion_name",
+        # The contact officer's e-mail and position, shown in the dossier since issue 25. (The
+        # phone's tag is not found in the PDF's text: not yet looked into.)
+        "governmentdata_contact_email",
         "governmentdata_contact_name",
+        "governmentdata_contact_position",
         "governmentdata_head_of_region",
         "governmentdata_justification",
         "innovation_description",

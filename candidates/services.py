@@ -146,11 +146,8 @@ def figures_of(nomination: Nomination) -> dict:
     """The nomination's saved figures as a plain mapping (empty when none were entered), the
     contact officer's position, e-mail and phone included for a government."""
     kind = data_kind(nomination)
-    model, fields = (
-        (GovernmentData, (*validators.GOVERNMENT_REQUIRED, *validators.GOVERNMENT_CONTACT))
-        if kind == "government"
-        else (BusinessData, validators.BUSINESS_COUNTS)
-    )
+    model = GovernmentData if kind == "government" else BusinessData
+    fields = validators.figure_fields(kind)
     data = model.objects.filter(nomination=nomination).first()
     values = {f: getattr(data, f) if data else None for f in fields}
     values["justification"] = data.justification if data else ""
@@ -389,15 +386,14 @@ def nomination_figures_update(
     _check_scope(actor, nomination.candidate)
     _check_editable(nomination)
     kind = data_kind(nomination)
-    fields = validators.GOVERNMENT_REQUIRED if kind == "government" else validators.BUSINESS_COUNTS
-    extra = validators.GOVERNMENT_CONTACT if kind == "government" else ()
-    clean = {f: values.get(f) for f in (*fields, *extra) if f in values}
+    fields = validators.figure_fields(kind)
+    clean = {f: values.get(f) for f in fields if f in values}
     current = figures_of(nomination)
     merged = {**current, **clean}
     validators.validate_figures(kind, merged, justification)
     model = GovernmentData if kind == "government" else BusinessData
     data, _created = model.objects.get_or_create(nomination=nomination)
-    recorded = (*fields, *extra, "justification")
+    recorded = (*fields, "justification")
     before = values_of(data, recorded)
     numeric = {*validators.GOVERNMENT_COUNTS, *validators.BUSINESS_COUNTS}
     for field, value in clean.items():

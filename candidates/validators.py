@@ -254,6 +254,14 @@ def flags(kind: str, values: Mapping) -> list[Finding]:
     return [f for f in findings(rules, values) if f.kind == SUSPICIOUS]
 
 
+def figure_fields(kind: str) -> tuple[str, ...]:
+    """The fields a nomination's figures hold besides the justification: a government's
+    required figures and its contact officer's details, a business's counts."""
+    if kind == "government":
+        return (*GOVERNMENT_REQUIRED, *GOVERNMENT_CONTACT)
+    return BUSINESS_COUNTS
+
+
 def required_fields(kind: str, *, edition_year: int, scale: str = "") -> tuple[str, ...]:
     if kind == "government":
         return GOVERNMENT_REQUIRED

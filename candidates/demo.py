@@ -358,7 +358,8 @@ def seed_candidates() -> DemoSeeded:
     for year, spec in _EDITIONS.items():
         # Only the latest demo edition still takes nominations.
         edition, _ = Edition.objects.update_or_create(
-            year=year, defaults={"notes": spec["notes"], "nominations_open": year == 2021}
+            year=year,
+            defaults={"notes": spec["notes"], "nominations_open": year == 2021, "is_demo": True},
         )
         national_labels = spec.get("national_labels", 6)
         for order, (code, name, kind, scale, provincial, scheme, finalists, *labels) in enumerate(

@@ -117,6 +117,14 @@ class Edition(models.Model):
         help_text=_("Branch staff may register and edit nominations of this edition."),
     )
     nomination_deadline = models.DateField(_("nomination deadline"), null=True, blank=True)
+    is_demo = models.BooleanField(
+        _("demo data"),
+        default=False,
+        help_text=_(
+            "Built by seed_demo from the seed articles: every page then says the site shows demo "
+            "data, and its certificates are specimens."
+        ),
+    )
 
     class Meta:
         verbose_name = _("edition")

@@ -3,6 +3,7 @@
 The national admin may do everything, so on every role's page they see that page's whole
 scope nationwide (the secretariat's monitoring view)."""
 
+from django.core.cache import cache
 from django.db.models import (
     BooleanField,
     Case,
@@ -33,6 +34,24 @@ _DIRECT_NATIONAL_STATES = (
 _NOTHING = Q(pk__in=[])
 # Not Q(): an empty Q vanishes when OR-ed with another (Q() | Q(x) == Q(x)).
 _EVERYTHING = Q(pk__isnull=False)
+
+
+DEMO_DATA_KEY = "candidates:demo-data-present"
+
+
+def demo_data_present() -> bool:
+    """Whether the site runs on demo data (an edition built by `seed_demo`): every page then
+    says so. Kept in the cache (one query per process and hour at most); an edition saved or
+    deleted forgets it (candidates.signals)."""
+    present = cache.get(DEMO_DATA_KEY)
+    if present is None:
+        present = Edition.objects.filter(is_demo=True).exists()
+        cache.set(DEMO_DATA_KEY, present, 60 * 60)
+    return present
+
+
+def forget_demo_data_present() -> None:
+    cache.delete(DEMO_DATA_KEY)
 
 
 def current_edition() -> Edition | None:

@@ -22,7 +22,7 @@ from paritrana.public_cache import cached_public
 from scoring.enums import StageKind
 
 from . import selectors
-from .enums import Verification
+from .enums import DOWNLOADABLE
 from .serializers_public import (
     PublicCertificateSerializer,
     PublicEditionDetailSerializer,
@@ -221,7 +221,7 @@ class PublicCertificateViewSet(PublicViewSet):
             "revoked_reason": certificate.revoked_reason,
             "verification_path": certificate.verification_path(),
             "pdf_path": reverse("public:certificate_pdf", args=[certificate.serial])
-            if result.status == Verification.VALID and certificate.file
+            if result.status in DOWNLOADABLE and certificate.file
             else None,
         }
         return Response(PublicCertificateSerializer(data).data)

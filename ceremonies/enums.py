@@ -13,6 +13,12 @@ class Verification(models.TextChoices):
     # The award it certifies was withdrawn when the ranking was reopened.
     WITHDRAWN = "withdrawn", pgettext_lazy("certificate", "Award withdrawn")
     PENDING = "pending", pgettext_lazy("certificate", "Not issued yet")
+    # A certificate of demo data (an edition built by seed_demo): it certifies nothing.
+    SPECIMEN = "specimen", pgettext_lazy("certificate", "Specimen (demo data)")
+
+
+# The statuses whose PDF may be downloaded (a specimen's carries its mark).
+DOWNLOADABLE = (Verification.VALID, Verification.SPECIMEN)
 
 
 class CertificateState(models.TextChoices):

@@ -573,6 +573,8 @@ def verification_status(certificate: Certificate) -> str:
         return Verification.WITHDRAWN
     if certificate.generated_at is None:
         return Verification.PENDING
+    if certificate.ceremony.edition.is_demo:
+        return Verification.SPECIMEN
     return Verification.VALID
 
 

@@ -26,7 +26,7 @@ from paritrana.public_cache import cached_public
 from scoring.enums import StageKind
 
 from . import integrity, opendata, selectors
-from .enums import Verification
+from .enums import DOWNLOADABLE
 
 FUNNEL_STEPS = {
     "eligible": gettext_lazy("Eligible"),
@@ -346,7 +346,7 @@ def certificate_pdf(request, serial: str):
     """A valid certificate's PDF. Not cached (a file); 404 when it is not generated, revoked or
     its award withdrawn (the verification page says which)."""
     result = selectors.certificate_verification(serial)
-    if result is None or result.status != Verification.VALID or not result.certificate.file:
+    if result is None or result.status not in DOWNLOADABLE or not result.certificate.file:
         raise Http404(_("This certificate cannot be downloaded."))
     certificate = result.certificate
     # Only the file generated: one replaced on disk is refused (and logged).

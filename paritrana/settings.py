@@ -123,6 +123,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "csp.context_processors.nonce",
                 "paritrana.navigation.navigation",
+                "paritrana.context_processors.demo_data",
                 "accounts.mfa.mfa_grace",
             ],
         },

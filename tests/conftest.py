@@ -492,11 +492,15 @@ def _fresh_public_cache():
     """The public pages' cache outlives a test (local memory in the process, Redis in CI): a page
     cached by another test must not answer here. Moving to the next generation forgets it
     without flushing the whole cache (the Redis database also holds the task queue)."""
+    from candidates.selectors import forget_demo_data_present
     from paritrana.public_cache import public_cache_clear
 
+    # So is whether the site runs on demo data: a rolled-back edition sends no signal.
     public_cache_clear()
+    forget_demo_data_present()
     yield
     public_cache_clear()
+    forget_demo_data_present()
 
 
 @pytest.fixture(autouse=True)

@@ -84,3 +84,14 @@ def certificate_file(certificate, content: bytes) -> None:
         target=certificate,
         new={"sha256": hashlib.sha256(content).hexdigest()},
     )
+
+
+def as_real_data() -> None:
+    """The demo editions as a real edition with the same results would be: not demo data (no
+    banner, certificates valid rather than specimens)."""
+    from candidates.models import Edition
+    from candidates.selectors import demo_data_present, forget_demo_data_present
+
+    Edition.objects.update(is_demo=False)
+    forget_demo_data_present()
+    demo_data_present()

@@ -170,6 +170,7 @@ def replayed(key, build):
                 for sql in statements:
                     cursor.execute(sql)
         _media_replay(*media)
+        _settle_demo_flag()
         return copy.deepcopy(result)
     counters = _id_counters()
     files_before = _media_files()
@@ -189,4 +190,15 @@ def replayed(key, build):
     if None not in kinds:
         kept = [sql for sql, kind in zip(statements, kinds, strict=True) if kind != "read"]
         _CACHE[state] = (copy.deepcopy(result), counters, kept, _media_written(files_before))
+    _settle_demo_flag()
     return result
+
+
+def _settle_demo_flag() -> None:
+    """Whether the site runs on demo data is cached (candidates.selectors.demo_data_present):
+    read it again now that the data changed, as a running site would have read it before the
+    request a test measures. A replay sends no signal that would make it forget."""
+    from candidates.selectors import demo_data_present, forget_demo_data_present
+
+    forget_demo_data_present()
+    demo_data_present()

@@ -95,6 +95,7 @@ def test_certificate_pdf_holds_recipient_category_label_and_serial(
 def test_certificate_qr_code_and_link_lead_to_its_verification_page(
     published_demo, django_capture_on_commit_callbacks, client
 ):
+    Edition.objects.update(is_demo=False)  # a real edition: the certificate is valid
     _issue(published_demo["national_2020"], django_capture_on_commit_callbacks)
     certificate = _bekasi_certificate(published_demo)
     url = f"{settings.SITE_URL}/verify/{certificate.serial}/"

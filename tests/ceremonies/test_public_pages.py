@@ -45,6 +45,13 @@ def generated(published_demo, django_capture_on_commit_callbacks):
     return published_demo
 
 
+@pytest.fixture
+def generated_real(generated):
+    """As `generated`, of editions that are not demo data: their certificates are valid."""
+    demo_data.as_real_data()
+    return generated
+
+
 def _get(client, url, language="id"):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     return client.get(url)
@@ -282,10 +289,10 @@ def test_candidate_page_shows_every_published_stage_with_its_breakdown(client, g
         assert "<h3>National selection</h3>" in page
 
 
-def test_candidate_page_links_its_certificates(client, generated):
-    page = _bekasi_page(client, generated, "en")
-    national = _certificate(generated)
-    provincial = _certificate(generated, "jabar_2018")
+def test_candidate_page_links_its_certificates(client, generated_real):
+    page = _bekasi_page(client, generated_real, "en")
+    national = _certificate(generated_real)
+    provincial = _certificate(generated_real, "jabar_2018")
     for certificate in (national, provincial):
         assert f'data-serial="{certificate.serial}" data-status="valid"' in page
         assert f'href="/verify/{certificate.serial}/"' in page
@@ -374,8 +381,8 @@ def test_verify_form_explains_a_bad_serial_next_to_the_field(client, typed):
 
 
 @pytest.mark.parametrize("language", ["id", "en"])
-def test_verify_page_of_a_valid_certificate(client, generated, language):
-    certificate = _certificate(generated)
+def test_verify_page_of_a_valid_certificate(client, generated_real, language):
+    certificate = _certificate(generated_real)
     page = _page(client, f"/verify/{certificate.serial}/", language)
     assert 'data-status="valid"' in page
     assert f"<dd data-serial>{certificate.serial}</dd>" in page
@@ -539,10 +546,12 @@ def test_publishing_clears_the_cached_pages(client, demo, django_capture_on_comm
     assert re.findall(r'data-year="(\d+)"', _page(client, "/open-data/", "en")) == ["2020"]
 
 
-def test_revoking_clears_the_cached_pages(client, generated, django_capture_on_commit_callbacks):
-    certificate = _certificate(generated)
+def test_revoking_clears_the_cached_pages(
+    client, generated_real, django_capture_on_commit_callbacks
+):
+    certificate = _certificate(generated_real)
     verify = f"/verify/{certificate.serial}/"
-    candidate = f"/results/candidate/{generated['bekasi'].pk}/"
+    candidate = f"/results/candidate/{generated_real['bekasi'].pk}/"
     assert 'data-status="valid"' in _page(client, verify, "en")
     assert f'data-serial="{certificate.serial}" data-status="valid"' in _page(
         client, candidate, "en"

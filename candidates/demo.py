@@ -31,7 +31,14 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from .enums import AwardScheme, BusinessScale, CandidateKind, LegalProductType, NominationState
+from .enums import (
+    NATIONAL_STATES,
+    AwardScheme,
+    BusinessScale,
+    CandidateKind,
+    LegalProductType,
+    NominationState,
+)
 from .enums import RankLabel as L
 from .models import (
     Branch,
@@ -128,6 +135,15 @@ class _N:
     npp: str | None = None
     sector: str = ""
 
+    @property
+    def provincial_outside_system(self) -> bool:
+        """Whether its provincial round is entered as decided outside the system: every round
+        the demo does not replay (2020, and Jakarta Utara's of 2021), so that its decision file
+        shows what was decided there rather than an empty scored stage."""
+        return self.year in NATIONAL_REPLAYED_YEARS or (
+            self.year not in REPLAYED_YEARS and self.state in NATIONAL_STATES
+        )
+
 
 _JABAR_2018 = "pemerintah-kabupaten-kota"
 _KAB_KOTA = _JABAR_2018
@@ -193,6 +209,30 @@ _NOMINATIONS = [
     _N(2021, _JABAR_2018, "Pemerintah Kabupaten Bone Bolango", "Kabupaten Bone Bolango", S.DRAFT),
     _N(2021, _JABAR_2018, "Pemerintah Kota Gorontalo", "Kota Gorontalo", S.DRAFT),
 ]  # fmt: skip
+
+# The nominees whose outcome (their place, their award, that they took part at all) the articles
+# do not report: the public site, the API and the open data mark it as illustrative.
+_ILLUSTRATIVE_OUTCOMES = {
+    (2018, "Pemerintah Kota Depok"),
+    (2018, "Pemerintah Kabupaten Bekasi"),
+    (2018, "Pemerintah Kabupaten Karawang"),
+    (2018, "Pemerintah Kota Cirebon"),
+    *(
+        (2020, name)
+        for name in (
+            "Pemerintah Kota Semarang",
+            "Pemerintah Kabupaten Banyuwangi",
+            "Pemerintah Kota Makassar",
+            "Pemerintah Kota Balikpapan",
+            "Pemerintah Kabupaten Badung",
+            "Pemerintah Kabupaten Sleman",
+            "Pemerintah Kota Pekanbaru",
+            "Pemerintah Kota Palembang",
+            "Pemerintah Kota Banda Aceh",
+            "Pemerintah Kota Kupang",
+        )
+    ),
+}
 
 # Figures reported for a nomination: (year, candidate) → GovernmentData fields.
 _GOVERNMENT_DATA = {
@@ -409,6 +449,12 @@ def seed_candidates() -> DemoSeeded:
                     "national_rank": spec.national_rank,
                 },
             )
+        marks = {
+            "provincial_outside_system": spec.provincial_outside_system,
+            "illustrative_outcome": (spec.year, spec.name) in _ILLUSTRATIVE_OUTCOMES,
+        }
+        if any(getattr(nomination, name) != value for name, value in marks.items()):
+            Nomination.objects.filter(pk=nomination.pk).update(**marks)
         key = (spec.year, spec.name)
         if key in _GOVERNMENT_DATA:
             GovernmentData.objects.update_or_create(

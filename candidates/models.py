@@ -332,6 +332,23 @@ class Nomination(models.Model):
         _("national result"), max_length=16, choices=RankLabel.choices, blank=True
     )
     national_rank = models.PositiveSmallIntegerField(_("national rank"), null=True, blank=True)
+    illustrative_outcome = models.BooleanField(
+        _("illustrative outcome (demo data)"),
+        default=False,
+        help_text=_(
+            "Demo data: the articles the demo is built from do not report this nominee's place "
+            "or award; the public site marks it as illustrative."
+        ),
+    )
+    provincial_outside_system = models.BooleanField(
+        _("provincial round decided outside the system"),
+        default=False,
+        help_text=_(
+            "The provincial round of this nomination was held before the province used Paritrana "
+            "(on paper): its provincial result and whether it advanced are entered as decided "
+            "there, and no scores exist here."
+        ),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

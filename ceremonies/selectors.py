@@ -102,6 +102,8 @@ def publication_readiness(edition: Edition, province: Province | None) -> Readin
         category__edition=edition,
         category__has_provincial_round=True,
         state__in=RANKED_STATES,
+        # A round held on paper before the province used Paritrana has no ranking to finalise.
+        provincial_outside_system=False,
     )
     categories = list(
         Category.objects.filter(pk__in=ranked.values("category_id")).order_by("order")

@@ -42,7 +42,7 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from candidates.enums import NominationState, RankLabel
+from candidates.enums import NATIONAL_STATES, NominationState, RankLabel
 from candidates.models import Nomination
 from candidates.selectors import (
     is_admin,
@@ -283,6 +283,16 @@ class AwardLine:
 
 
 @dataclass
+class OutsideStage:
+    """A stage the nominee went through outside the system (a provincial round held on paper
+    before the province used Paritrana): what was decided there, without scores."""
+
+    name: str
+    label: str
+    outcome: str
+
+
+@dataclass
 class Event:
     """One line of the record of every change."""
 
@@ -310,6 +320,7 @@ class DecisionFile:
     awards: list  # AwardLine
     record: list  # Event, oldest first
     national_withheld: bool = False  # the jury's part, until the national results are published
+    outside: list = field(default_factory=list)  # OutsideStage, before the scored stages
 
     @property
     def candidate(self):
@@ -582,6 +593,8 @@ class _Builder:
         history = [r for r in self.rows if freezing and r.snapshot.stage_id == freezing.pk]
         if not _reached(self.nomination, kind, bool(sheets or history)):
             return None
+        if self.decided_outside(kind) and not (sheets or history):
+            return None  # the file says what was decided there (outside_stages)
         rubric = self.rubrics.get(stage.pk)
         own = next((s for s in sheets if s.assessor_id == self.user.pk), None)
         frozen = frozen_row is not None
@@ -624,6 +637,27 @@ class _Builder:
         else:
             section.snapshots = self.snapshot_lines(stage, panel, False)
         return section
+
+    def decided_outside(self, kind: StageKind) -> bool:
+        return (
+            kind == StageKind.PROVINCIAL_ASSESSMENT
+            and self.nomination.provincial_outside_system
+            and self.category.has_provincial_round
+        )
+
+    def outside_stages(self, stages: list) -> list[OutsideStage]:
+        """The provincial round decided outside the system, when no scored section shows it."""
+        kind = StageKind.PROVINCIAL_ASSESSMENT
+        if not self.decided_outside(kind) or any(s.kind == kind for s in stages):
+            return []
+        advanced = self.nomination.state in NATIONAL_STATES
+        return [
+            OutsideStage(
+                name=str(kind.label),
+                label=_label(self.nomination.provincial_label),
+                outcome=str(_("Advanced to the national round") if advanced else _("Not advanced")),
+            )
+        ]
 
     def columns(self, panel: Panel, sheets, scores_visible: bool):
         """The stage's assessors the reader may see, in their numbered order, with who each
@@ -1094,4 +1128,5 @@ def decision_file(user, nomination: Nomination) -> DecisionFile:
         awards=build.award_lines(awards),
         record=build.record(transitions, awards, conflicts),
         national_withheld=build.national_withheld,
+        outside=build.outside_stages(stages),
     )

@@ -307,3 +307,100 @@ def test_the_2020_interviews_left_for_the_browser(regions):
     interview = Stage.objects.get(edition__year=2020, kind=K.NATIONAL_INTERVIEW)
     assert interview.state == StageState.OPEN
     assert _nomination(2020, BONE).state == NominationState.FINALIST
+
+
+# ---------------------------------------------------------------------------------------------
+# Provincial rounds the demo does not replay are recorded as decided outside the system (issue
+# 25, item 3): a decision file shows only the stages a nominee really went through.
+
+
+def parse(html: str):
+    from tests.scoring.test_decision_file import Tree
+
+    return Tree(html).root
+
+
+def _decision_page(client, nomination, language="en") -> str:
+    from django.conf import settings
+    from django.urls import reverse
+
+    from accounts.models import User
+
+    jury = Panel.objects.get(edition=nomination.category.edition, province__isnull=True)
+    client.force_login(User.objects.get(email="admin@paritrana.test"))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    url = reverse("scoring:decision", args=[jury.pk, nomination.pk])
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.content.decode()
+
+
+def test_the_demo_marks_the_provincial_rounds_it_does_not_replay(demo):
+    outside = Nomination.objects.filter(provincial_outside_system=True)
+    assert sorted(set(outside.values_list("category__edition__year", flat=True))) == [
+        2020,
+        2021,
+    ]
+    # Every 2020 regency/city nominee, advanced or not, and Jakarta Utara's 2021 finalist.
+    assert outside.filter(category__edition__year=2020).count() == 18
+    assert list(
+        outside.filter(category__edition__year=2021).values_list("candidate__name", flat=True)
+    ) == [JAKUT]
+    assert not Nomination.objects.filter(
+        category__edition__year=2018, provincial_outside_system=True
+    ).exists()
+
+
+def test_kota_bekasi_2020_decision_file_shows_no_empty_provincial_stage(client, demo_accounts):
+    bekasi = Nomination.objects.get(candidate__name=BEKASI, category__edition__year=2020)
+    page = _decision_page(client, bekasi)
+    assert 'data-stage="provincial_assessment"' not in page
+    assert "Ranking not finalised" not in page
+    document = parse(page)
+    [outside] = document.all("data-outside-stage")
+    assert outside.text.startswith("Provincial assessment — decided outside the system")
+    assert [n.text for n in document.all("data-outside-label")] == ["Peringkat I"]
+    assert [n.text for n in document.all("data-outside-outcome")] == [
+        "Advanced to the national round"
+    ]
+    # The stages it went through in the system are there, finalised.
+    assert 'data-stage="national_selection"' in page
+
+
+def test_a_2020_nominee_not_advanced_is_recorded_as_not_advanced(client, demo_accounts):
+    from django.conf import settings
+
+    bandung = Nomination.objects.get(
+        candidate__name="Pemerintah Kota Bandung", category__edition__year=2020
+    )
+    assert bandung.state == NominationState.NOT_ADVANCED
+    # Not in the national round: the provincial panel's file (the jury never saw it).
+    jabar = Panel.objects.get(edition=bandung.category.edition, province_id="32")
+    from accounts.models import User
+
+    client.force_login(User.objects.get(email="admin@paritrana.test"))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get(f"/panel/{jabar.pk}/decisions/{bandung.pk}/")
+    assert response.status_code == 200
+    document = parse(response.content.decode())
+    assert [n.text for n in document.all("data-outside-outcome")] == ["Not advanced"]
+    assert [n.text for n in document.all("data-outside-label")] == ["—"]
+
+
+def test_jakarta_utara_2021_decision_file_shows_no_empty_provincial_stage(client, demo_accounts):
+    jakut = Nomination.objects.get(candidate__name=JAKUT, category__edition__year=2021)
+    page = _decision_page(client, jakut)
+    assert 'data-stage="provincial_assessment"' not in page
+    assert [n.text for n in parse(page).all("data-outside-outcome")] == [
+        "Advanced to the national round"
+    ]
+
+
+def test_jawa_barat_2020_needs_no_provincial_ranking_before_its_results_are_published(demo):
+    from candidates.models import Edition, Province
+    from ceremonies.selectors import publication_readiness
+
+    readiness = publication_readiness(
+        Edition.objects.get(year=2020), Province.objects.get(code="32")
+    )
+    assert not any("not finalised" in str(problem) for problem in readiness.problems)

@@ -4,45 +4,90 @@ reads, so nothing unpublished can reach a file.
 
 The files do not depend on the visitor's language: labels and awards are in Bahasa Indonesia
 (the award's official names, as on the certificates), stages are their codes, totals are
-strings with a decimal point ("86.80", the exact frozen value)."""
+strings with a decimal point ("86.80", the exact frozen value). Each column has one meaning,
+documented in WINNERS_COLUMNS and RESULTS_COLUMNS (shown on the open data page)."""
 
 import csv
 import io
 import json
 
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 
 from candidates.models import Edition
+from scoring.breakdown import national_interview
+from scoring.enums import StageKind
 
 from . import selectors
 
 DATASETS = ("winners", "results")
 FORMATS = ("csv", "json")
 
-WINNERS_FIELDS = [
-    "year",
-    "level",
-    "category",
-    "award",
-    "rank",
-    "candidate_id",
-    "candidate",
-    "region",
-    "province",
-]
-RESULTS_FIELDS = [
-    "year",
-    "stage",
-    "category",
-    "province",
-    "rank",
-    "candidate_id",
-    "candidate",
-    "region",
-    "total",
-    "label",
-    "advanced",
-]
+# Every column of each file, in order, with what it holds: the files are built with exactly
+# these columns and the open data page documents them from here. A column has one meaning in
+# every row; where it does not apply to a row's stage it is empty (null in JSON).
+WINNERS_COLUMNS = {
+    "year": _("The edition (its assessment year)."),
+    "level": _(
+        "national: an award of the national result or a special award; provincial: a "
+        "provincial label."
+    ),
+    "category": _("The category's name."),
+    "award": _(
+        "The award: its rank label (Peringkat I–III, Harapan I–III, Terbaik) or, for any other "
+        "award, its title."
+    ),
+    "rank": _("The rank in the ranking that gave the award (empty for a special award)."),
+    "candidate_id": _("The candidate's number: its page is /results/candidate/<id>/."),
+    "candidate": _("The candidate's name."),
+    "region": _("The regency or city and its province, or the province."),
+    "province": _("The candidate's province."),
+}
+RESULTS_COLUMNS = {
+    "year": _("The edition (its assessment year)."),
+    "stage": _(
+        "The ranking: provincial_assessment, national_selection or national_result (the "
+        "national total of the finalists)."
+    ),
+    "category": _("The category's name."),
+    "province": _("The province of a provincial ranking (empty for the national rankings)."),
+    "rank": _("The rank in this ranking."),
+    "candidate_id": _("The candidate's number: its page is /results/candidate/<id>/."),
+    "candidate": _("The candidate's name."),
+    "region": _("The regency or city and its province, or the province."),
+    "total": _("The total in this ranking."),
+    "label": _(
+        "The label this ranking gave (Peringkat I–III, Harapan I–III, Terbaik); empty for none."
+    ),
+    "advanced_to_national": _(
+        "Provincial assessment rows: true when the nominee advanced from the province to the "
+        "national round, false when not. Empty on national rows."
+    ),
+    "national_finalist": _(
+        "National selection rows: true when the jury chose the nominee as a finalist (to be "
+        "interviewed), false when not. National result rows: true (it ranks the finalists). "
+        "Empty on provincial rows."
+    ),
+    "awarded": _(
+        "National result rows: true when the national result gave the finalist an award (its "
+        "label), false when not. Empty on other rows; special awards are in the winners file."
+    ),
+    "interview_judged": _(
+        "National result rows: the jury's interview score, before the attendance factor. "
+        "Empty on other rows."
+    ),
+    "attendance_factor": _(
+        "National result rows: the attendance factor, set by who attended the interview for "
+        "the candidate. Empty on other rows."
+    ),
+    "interview_total": _(
+        "National result rows: the interview's total, the jury's score multiplied by the "
+        "attendance factor, as it counts in the national total. Empty on other rows."
+    ),
+}
+COLUMNS = {"winners": WINNERS_COLUMNS, "results": RESULTS_COLUMNS}
+WINNERS_FIELDS = list(WINNERS_COLUMNS)
+RESULTS_FIELDS = list(RESULTS_COLUMNS)
 FIELDS = {"winners": WINNERS_FIELDS, "results": RESULTS_FIELDS}
 
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
@@ -96,9 +141,32 @@ def winners(edition: Edition) -> list[dict]:
     return rows
 
 
+def _text(value) -> str | None:
+    """A figure as the files give totals: text with a decimal point, exactly as frozen."""
+    return None if value is None else str(value)
+
+
+def _outcomes(stage: str, row) -> dict:
+    """What the row's stage decided, each in its own column (the ranking row's `advanced` is
+    the stage's own outcome: advanced to the national round, finalist, or awarded), and the
+    national result's interview."""
+    provincial = stage == StageKind.PROVINCIAL_ASSESSMENT
+    result = stage == StageKind.NATIONAL_RESULT
+    interview = national_interview(row.breakdown) if result else None
+    return {
+        "advanced_to_national": row.advanced if provincial else None,
+        "national_finalist": None if provincial else True if result else row.advanced,
+        "awarded": row.advanced if result else None,
+        "interview_judged": _text(interview.judged) if interview else None,
+        "attendance_factor": _text(interview.factor) if interview else None,
+        "interview_total": _text(interview.total) if interview else None,
+    }
+
+
 def results(edition: Edition) -> list[dict]:
-    """Every published frozen ranking row of the edition: rank, total, label and whether the
-    nominee advanced, per stage, category and (for the provincial rankings) province."""
+    """Every published frozen ranking row of the edition: rank, total, label, what the stage
+    decided for the nominee and, in the national result, the interview, per stage, category
+    and (for the provincial rankings) province."""
     rows = []
     with override("id"):
         for row in selectors.published_ranking_rows(edition):
@@ -117,7 +185,7 @@ def results(edition: Edition) -> list[dict]:
                     "region": selectors.region_of(candidate),
                     "total": str(row.total),
                     "label": row.get_label_display() if row.label else "",
-                    "advanced": row.advanced,
+                    **_outcomes(snapshot.stage.kind, row),
                 }
             )
     return rows

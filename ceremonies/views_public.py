@@ -23,6 +23,7 @@ from django.views.decorators.http import require_safe
 
 from candidates.models import Candidate, Edition
 from paritrana.public_cache import cached_public
+from scoring.breakdown import interview_figures
 from scoring.enums import StageKind
 
 from . import integrity, opendata, selectors
@@ -34,6 +35,26 @@ FUNNEL_STEPS = {
     "advanced": gettext_lazy("Advanced"),
     "finalists": gettext_lazy("Finalists"),
     "winners": gettext_lazy("Winners"),
+}
+# The open data files as the open data page describes them: title, what the rows are.
+OPEN_DATA_FILES = {
+    "winners": (
+        gettext_lazy("Winners"),
+        gettext_lazy(
+            "The national awards (level “national”) and the provincial labels Peringkat I–III "
+            "and Harapan I–III of every province whose results are published (level "
+            "“provincial”)."
+        ),
+    ),
+    "results": (
+        gettext_lazy("Ranking results"),
+        gettext_lazy(
+            "Every row of the published rankings: the provincial assessment of each published "
+            "province, the national selection and the national result, with rank, total and "
+            "label, what the stage decided for the nominee and, in the national result, the "
+            "interview."
+        ),
+    ),
 }
 # What a visitor may type as a serial number (PRT-2020-N-1A2B3C4D).
 SERIAL = re.compile(r"[A-Za-z0-9-]{1,40}")
@@ -160,16 +181,24 @@ def _number(value):
         return None
 
 
-def _criteria(lines: list[dict]) -> list[dict]:
-    return [
-        {
-            "name": line.get("name", ""),
-            "weight": _number(line.get("weight")),
-            "score": _number(line.get("score")),
-            "contribution": _number(line.get("contribution")),
-        }
-        for line in lines
-    ]
+def _criteria(lines: list[dict]) -> dict:
+    """A frozen stage's criteria as the page shows them; an interview criterion with the jury's
+    score and the attendance factor that make its score (90,00 × 0,80 = 72,00), as the national
+    result's ranking API gives them. `interview`: the table needs their columns."""
+    shown = []
+    for line in lines:
+        judged, factor = interview_figures(line)
+        shown.append(
+            {
+                "name": line.get("name", ""),
+                "weight": _number(line.get("weight")),
+                "judged": judged,
+                "factor": factor,
+                "score": _number(line.get("score")),
+                "contribution": _number(line.get("contribution")),
+            }
+        )
+    return {"lines": shown, "interview": any(line["judged"] is not None for line in shown)}
 
 
 def _stage_name(kind: str, fallback: str) -> str:
@@ -187,7 +216,7 @@ def _presented_stage(stage, shown: set[str]) -> dict:
             "total": _number(part.get("total")),
             "rank": part.get("rank"),
             # The stages the candidate's page already shows on their own are not repeated.
-            "criteria": [] if part.get("stage") in shown else _criteria(part.get("criteria", [])),
+            "criteria": _criteria([] if part.get("stage") in shown else part.get("criteria", [])),
         }
         for part in stage.stages
     ]
@@ -376,8 +405,15 @@ def open_data(request):
             "editions": selectors.published_editions(),
             "datasets": opendata.DATASETS,
             "formats": opendata.FORMATS,
-            "winners_fields": opendata.WINNERS_FIELDS,
-            "results_fields": opendata.RESULTS_FIELDS,
+            "documented": [
+                {
+                    "name": name,
+                    "title": OPEN_DATA_FILES[name][0],
+                    "description": OPEN_DATA_FILES[name][1],
+                    "columns": list(opendata.COLUMNS[name].items()),
+                }
+                for name in opendata.DATASETS
+            ],
             "section": "open_data",
         },
     )

@@ -31,7 +31,8 @@ from candidates.selectors import nominations_seen_by
 from paritrana.api import RulesPermission, refuse_input, validation_detail, within_token_edition
 
 from . import api_decision, selectors, services
-from .enums import SLUG_OF, STAGE_SLUGS, CriterionKind, StageKind
+from .breakdown import interview_figures
+from .enums import SLUG_OF, STAGE_SLUGS, StageKind
 from .models import (
     Award,
     Conflict,
@@ -530,23 +531,23 @@ def _missing(missing, show_names: bool) -> list[dict] | None:
 def _final_cell(cell) -> dict:
     """A criterion of a national stage in the national result: live (CriterionResult) or
     frozen (the snapshot's breakdown)."""
+    judged, factor = interview_figures(cell)
     if isinstance(cell, dict):
         return {
             "criterion": cell["code"],
             "score": cell["score"],
             "contribution": cell["contribution"],
             "counted": cell["counted"],
-            "judged": cell.get("judged"),
-            "factor": cell.get("factor"),
+            "judged": judged,
+            "factor": factor,
         }
-    interview = cell.criterion.kind == CriterionKind.INTERVIEW
     return {
         "criterion": cell.criterion.code,
         "score": cell.score,
         "contribution": cell.contribution,
         "counted": cell.counted,
-        "judged": cell.judged if interview else None,
-        "factor": cell.factor if interview else None,
+        "judged": judged,
+        "factor": factor,
     }
 
 

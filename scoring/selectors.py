@@ -18,6 +18,7 @@ from candidates.selectors import is_admin
 from candidates.selectors import nominations as all_nominations
 
 from . import maths
+from .breakdown import interview_figures
 from .enums import (
     FROZEN_BY,
     NATIONAL_SCORING,
@@ -1007,9 +1008,9 @@ class FinalRow:
     def attendance_factor(self) -> Decimal | None:
         for result in self.stages:
             for c in result.criteria:
-                factor = c.get("factor") if isinstance(c, dict) else c.factor
+                _judged, factor = interview_figures(c)
                 if factor is not None:
-                    return Decimal(str(factor))
+                    return factor
         return None
 
 

@@ -60,8 +60,40 @@ def test_open_data_page_lists_the_downloads_of_published_editions(client, publis
                 href = f'href="/open-data/{year}/{dataset}.{fmt}" download data-file'
                 assert href in page
     assert "/open-data/2021/" not in page
-    assert ", ".join(opendata.WINNERS_FIELDS) in page
     assert 'data-nav="public:open_data" aria-current="page"' in page
+
+
+def _documented_columns(page: str, dataset: str) -> list[str]:
+    section = page.split(f'<section class="dataset" data-dataset="{dataset}"')[1]
+    return re.findall(r'<tr data-column="(\w+)">', section.split("</section>")[0])
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_open_data_page_documents_exactly_the_columns_of_each_file(
+    client, published_demo, language
+):
+    page = _download(client, "/open-data/", language).content.decode()
+    for dataset in ("winners", "results"):
+        documented = _documented_columns(page, dataset)
+        for year in (2020, 2018):
+            rows = _json(client, f"/open-data/{year}/{dataset}.json")
+            assert rows and all(list(row) == documented for row in rows), (dataset, year)
+            text = _download(client, f"/open-data/{year}/{dataset}.csv").content.decode("utf-8-sig")
+            assert text.splitlines()[0] == ",".join(documented)
+    assert _documented_columns(page, "results") == [
+        "year", "stage", "category", "province", "rank", "candidate_id", "candidate", "region",
+        "total", "label", "advanced_to_national", "national_finalist", "awarded",
+        "interview_judged", "attendance_factor", "interview_total",
+    ]  # fmt: skip
+    # Each column with what it holds, in the visitor's language.
+    meaning = {
+        "en": "<td>Provincial assessment rows: true when the nominee advanced from the province "
+        "to the national round, false when not. Empty on national rows.</td>",
+        "id": "<td>Baris penilaian provinsi: true bila nomine maju dari provinsi ke tingkat "
+        "nasional, false bila tidak. Kosong pada baris nasional.</td>",
+    }[language]
+    row = page.split('<tr data-column="advanced_to_national">')[1].split("</tr>")[0]
+    assert row == '<th scope="row"><code>advanced_to_national</code></th>' + meaning
 
 
 def test_winners_csv_of_2020_are_the_national_awards(client, published_demo):
@@ -96,40 +128,85 @@ def test_winners_of_2018_are_the_provincial_labels_of_jawa_barat(client, publish
     assert len(rows) == 5 + 6 + 1
 
 
+def _national_row(published_demo, name, stage, rank, total, **outcome) -> dict:
+    """A 2020 national row as the CSV gives it: what the stage decided and the interview."""
+    candidate = Candidate.objects.get(name=name)
+    region = {
+        BEKASI: "Kota Bekasi, Jawa Barat",
+        "Pemerintah Kabupaten Bone Bolango": "Kabupaten Bone Bolango, Gorontalo",
+        "Pemerintah Kota Balikpapan": "Kota Balikpapan, Kalimantan Timur",
+        "Pemerintah Kota Kupang": "Kota Kupang, Nusa Tenggara Timur",
+    }[name]
+    return {
+        "year": "2020",
+        "stage": stage,
+        "category": "Pemerintah Kabupaten/Kota",
+        "province": "",
+        "rank": str(rank),
+        "candidate_id": str(candidate.pk),
+        "candidate": name,
+        "region": region,
+        "total": total,
+        "label": "",
+        "advanced_to_national": "",
+        "national_finalist": "",
+        "awarded": "",
+        "interview_judged": "",
+        "attendance_factor": "",
+        "interview_total": "",
+        **outcome,
+    }
+
+
 def test_results_of_2020_are_every_published_national_ranking_row(client, published_demo):
     rows = _csv(client, "/open-data/2020/results.csv")
     assert {r["stage"] for r in rows} == {"national_selection", "national_result"}
-    bekasi = [r for r in rows if r["candidate"] == BEKASI]
-    assert bekasi == [
-        {
-            "year": "2020",
-            "stage": "national_selection",
-            "category": "Pemerintah Kabupaten/Kota",
-            "province": "",
-            "rank": "3",
-            "candidate_id": str(published_demo["bekasi"].pk),
-            "candidate": BEKASI,
-            "region": "Kota Bekasi, Jawa Barat",
-            "total": "86.00",
-            "label": "",
-            "advanced": "true",
-        },
-        {
-            "year": "2020",
-            "stage": "national_result",
-            "category": "Pemerintah Kabupaten/Kota",
-            "province": "",
-            "rank": "3",
-            "candidate_id": str(published_demo["bekasi"].pk),
-            "candidate": BEKASI,
-            "region": "Kota Bekasi, Jawa Barat",
-            "total": "86.80",
-            "label": "Peringkat III",
-            "advanced": "true",
-        },
+    selection, result = "national_selection", "national_result"
+
+    def of(name):
+        return [r for r in rows if r["candidate"] == name]
+
+    assert of(BEKASI) == [
+        _national_row(published_demo, BEKASI, selection, 3, "86.00", national_finalist="true"),
+        _national_row(
+            published_demo, BEKASI, result, 3, "86.80", label="Peringkat III",
+            national_finalist="true", awarded="true", interview_judged="88.00",
+            attendance_factor="1.00", interview_total="88.00",
+        ),
+    ]  # fmt: skip
+    # Bone Bolango, a finalist ranked sixth without an award: a finalist in both rows.
+    bone_bolango = "Pemerintah Kabupaten Bone Bolango"
+    assert of(bone_bolango) == [
+        _national_row(published_demo, bone_bolango, selection, 7, "80.00",
+                      national_finalist="true"),
+        _national_row(
+            published_demo, bone_bolango, result, 6, "80.80", national_finalist="true",
+            awarded="false", interview_judged="82.00", attendance_factor="1.00",
+            interview_total="82.00",
+        ),
+    ]  # fmt: skip
+    # Balikpapan's regional secretary came: 90.00 × 0.80 = 72.00, as its page shows.
+    balikpapan = "Pemerintah Kota Balikpapan"
+    assert of(balikpapan) == [
+        _national_row(published_demo, balikpapan, selection, 1, "89.00",
+                      national_finalist="true"),
+        _national_row(
+            published_demo, balikpapan, result, 5, "82.20", national_finalist="true",
+            awarded="false", interview_judged="90.00", attendance_factor="0.80",
+            interview_total="72.00",
+        ),
+    ]  # fmt: skip
+    # Not a finalist: the selection says so, and there is no national result row.
+    kupang = "Pemerintah Kota Kupang"
+    assert of(kupang) == [
+        _national_row(published_demo, kupang, selection, 12, "70.00", national_finalist="false")
     ]
     snapshots = RankingSnapshot.objects.filter(stage__edition__year=2020, reopened_at__isnull=True)
     assert len(rows) == RankingSnapshotRow.objects.filter(snapshot__in=snapshots).count()
+    assert [r["national_finalist"] for r in rows if r["stage"] == selection].count("true") == 8
+    assert {r["national_finalist"] for r in rows if r["stage"] == result} == {"true"}
+    assert [r["awarded"] for r in rows if r["stage"] == result] == ["true"] * 3 + ["false"] * 5
+    assert {r["advanced_to_national"] for r in rows} == {""}
 
 
 def test_results_of_2018_are_jawa_barats_provincial_rankings(client, published_demo):
@@ -147,8 +224,16 @@ def test_results_of_2018_are_jawa_barats_provincial_rankings(client, published_d
         "region": "Kota Bekasi, Jawa Barat",
         "total": "90.65",
         "label": "Peringkat I",
-        "advanced": True,
+        "advanced_to_national": True,
+        "national_finalist": None,
+        "awarded": None,
+        "interview_judged": None,
+        "attendance_factor": None,
+        "interview_total": None,
     }
+    # Only the nominees within the provincial quota advanced to the national round.
+    category = [r for r in rows if r["category"] == "Pemerintah Kabupaten/Kota"]
+    assert [r["advanced_to_national"] for r in category] == [True] + [False] * 8
 
 
 @pytest.mark.parametrize("dataset", ["winners", "results"])

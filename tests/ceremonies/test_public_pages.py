@@ -277,9 +277,10 @@ def test_candidate_page_shows_every_published_stage_with_its_breakdown(client, g
         [selection, n("60.00"), n("86.00"), "3"],
         [interview, n("40.00"), n("88.00"), "3"],
     ]
-    # The interview is shown only inside the national result, with its criteria.
+    # The interview is shown only inside the national result, with its criteria: the jury's
+    # score and the attendance factor (the mayor came: 1.00) that make its score.
     assert ["Wawancara: komitmen dan inovasi pemerintah daerah", n("100.00"), n("88.00"),
-            n("88.00")] in _rows(page, "breakdown")  # fmt: skip
+            n("1.00"), n("88.00"), n("88.00")] in _rows(page, "breakdown")  # fmt: skip
     provincial = page.split('data-stage="provincial_assessment"')[1].split("</section>")[0]
     assert f"<dd data-total>{n('90.65')}</dd>" in provincial
     assert "<dd data-label>Peringkat I</dd>" in provincial
@@ -287,6 +288,31 @@ def test_candidate_page_shows_every_published_stage_with_its_breakdown(client, g
     if language == "en":
         assert "<dd data-advanced>Yes</dd>" in provincial
         assert "<h3>National selection</h3>" in page
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_candidate_page_shows_the_jury_score_and_attendance_factor_of_an_interview(
+    client, published_demo, language
+):
+    """Balikpapan's regional secretary came to its interview: the jury's 90.00 × 0.80 = 72.00,
+    the interview's contribution, as the national result's ranking API gives them."""
+    balikpapan = Candidate.objects.get(name="Pemerintah Kota Balikpapan")
+    page = _page(client, f"/results/candidate/{balikpapan.pk}/", language)
+    n = (lambda s: s) if language == "en" else (lambda s: s.replace(".", ","))
+    tables = page.split('<table class="breakdown">')[1:]
+    selection, interview = (_rows(f'<table class="breakdown">{t}', "breakdown") for t in tables)
+    heading = {
+        "en": ["Criterion", "Weight", "Jury's score", "Attendance factor", "Score", "Contribution"],
+        "id": ["Kriteria", "Bobot", "Nilai dewan juri", "Faktor kehadiran", "Nilai", "Kontribusi"],
+    }[language]
+    assert interview == [
+        heading,
+        ["Wawancara: komitmen dan inovasi pemerintah daerah", n("100.00"), n("90.00"),
+         n("0.80"), n("72.00"), n("72.00")],
+    ]  # fmt: skip
+    # A table without an interview criterion has no such columns.
+    assert [len(row) for row in selection] == [4, 4, 4]
+    assert page.count("data-interview-note") == 1
 
 
 def test_candidate_page_links_its_certificates(client, generated_real):

@@ -92,6 +92,7 @@ def _edition(edition) -> dict:
         "year": edition.year,
         "theme": edition.theme,
         "national_results_published": selectors.is_national_published(edition),
+        "demo_data": edition.is_demo,
         "provinces": [_province(p) for p in selectors.published_provinces(edition)],
     }
 
@@ -108,6 +109,7 @@ def _winners(edition) -> list[dict]:
                     "title": selectors.award_title(award),
                     "rank": award.rank,
                     "candidate": _candidate(award.nomination.candidate),
+                    "illustrative": edition.is_demo and award.nomination.illustrative_outcome,
                 }
                 for award in group.awards
             ],
@@ -134,6 +136,7 @@ def _provincial_results(edition) -> list[dict]:
                 "total": row.total,
                 "label": row.label,
                 "advanced": row.advanced,
+                "illustrative": edition.is_demo and row.nomination.illustrative_outcome,
             }
         )
     return [

@@ -42,6 +42,14 @@ WINNERS_COLUMNS = {
     "candidate": _("The candidate's name."),
     "region": _("The regency or city and its province, or the province."),
     "province": _("The candidate's province."),
+    "demo_data": _(
+        "true when the edition is demo data built from news articles (seed_demo): every score, "
+        "weight and total of it is illustrative. false for a real edition."
+    ),
+    "illustrative": _(
+        "Demo data only: true when the articles the demo is built from do not report this "
+        "result (the nominee's place or award); false otherwise."
+    ),
 }
 RESULTS_COLUMNS = {
     "year": _("The edition (its assessment year)."),
@@ -84,6 +92,14 @@ RESULTS_COLUMNS = {
         "National result rows: the interview's total, the jury's score multiplied by the "
         "attendance factor, as it counts in the national total. Empty on other rows."
     ),
+    "demo_data": _(
+        "true when the edition is demo data built from news articles (seed_demo): every score, "
+        "weight and total of it is illustrative. false for a real edition."
+    ),
+    "illustrative": _(
+        "Demo data only: true when the articles the demo is built from do not report this "
+        "result (the nominee's place or award); false otherwise."
+    ),
 }
 COLUMNS = {"winners": WINNERS_COLUMNS, "results": RESULTS_COLUMNS}
 WINNERS_FIELDS = list(WINNERS_COLUMNS)
@@ -118,6 +134,7 @@ def winners(edition: Edition) -> list[dict]:
                         "candidate": candidate.name,
                         "region": selectors.region_of(candidate),
                         "province": _province_name(candidate),
+                        **_demo(edition, award.nomination),
                     }
                 )
         for row in selectors.published_ranking_rows(edition):
@@ -136,9 +153,18 @@ def winners(edition: Edition) -> list[dict]:
                     "candidate": candidate.name,
                     "region": selectors.region_of(candidate),
                     "province": snapshot.panel.province.name,
+                    **_demo(edition, row.nomination),
                 }
             )
     return rows
+
+
+def _demo(edition: Edition, nomination) -> dict:
+    """Whether the row is demo data, and its result one the demo's articles do not report."""
+    return {
+        "demo_data": edition.is_demo,
+        "illustrative": edition.is_demo and nomination.illustrative_outcome,
+    }
 
 
 def _text(value) -> str | None:
@@ -186,6 +212,7 @@ def results(edition: Edition) -> list[dict]:
                     "total": str(row.total),
                     "label": row.get_label_display() if row.label else "",
                     **_outcomes(snapshot.stage.kind, row),
+                    **_demo(edition, row.nomination),
                 }
             )
     return rows

@@ -46,6 +46,12 @@ class PublicAwardSerializer(serializers.Serializer):
     title = serializers.CharField(help_text="The rank label of a ranked award, else its title.")
     rank = serializers.IntegerField(allow_null=True, help_text="National rank (ranked awards).")
     candidate = PublicCandidateSerializer()
+    illustrative = serializers.BooleanField(
+        help_text=(
+            "Demo data only: the articles the demo is built from do not report this result "
+            "(the nominee's place or award)."
+        )
+    )
 
 
 class PublicCategoryWinnersSerializer(serializers.Serializer):
@@ -62,6 +68,12 @@ class PublicRankingRowSerializer(serializers.Serializer):
     total = serializers.DecimalField(max_digits=5, decimal_places=2)
     label = serializers.ChoiceField(choices=RankLabel.choices, allow_blank=True)
     advanced = serializers.BooleanField(help_text="Advanced to the national round.")
+    illustrative = serializers.BooleanField(
+        help_text=(
+            "Demo data only: the articles the demo is built from do not report this result "
+            "(the nominee's place or award)."
+        )
+    )
 
 
 class PublicProvincialCategorySerializer(serializers.Serializer):
@@ -78,6 +90,12 @@ class PublicEditionSerializer(serializers.Serializer):
     year = serializers.IntegerField()
     theme = serializers.CharField(allow_blank=True)
     national_results_published = serializers.BooleanField()
+    demo_data = serializers.BooleanField(
+        help_text=(
+            "Demo data built from news articles (seed_demo): every score, weight and total of "
+            "the edition is illustrative, and so is each result marked `illustrative`."
+        )
+    )
     provinces = PublicProvinceSerializer(
         many=True, help_text="The provinces whose provincial results are published."
     )

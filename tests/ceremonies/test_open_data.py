@@ -83,7 +83,7 @@ def test_open_data_page_documents_exactly_the_columns_of_each_file(
     assert _documented_columns(page, "results") == [
         "year", "stage", "category", "province", "rank", "candidate_id", "candidate", "region",
         "total", "label", "advanced_to_national", "national_finalist", "awarded",
-        "interview_judged", "attendance_factor", "interview_total",
+        "interview_judged", "attendance_factor", "interview_total", "demo_data", "illustrative",
     ]  # fmt: skip
     # Each column with what it holds, in the visitor's language.
     meaning = {
@@ -104,13 +104,17 @@ def test_winners_csv_of_2020_are_the_national_awards(client, published_demo):
     bekasi = published_demo["bekasi"]
     assert (
         f"2020,national,Pemerintah Kabupaten/Kota,Peringkat III,3,{bekasi.pk},{BEKASI},"
-        '"Kota Bekasi, Jawa Barat",Jawa Barat\r\n'
+        '"Kota Bekasi, Jawa Barat",Jawa Barat,true,false\r\n'
     ) in text
     rows = _csv(client, "/open-data/2020/winners.csv")
-    assert [(r["award"], r["rank"], r["candidate"], r["province"]) for r in rows] == [
-        ("Peringkat I", "1", "Pemerintah Kota Semarang", "Jawa Tengah"),
-        ("Peringkat II", "2", "Pemerintah Kabupaten Banyuwangi", "Jawa Timur"),
-        ("Peringkat III", "3", BEKASI, "Jawa Barat"),
+    # Demo data: the articles report Kota Bekasi's third place, not who came first and second.
+    assert [
+        (r["award"], r["rank"], r["candidate"], r["province"], r["demo_data"], r["illustrative"])
+        for r in rows
+    ] == [
+        ("Peringkat I", "1", "Pemerintah Kota Semarang", "Jawa Tengah", "true", "true"),
+        ("Peringkat II", "2", "Pemerintah Kabupaten Banyuwangi", "Jawa Timur", "true", "true"),
+        ("Peringkat III", "3", BEKASI, "Jawa Barat", "true", "false"),
     ]
 
 
@@ -154,6 +158,8 @@ def _national_row(published_demo, name, stage, rank, total, **outcome) -> dict:
         "interview_judged": "",
         "attendance_factor": "",
         "interview_total": "",
+        "demo_data": "true",
+        "illustrative": "false",
         **outcome,
     }
 
@@ -189,18 +195,19 @@ def test_results_of_2020_are_every_published_national_ranking_row(client, publis
     balikpapan = "Pemerintah Kota Balikpapan"
     assert of(balikpapan) == [
         _national_row(published_demo, balikpapan, selection, 1, "89.00",
-                      national_finalist="true"),
+                      national_finalist="true", illustrative="true"),
         _national_row(
             published_demo, balikpapan, result, 5, "82.20", national_finalist="true",
             awarded="false", interview_judged="90.00", attendance_factor="0.80",
-            interview_total="72.00",
+            interview_total="72.00", illustrative="true",
         ),
     ]  # fmt: skip
     # Not a finalist: the selection says so, and there is no national result row.
     kupang = "Pemerintah Kota Kupang"
     assert of(kupang) == [
-        _national_row(published_demo, kupang, selection, 12, "70.00", national_finalist="false")
-    ]
+        _national_row(published_demo, kupang, selection, 12, "70.00", national_finalist="false",
+                      illustrative="true")
+    ]  # fmt: skip
     snapshots = RankingSnapshot.objects.filter(stage__edition__year=2020, reopened_at__isnull=True)
     assert len(rows) == RankingSnapshotRow.objects.filter(snapshot__in=snapshots).count()
     assert [r["national_finalist"] for r in rows if r["stage"] == selection].count("true") == 8
@@ -230,10 +237,14 @@ def test_results_of_2018_are_jawa_barats_provincial_rankings(client, published_d
         "interview_judged": None,
         "attendance_factor": None,
         "interview_total": None,
+        "demo_data": True,
+        "illustrative": False,
     }
     # Only the nominees within the provincial quota advanced to the national round.
     category = [r for r in rows if r["category"] == "Pemerintah Kabupaten/Kota"]
     assert [r["advanced_to_national"] for r in category] == [True] + [False] * 8
+    # The articles name the five placed first; places 6-9 are illustrative.
+    assert [r["illustrative"] for r in category] == [False] * 5 + [True] * 4
 
 
 @pytest.mark.parametrize("dataset", ["winners", "results"])

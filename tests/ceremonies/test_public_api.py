@@ -74,11 +74,18 @@ def _bekasi_certificate(published_demo) -> Certificate:
 
 def test_editions_list_has_the_published_editions(api, published_demo):
     assert _json(api, EDITIONS) == [
-        {"year": 2020, "theme": "", "national_results_published": True, "provinces": []},
+        {
+            "year": 2020,
+            "theme": "",
+            "national_results_published": True,
+            "demo_data": True,
+            "provinces": [],
+        },
         {
             "year": 2018,
             "theme": "",
             "national_results_published": False,
+            "demo_data": True,
             "provinces": [{"code": "32", "name": "Jawa Barat"}],
         },
     ]
@@ -113,6 +120,8 @@ def test_edition_2020_has_its_winners_and_ceremony(api, published_demo):
                     "title": f"Peringkat {'I' * rank}",
                     "rank": rank,
                     "candidate": _candidate(name),
+                    # Demo data: the articles report Kota Bekasi's third place only.
+                    "illustrative": name != BEKASI,
                 }
                 for rank, name in enumerate(
                     ["Pemerintah Kota Semarang", "Pemerintah Kabupaten Banyuwangi", BEKASI],
@@ -144,8 +153,21 @@ def test_edition_2018_has_the_provincial_results_of_jawa_barat(api, published_de
         "total": "90.65",
         "label": "peringkat_1",
         "advanced": True,
+        "illustrative": False,
     }
     assert jabar["categories"][0]["rows"][5]["label"] == ""
+    # The articles name the five placed first of the nine; places 6-9 are illustrative.
+    rows = jabar["categories"][0]["rows"]
+    assert [row["illustrative"] for row in rows] == [False] * 5 + [True] * 4
+
+
+def test_a_real_edition_is_no_demo_data_and_marks_nothing_illustrative(api, published_demo):
+    from tests import demo_data
+
+    demo_data.as_real_data()
+    data = _json(api, f"{EDITIONS}2020/")
+    assert data["demo_data"] is False
+    assert {award["illustrative"] for award in data["winners"][0]["awards"]} == {False}
 
 
 def test_edition_under_review_has_no_award(api, published_demo):

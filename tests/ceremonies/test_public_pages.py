@@ -173,11 +173,20 @@ def test_edition_page_shows_the_national_winners_and_ceremony(client, published_
     page = _page(client, "/results/2020/", language)
     bekasi = published_demo["bekasi"]
     rows = _rows(page, "winners")
+    # Demo data: the articles report Kota Bekasi's third place, not who came first and second.
+    mark = {"en": "illustrative", "id": "ilustrasi"}[language]
     assert rows[1:] == [
-        ["Peringkat I", "Pemerintah Kota Semarang", "Kota Semarang, Jawa Tengah"],
-        ["Peringkat II", "Pemerintah Kabupaten Banyuwangi", "Kabupaten Banyuwangi, Jawa Timur"],
+        ["Peringkat I", f"Pemerintah Kota Semarang {mark}", "Kota Semarang, Jawa Tengah"],
+        ["Peringkat II", f"Pemerintah Kabupaten Banyuwangi {mark}",
+         "Kabupaten Banyuwangi, Jawa Timur"],
         ["Peringkat III", BEKASI, "Kota Bekasi, Jawa Barat"],
-    ]
+    ]  # fmt: skip
+    assert page.count("data-demo-note") == 1
+    note = {
+        "en": "Demo data: every score and weight of this edition is illustrative",
+        "id": "Data contoh: setiap nilai dan bobot edisi ini hanyalah ilustrasi",
+    }[language]
+    assert note in page
     if language == "en":
         assert rows[0] == ["Award", "Winner", "Region"]
     assert f'<a href="/results/candidate/{bekasi.pk}/">{BEKASI}</a>' in page
@@ -737,3 +746,30 @@ def test_statistics_show_the_coverage_of_government_nominees_per_province(client
         page,
     )
     assert 'id="chart-coverage"' in page
+
+
+def test_province_and_candidate_pages_mark_what_the_articles_do_not_report(client, published_demo):
+    page = _page(client, "/results/2018/province/32/", "en")
+    category = page.split('data-category="pemerintah-kabupaten-kota"')[1].split("</section>")[0]
+    marked = [
+        row.split("</th>")[0].split(">")[-2].removesuffix("</span")
+        for row in category.split("<tr data-rank=")[1:]
+    ]
+    assert [("data-illustrative" in row) for row in category.split("<tr data-rank=")[1:]] == [
+        False
+    ] * 5 + [True] * 4, marked
+    assert "data-demo-note" in page
+    depok = Candidate.objects.get(name="Pemerintah Kota Depok")
+    page = _page(client, f"/results/candidate/{depok.pk}/", "en")
+    assert page.count("data-illustrative") == 1
+    assert "data-demo-note" in page
+    bekasi = _page(client, f"/results/candidate/{published_demo['bekasi'].pk}/", "en")
+    assert "data-illustrative" not in bekasi
+
+
+def test_a_real_edition_shows_no_demo_note_and_no_mark(client, published_demo):
+    demo_data.as_real_data()
+    for url in ("/results/2020/", "/results/2018/province/32/"):
+        page = _page(client, url, "en")
+        assert "data-demo-note" not in page
+        assert "data-illustrative" not in page

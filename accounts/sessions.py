@@ -25,6 +25,27 @@ def session_start(session) -> None:
     session[SEEN_AT] = now
 
 
+def seconds_left(session) -> int | None:
+    """How many seconds this session has before it ends without a request (idle) or at all
+    (absolute), whichever comes first; None when its clock has not started."""
+    login_at, seen_at = session.get(LOGIN_AT), session.get(SEEN_AT)
+    if login_at is None or seen_at is None:
+        return None
+    ends = min(
+        seen_at + settings.SESSION_IDLE_MINUTES * 60,
+        login_at + settings.SESSION_MAX_HOURS * 3600,
+    )
+    return max(0, int(ends - time.time()))
+
+
+def session_extend(session) -> int | None:
+    """The person asked to stay logged in: their idle clock starts again now (the absolute
+    limit stays). Returns the seconds left, as `seconds_left`."""
+    if session.get(LOGIN_AT) is not None:
+        session[SEEN_AT] = time.time()
+    return seconds_left(session)
+
+
 def session_expired(session) -> str | None:
     """Why this logged-in session is over (a message for the person), or None while it lasts.
     A session still in use has its last-seen time moved on."""

@@ -1,9 +1,10 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
@@ -15,6 +16,7 @@ from .mfa import session_passed_mfa
 from .rules import assignments_of
 from .selectors import api_tokens_of
 from .services import api_token_create, api_token_revoke
+from .sessions import session_extend
 
 
 class DashboardView(PermissionRequiredMixin, TemplateView):
@@ -84,3 +86,13 @@ class ApiTokensView(PermissionRequiredMixin, TemplateView):
                 self.get_context_data(form=ApiTokenForm(), created=token, secret=secret)
             )
         return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+@require_POST
+def session_extend_view(request):
+    """'Stay logged in' (static/js/session.js): the idle clock of this session starts again.
+    Answers how many seconds the session has left; 403 when it has already ended (the
+    middleware logged the person out before this view ran)."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"detail": _("Your session has ended. Log in again.")}, status=403)
+    return JsonResponse({"seconds_left": session_extend(request.session)})

@@ -1,5 +1,6 @@
 """Template context every page shares (settings.TEMPLATES)."""
 
+from accounts.sessions import seconds_left
 from candidates.selectors import demo_data_present
 
 
@@ -18,3 +19,12 @@ class _Lazy:
 
 def demo_data(request):
     return {"demo_data": _Lazy(demo_data_present)}
+
+
+def session_clock(request):
+    """How long a logged-in person's session has left (static/js/session.js warns before it
+    ends and offers to extend it)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"session_seconds_left": seconds_left(request.session)}

@@ -124,6 +124,7 @@ TEMPLATES = [
                 "csp.context_processors.nonce",
                 "paritrana.navigation.navigation",
                 "paritrana.context_processors.demo_data",
+                "paritrana.context_processors.session_clock",
                 "accounts.mfa.mfa_grace",
             ],
         },

@@ -8,7 +8,7 @@ from drf_spectacular.views import (
 )
 from rest_framework.routers import DefaultRouter
 
-from accounts.views import ApiTokensView, DashboardView
+from accounts.views import ApiTokensView, DashboardView, session_extend_view
 from candidates import api as candidates_api
 from ceremonies import api_public as ceremonies_api_public
 from scoring import api as scoring_api
@@ -59,6 +59,7 @@ urlpatterns = [
     path("accounts/signup/", signup_closed, name="account_signup"),
     path("accounts/email/", email_not_offered, name="account_email"),
     path("accounts/tokens/", ApiTokensView.as_view(), name="account_api_tokens"),
+    path("accounts/session/extend/", session_extend_view, name="account_session_extend"),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -120,3 +120,65 @@ def test_timeout_of_zero_fails_loudly():
     result = _settings({"SESSION_IDLE_MINUTES": "0"}, "s.SESSION_IDLE_MINUTES")
     assert result.returncode == 1
     assert "SESSION_IDLE_MINUTES=0 must be at least 1." in result.stderr
+
+
+# ---------------------------------------------------------------------------------------------
+# Warned before it ends, with a way to stay logged in (issue 25, item 13)
+
+
+def _seconds_left(page) -> int:
+    import re
+
+    return int(re.search(r'data-session-seconds-left="(\d+)"', page.content.decode())[1])
+
+
+def test_every_page_says_how_long_the_session_has_left(english, demo_accounts, frozen):
+    log_in(english, BRANCH)
+    assert _seconds_left(english.get(WORKLIST)) == 30 * 60
+    frozen.shift(10 * 60)
+    # The request itself moved the idle clock on: 30 minutes from now again.
+    assert _seconds_left(english.get(WORKLIST)) == 30 * 60
+    page = english.get(WORKLIST).content.decode()
+    assert 'data-session-extend-url="/accounts/session/extend/"' in page
+    assert 'id="session-warning"' in page and "Stay logged in" in page
+
+
+def test_the_absolute_limit_shortens_what_is_left(english, demo_accounts, frozen):
+    log_in(english, BRANCH)
+    for _ in range(35):  # a request every 20 minutes: 11 h 40 min after the login
+        frozen.shift(20 * 60)
+        english.get("/dashboard/")
+    frozen.shift(10 * 60)  # 11 h 50 min: 10 minutes left of 12 hours
+    assert _seconds_left(english.get(WORKLIST)) == 10 * 60
+
+
+def test_staying_logged_in_starts_the_idle_clock_again(english, demo_accounts, frozen):
+    log_in(english, BRANCH)
+    english.get(WORKLIST)
+    frozen.shift(29 * 60 + 30)  # 30 seconds left: the warning shows
+    response = english.post("/accounts/session/extend/")
+    assert (response.status_code, response.json()) == (200, {"seconds_left": 30 * 60})
+    frozen.shift(29 * 60)  # 29 minutes after staying logged in: still logged in
+    assert english.get(WORKLIST).status_code == 200
+    assert logged_in_user_id(english) == str(demo_accounts[BRANCH].pk)
+
+
+def test_staying_logged_in_after_the_end_is_refused(english, demo_accounts, frozen):
+    log_in(english, BRANCH)
+    frozen.shift(30 * 60 + 1)
+    response = english.post("/accounts/session/extend/")
+    assert response.status_code == 302  # ended: the middleware sends the person to log in
+    assert logged_in_user_id(english) is None
+    anonymous = english.post("/accounts/session/extend/")
+    assert (anonymous.status_code, anonymous.json()) == (
+        403,
+        {"detail": "Your session has ended. Log in again."},
+    )
+    assert english.get("/accounts/session/extend/").status_code == 405
+
+
+def test_public_pages_carry_no_session_clock(english, demo_accounts):
+    log_in(english, BRANCH)
+    page = english.get("/results/").content.decode()
+    assert "data-session-seconds-left" not in page
+    assert 'id="session-warning"' not in page

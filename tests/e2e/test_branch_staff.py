@@ -9,6 +9,7 @@ The figures are those reported for Kota Bekasi's 2020 dossier (candidates.demo);
 businesses and their NPPs are illustrative."""
 
 import io
+import re
 from datetime import date
 
 import openpyxl
@@ -454,3 +455,85 @@ def test_branch_staff_imports_a_spreadsheet_of_businesses(
         "3 rows imported. New draft nominations: 3; nominations updated: 0."
     )
     steps.shot(page, "import-done-en")
+
+
+def test_a_session_ending_while_figures_are_typed_warns_and_keeps_them(
+    live_server, open_as, steps, demo_accounts, browser
+):
+    """Issue 25, item 13: two minutes before the idle timeout a warning offers to stay logged
+    in; figures typed and not saved survive the session's end in this browser and are filled in
+    again after logging in, with a way to discard them."""
+    from django.conf import settings
+
+    from tests.auth import Client
+
+    staff = demo_accounts["cabang.gorontalo@paritrana.test"]
+    nomination = Nomination.objects.get(
+        candidate__name="Pemerintah Kota Gorontalo", category__edition__year=2021
+    )
+    assert nomination.state == NominationState.DRAFT
+    url = f"{live_server.url}/branch/nominations/{nomination.pk}/"
+    page = open_as(staff)
+    page.clock.install()
+    page.goto(url)
+    warning = page.locator("#session-warning")
+    expect(warning).to_be_hidden()
+
+    # 28 minutes later without a request: the warning, counting down.
+    page.clock.fast_forward("28:30")
+    expect(warning).to_be_visible()
+    # About a minute and a half left (the seconds the page took to load count too).
+    expect(warning.locator("[data-session-countdown]")).to_have_text(re.compile(r"^1:[0-2]\d$"))
+    steps.shot(page, "session-ending-id")
+    page.get_by_role("button", name="Tetap masuk").click()
+    expect(warning).to_be_hidden()
+    expect(page.locator("body")).to_have_attribute("data-session-state", "extended")
+
+    # Figures typed, not saved; then the session ends (the server forgets it).
+    page.get_by_label("Pekerja formal:", exact=True).fill("41.250")
+    page.get_by_label("Pekerja informal:", exact=True).fill("63.120")
+    page.context.clear_cookies()
+    page.clock.fast_forward("31:00")
+    expect(warning).to_be_visible()
+    expect(warning.locator("[data-session-ended]")).to_contain_text("Sesi Anda sudah berakhir.")
+    steps.shot(page, "session-ended-id")
+
+    # Logged in again (a new session), the page fills the figures in again and says so.
+    client = Client()
+    client.force_login(staff)
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            },
+            {"name": settings.LANGUAGE_COOKIE_NAME, "value": "id", "url": live_server.url},
+        ]
+    )
+    page.goto(url)
+    restored = page.locator("#draft-restored")
+    expect(restored).to_be_visible()
+    expect(page.get_by_label("Pekerja formal:", exact=True)).to_have_value("41.250")
+    expect(page.get_by_label("Pekerja informal:", exact=True)).to_have_value("63.120")
+    # The indicators follow the restored figures as if they had been typed.
+    expect(page.locator("#indicators")).to_contain_text("sedang diketik")
+    steps.shot(page, "figures-restored-id")
+    assert GovernmentData.objects.filter(nomination=nomination, formal_workers=41_250).count() == 0
+
+    # Saved: the draft is forgotten, and the next visit shows no notice.
+    page.get_by_role("button", name="Simpan angka").click()
+    expect(messages(page)).to_have_text("Angka sudah disimpan.")
+    assert GovernmentData.objects.get(nomination=nomination).formal_workers == 41_250
+    page.goto(url)
+    expect(page.locator("#draft-restored")).to_be_hidden()
+    expect(page.get_by_label("Pekerja formal:", exact=True)).to_have_value("41.250")
+
+    # Typed again and discarded: the page's saved values come back.
+    page.get_by_label("Pekerja formal:", exact=True).fill("99.999")
+    page.goto(url)
+    expect(page.locator("#draft-restored")).to_be_visible()
+    page.get_by_role("button", name="buang").click()
+    expect(page.get_by_label("Pekerja formal:", exact=True)).to_have_value("41.250")
+    page.goto(url)
+    expect(page.locator("#draft-restored")).to_be_hidden()

@@ -117,6 +117,7 @@ PUBLIC = {
 SIGNED_IN = {
     **PUBLIC,
     "dashboard": allow("one's own dashboard: roles and the pages they open"),
+    "account_session_extend": allow("staying logged in: one's own session's idle clock", "POST"),
     "account_reauthenticate": allow(
         "confirming one's password before a sensitive change", "GET POST"
     ),

@@ -107,7 +107,7 @@ class Ceremony(ConstraintsAtFields, models.Model):
             ),
             check(
                 "place",
-                _("Give the ceremony's place or its video link."),
+                _("Give the place or the video link of the ceremony."),
                 condition=~Q(place="") | ~Q(video_link=""),
                 name="ceremony_place_or_video",
             ),

@@ -64,6 +64,9 @@ ALSO_FROM = {
     "scoring.rankingsnapshot": ("scoring.RankingSnapshotRow", "scoring.RankingConfirmation"),
 }
 
+# Fields that hold another model's choice without its list: their labels are read there.
+CHOICES_FROM = {("scoring.award", "zone"): "candidates.Province"}
+
 # Names of keys whose field has none of its own (Django's, made from the field's name, is not
 # translated) or that are no field at all.
 LABELS = {
@@ -263,8 +266,11 @@ class _Presenter:
             return EMPTY
         if field is None:
             return self.loose(record, key, value)
-        if field.choices:
-            return str(dict(field.flatchoices).get(value, value))
+        choices = field.flatchoices
+        if not choices and (record.target_type, key) in CHOICES_FROM:
+            choices = _model(CHOICES_FROM[record.target_type, key])._meta.get_field(key).flatchoices
+        if choices:
+            return str(dict(choices).get(value, value))
         if field.is_relation:
             return self.objects.name(field.related_model, value)
         if isinstance(field, models.FileField):

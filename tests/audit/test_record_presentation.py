@@ -353,3 +353,31 @@ def test_the_national_round_reads_in_the_page_language(client, demo_accounts, la
     assert {what: first[what] for what in expected} == expected
     jurors = {who for _s, _w, who, what, *_rest in rows}
     assert jurors == {"Ketua Dewan Juri", "Anggota Dewan Juri", "Anggota Dewan Juri (Kemendagri)"}
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("id", ["Jenis: Terbaik di zona", "Zona: Nusa Tenggara–Maluku–Papua"]),
+        ("en", ["Kind: Best in the zone", "Zone: Nusa Tenggara–Maluku–Papua"]),
+    ],
+)
+def test_an_awards_zone_reads_by_its_name(language, expected):
+    """An award keeps its zone's code without the list of zones: the provinces' is read."""
+    from django.utils import timezone, translation
+
+    from audit.models import AuditRecord
+    from audit.presentation import record_rows
+
+    record = AuditRecord(
+        seq=1,
+        at=timezone.now(),
+        actor="system",
+        action="award.give",
+        target_type="scoring.award",
+        target_id="1",
+        new={"zone": "nusa_tenggara_maluku_papua", "kind": "best_per_zone"},
+    )
+    with translation.override(language):
+        (row,) = record_rows([record])
+    assert [f"{line.label}: {line.value}" for line in row.after] == expected

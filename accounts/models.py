@@ -4,6 +4,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from paritrana.constraints import ConstraintsAtFields, check, unique
+
 from .enums import _SCOPES, Role
 
 
@@ -51,7 +53,7 @@ def _scope_constraint() -> Q:
     return condition
 
 
-class RoleAssignment(models.Model):
+class RoleAssignment(ConstraintsAtFields, models.Model):
     """One role held by one user within one scope (SPEC §2): branch staff → branch; panel member
     or chair → province and edition; jury member or chair → edition; auditor → one edition or
     all; national admin → everything. A person may hold several."""
@@ -91,25 +93,42 @@ class RoleAssignment(models.Model):
         verbose_name_plural = _("role assignments")
         ordering = ["user_id", "role"]
         constraints = [
-            models.CheckConstraint(condition=_scope_constraint(), name="role_assignment_scope"),
+            check(
+                "role",
+                _(
+                    "This role's scope is not right: branch staff have a branch office, a "
+                    "panel's members a province and an edition, the jury's members an edition, "
+                    "an auditor an edition or none, and a national admin none."
+                ),
+                condition=_scope_constraint(),
+                name="role_assignment_scope",
+            ),
             # One row per user, role and scope. Spelled as partial constraints because NULLs are
             # distinct in a plain unique constraint on SQLite.
-            models.UniqueConstraint(
+            unique(
+                "branch",
+                _("This person already has this role at this branch office."),
                 fields=["user", "role", "branch"],
                 condition=Q(branch__isnull=False),
                 name="role_assignment_unique_branch",
             ),
-            models.UniqueConstraint(
+            unique(
+                "province",
+                _("This person already has this role in this province and edition."),
                 fields=["user", "role", "province", "edition"],
                 condition=Q(province__isnull=False),
                 name="role_assignment_unique_panel",
             ),
-            models.UniqueConstraint(
+            unique(
+                "edition",
+                _("This person already has this role in this edition."),
                 fields=["user", "role", "edition"],
                 condition=Q(province__isnull=True, branch__isnull=True, edition__isnull=False),
                 name="role_assignment_unique_edition",
             ),
-            models.UniqueConstraint(
+            unique(
+                "role",
+                _("This person already has this role."),
                 fields=["user", "role"],
                 condition=Q(province__isnull=True, branch__isnull=True, edition__isnull=True),
                 name="role_assignment_unique_global",

@@ -8,6 +8,8 @@ from django.db.models import F, Q
 from django.db.models.functions import Coalesce, Left
 from django.utils.translation import gettext_lazy as _
 
+from paritrana.constraints import ConstraintsAtFields, check, unique
+
 from .enums import (
     IMPORT_RUNNING,
     AwardScheme,
@@ -42,7 +44,7 @@ class Province(models.Model):
         return self.name
 
 
-class Regency(models.Model):
+class Regency(ConstraintsAtFields, models.Model):
     """One of the 514 regencies (kabupaten) and cities (kota), keyed by Kemendagri code
     ("32.75" = Kota Bekasi)."""
 
@@ -60,8 +62,14 @@ class Regency(models.Model):
         constraints = [
             # Kemendagri codes begin with their province's ("32.75" is in "32"): a candidate's
             # home province is read from it (Candidate.home_province_code).
-            models.CheckConstraint(
-                condition=Q(province=Left("code", 2)), name="regency_code_begins_with_province"
+            check(
+                "code",
+                _(
+                    "A regency or city's Kemendagri code begins with its province's code "
+                    "(32.75 is in province 32)."
+                ),
+                condition=Q(province=Left("code", 2)),
+                name="regency_code_begins_with_province",
             ),
         ]
 
@@ -101,7 +109,7 @@ class Branch(models.Model):
 # Editions and categories
 
 
-class Edition(models.Model):
+class Edition(ConstraintsAtFields, models.Model):
     """One yearly edition of the award; its data period is 1 January–31 December of `year`."""
 
     year = models.PositiveSmallIntegerField(
@@ -131,14 +139,19 @@ class Edition(models.Model):
         verbose_name_plural = _("editions")
         ordering = ["-year"]
         constraints = [
-            models.CheckConstraint(condition=Q(year__gte=2017), name="edition_year_from_2017"),
+            check(
+                "year",
+                _("The award began in 2017: an edition's year is 2017 or later."),
+                condition=Q(year__gte=2017),
+                name="edition_year_from_2017",
+            ),
         ]
 
     def __str__(self):
         return _("Paritrana Award %(year)s") % {"year": self.year}
 
 
-class Category(models.Model):
+class Category(ConstraintsAtFields, models.Model):
     """A category of one edition (SPEC §4): who may enter it, whether it has a provincial
     round, how many advance and become finalists, and how awards are given."""
 
@@ -201,12 +214,24 @@ class Category(models.Model):
         verbose_name_plural = _("categories")
         ordering = ["edition", "order", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["edition", "code"], name="category_unique_code"),
-            models.CheckConstraint(
+            unique(
+                "code",
+                _("This edition already has a category with this code."),
+                fields=["edition", "code"],
+                name="category_unique_code",
+            ),
+            check(
+                "business_scale",
+                _("Only a business category has a business scale: leave it empty here."),
                 condition=Q(candidate_kind=CandidateKind.BUSINESS) | Q(business_scale=""),
                 name="category_scale_only_for_business",
             ),
-            models.CheckConstraint(
+            check(
+                "provincial_quota",
+                _(
+                    "At least one nominee advances per province and at least one becomes a "
+                    "national finalist."
+                ),
                 condition=Q(provincial_quota__gte=1) & Q(finalist_quota__gte=1),
                 name="category_quotas_positive",
             ),
@@ -220,7 +245,7 @@ class Category(models.Model):
 # Candidates and nominations
 
 
-class Candidate(models.Model):
+class Candidate(ConstraintsAtFields, models.Model):
     """A government or business, existing once across editions: a provincial government is
     tied to its province, a regency/city government to its regency/city, a business to its
     NPP (BPJS employer registration number) and regency/city."""
@@ -266,7 +291,13 @@ class Candidate(models.Model):
         ordering = ["name"]
         indexes = [models.Index(fields=["home_province_code"], name="candidate_home_province")]
         constraints = [
-            models.CheckConstraint(
+            check(
+                "kind",
+                _(
+                    "A provincial government has its province and no regency, city or NPP; a "
+                    "regency or city government has its regency or city and no NPP; a business "
+                    "has its regency or city, its NPP and its scale."
+                ),
                 condition=(
                     Q(
                         kind=CandidateKind.PROVINCE_GOVERNMENT,
@@ -292,12 +323,16 @@ class Candidate(models.Model):
                 ),
                 name="candidate_kind_has_its_region",
             ),
-            models.UniqueConstraint(
+            unique(
+                "province",
+                _("This province's government is already a candidate."),
                 fields=["province"],
                 condition=Q(kind=CandidateKind.PROVINCE_GOVERNMENT),
                 name="candidate_one_government_per_province",
             ),
-            models.UniqueConstraint(
+            unique(
+                "regency",
+                _("The government of this regency or city is already a candidate."),
                 fields=["regency"],
                 condition=Q(kind=CandidateKind.REGENCY_GOVERNMENT),
                 name="candidate_one_government_per_regency",
@@ -312,7 +347,7 @@ class Candidate(models.Model):
         return self.province if self.province_id else self.regency.province
 
 
-class Nomination(models.Model):
+class Nomination(ConstraintsAtFields, models.Model):
     """A candidate entered in one category of one edition, with that assessment year's data.
     Its state changes only through the candidates services (SPEC §3)."""
 
@@ -367,10 +402,15 @@ class Nomination(models.Model):
         constraints = [
             # A category belongs to one edition, so this is "one nomination per candidate,
             # edition and category".
-            models.UniqueConstraint(
-                fields=["candidate", "category"], name="nomination_unique_per_category"
+            unique(
+                "category",
+                _("This candidate is already nominated in this category."),
+                fields=["candidate", "category"],
+                name="nomination_unique_per_category",
             ),
-            models.CheckConstraint(
+            check(
+                "national_rank",
+                _("A national rank is 1 or more."),
                 condition=Q(national_rank__isnull=True) | Q(national_rank__gte=1),
                 name="nomination_rank_positive",
             ),
@@ -397,9 +437,12 @@ def _count(verbose_name, help_text=""):
     return models.PositiveBigIntegerField(verbose_name, null=True, blank=True, help_text=help_text)
 
 
-def _not_above(small: str, large: str, name: str) -> models.CheckConstraint:
-    """Within one source a part cannot exceed its whole (an empty figure passes)."""
-    return models.CheckConstraint(
+def _not_above(small: str, large: str, name: str, message) -> models.CheckConstraint:
+    """Within one source a part cannot exceed its whole (an empty figure passes); said at the
+    part, in the words of candidates.validators, which checks the same before saving."""
+    return check(
+        small,
+        message,
         condition=Q(**{f"{small}__isnull": True})
         | Q(**{f"{large}__isnull": True})
         | Q(**{f"{small}__lte": F(large)}),
@@ -407,7 +450,7 @@ def _not_above(small: str, large: str, name: str) -> models.CheckConstraint:
     )
 
 
-class GovernmentData(models.Model):
+class GovernmentData(ConstraintsAtFields, models.Model):
     """A government nomination's figures for the assessment year (SPEC §5). Labour statistics
     come from BPS, participants from BPJS; an empty figure is not yet known."""
 
@@ -444,10 +487,30 @@ class GovernmentData(models.Model):
         verbose_name = _("government data")
         verbose_name_plural = _("government data")
         constraints = [
-            _not_above("labour_force", "working_age_population", "govdata_labour_within_age"),
-            _not_above("non_asn_covered", "non_asn_total", "govdata_non_asn_covered_within"),
-            _not_above("bpu_apbd_vulnerable", "active_bpu", "govdata_apbd_bpu_within_bpu"),
-            models.CheckConstraint(
+            _not_above(
+                "labour_force",
+                "working_age_population",
+                "govdata_labour_within_age",
+                _("The labour force cannot exceed the working-age population (both BPS)."),
+            ),
+            _not_above(
+                "non_asn_covered",
+                "non_asn_total",
+                "govdata_non_asn_covered_within",
+                _("Covered non-ASN staff cannot exceed the non-ASN staff total."),
+            ),
+            _not_above(
+                "bpu_apbd_vulnerable",
+                "active_bpu",
+                "govdata_apbd_bpu_within_bpu",
+                _(
+                    "Vulnerable workers paid by the APBD are BPU participants: they cannot "
+                    "exceed the active BPU participants (both BPJS)."
+                ),
+            ),
+            check(
+                "formal_workers",
+                _("Formal plus informal workers cannot exceed the labour force (all BPS)."),
                 condition=Q(formal_workers__isnull=True)
                 | Q(informal_workers__isnull=True)
                 | Q(labour_force__isnull=True)
@@ -460,7 +523,7 @@ class GovernmentData(models.Model):
         return str(self.nomination)
 
 
-class BusinessData(models.Model):
+class BusinessData(ConstraintsAtFields, models.Model):
     """A business nomination's figures for the assessment year (SPEC §5)."""
 
     nomination = models.OneToOneField(
@@ -499,10 +562,17 @@ class BusinessData(models.Model):
             # Enrolment per programme and registered employees both come from BPJS; the
             # company's own headcount is another source, so registered > total is only flagged.
             *(
-                _not_above(f"{p}_enrolled", "employees_registered", f"bizdata_{p}_within")
+                _not_above(
+                    f"{p}_enrolled",
+                    "employees_registered",
+                    f"bizdata_{p}_within",
+                    _("Enrolment in a programme cannot exceed the employees registered with BPJS."),
+                )
                 for p in ("jkk", "jkm", "jht", "jp", "jkp")
             ),
-            models.CheckConstraint(
+            check(
+                "arrears_months",
+                _("Arrears are counted within the assessment year: 0 to 12 months."),
                 condition=Q(arrears_months__isnull=True) | Q(arrears_months__lte=12),
                 name="bizdata_arrears_within_year",
             ),

@@ -7,17 +7,26 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from paritrana.constraints import ConstraintsAtFields, check, unique
+
 from .enums import CertificateState
 
 
-def _one_per_scope(prefix: str) -> list[models.UniqueConstraint]:
+def _one_per_scope(prefix: str, national, provincial) -> list[models.UniqueConstraint]:
     """One row per edition for the national results (no province) and one per edition and
-    province (a plain unique constraint would let several NULL provinces through)."""
+    province (a plain unique constraint would let several NULL provinces through); each says
+    its `national` or `provincial` sentence at the province."""
     return [
-        models.UniqueConstraint(
-            fields=["edition"], condition=Q(province__isnull=True), name=f"{prefix}_one_national"
+        unique(
+            "province",
+            national,
+            fields=["edition"],
+            condition=Q(province__isnull=True),
+            name=f"{prefix}_one_national",
         ),
-        models.UniqueConstraint(
+        unique(
+            "province",
+            provincial,
             fields=["edition", "province"],
             condition=Q(province__isnull=False),
             name=f"{prefix}_one_per_province",
@@ -25,7 +34,7 @@ def _one_per_scope(prefix: str) -> list[models.UniqueConstraint]:
     ]
 
 
-class Publication(models.Model):
+class Publication(ConstraintsAtFields, models.Model):
     """The national admin's act that makes an edition's national results (no province) or one
     province's provincial results public. Until it exists nothing of that outcome is public."""
 
@@ -49,14 +58,18 @@ class Publication(models.Model):
         verbose_name = _("publication")
         verbose_name_plural = _("publications")
         ordering = ["-edition__year", "province__name"]
-        constraints = _one_per_scope("publication")
+        constraints = _one_per_scope(
+            "publication",
+            _("This edition's national results are already published."),
+            _("This province's results of this edition are already published."),
+        )
 
     def __str__(self):
         scope = self.province.name if self.province_id else _("national results")
         return f"{self.edition.year} — {scope}"
 
 
-class Ceremony(models.Model):
+class Ceremony(ConstraintsAtFields, models.Model):
     """The handing over of an edition's national awards (no province) or of one province's
     provincial awards: when, where or by which video link, and by whom."""
 
@@ -87,9 +100,16 @@ class Ceremony(models.Model):
         verbose_name_plural = _("ceremonies")
         ordering = ["-edition__year", "province__name"]
         constraints = [
-            *_one_per_scope("ceremony"),
-            models.CheckConstraint(
-                condition=~Q(place="") | ~Q(video_link=""), name="ceremony_place_or_video"
+            *_one_per_scope(
+                "ceremony",
+                _("This edition already has a ceremony for its national awards."),
+                _("This edition already has a ceremony for this province's awards."),
+            ),
+            check(
+                "place",
+                _("Give the place or the video link of the ceremony."),
+                condition=~Q(place="") | ~Q(video_link=""),
+                name="ceremony_place_or_video",
             ),
         ]
 
@@ -130,7 +150,7 @@ def certificate_file_name(certificate, filename: str) -> str:
     return f"certificates/{certificate.ceremony.edition.year}/{certificate.serial}.pdf"
 
 
-class Certificate(models.Model):
+class Certificate(ConstraintsAtFields, models.Model):
     """A piagam for one award presented at a ceremony: a national award (`award`) or a
     provincial label (`nomination` at a provincial ceremony). What it prints is frozen when it
     is issued; the PDF is generated in the background."""
@@ -171,10 +191,16 @@ class Certificate(models.Model):
         ordering = ["ceremony", "serial"]
         constraints = [
             # Issuing twice gives the same certificate: one per award, one per provincial winner.
-            models.UniqueConstraint(
-                fields=["award"], condition=Q(award__isnull=False), name="certificate_one_per_award"
+            unique(
+                "award",
+                _("This award already has its certificate."),
+                fields=["award"],
+                condition=Q(award__isnull=False),
+                name="certificate_one_per_award",
             ),
-            models.UniqueConstraint(
+            unique(
+                "nomination",
+                _("This nominee already has a certificate of this ceremony."),
                 fields=["ceremony", "nomination"],
                 condition=Q(award__isnull=True),
                 name="certificate_one_per_provincial_winner",

@@ -110,8 +110,10 @@ def ceremony_save(
     try:
         ceremony.full_clean(exclude=["edition", "province", "created_by"])
     except ValidationError as error:
+        # The database's own check of the place says what the one above says: once.
         for field, messages in error.message_dict.items():
-            errors.setdefault(field, []).extend(messages)
+            said = errors.setdefault(field, [])
+            said.extend(m for m in messages if m not in said)
     if errors:
         raise ValidationError(errors)
     try:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from candidates.enums import RankLabel
 from candidates.indicators import INDICATORS
+from paritrana.constraints import ConstraintsAtFields, check, unique
 
 from .enums import (
     Aggregation,
@@ -22,7 +23,7 @@ from .enums import (
 )
 
 
-class Stage(models.Model):
+class Stage(ConstraintsAtFields, models.Model):
     """One stage of an edition (SPEC §3) with its schedule and state. States change only
     through scoring.services; every change is recorded as a StageEvent."""
 
@@ -45,9 +46,21 @@ class Stage(models.Model):
         verbose_name_plural = _("stages")
         ordering = ["edition", "order"]
         constraints = [
-            models.UniqueConstraint(fields=["edition", "kind"], name="stage_unique_kind"),
-            models.UniqueConstraint(fields=["edition", "order"], name="stage_unique_order"),
-            models.CheckConstraint(
+            unique(
+                "kind",
+                _("This edition already has this stage."),
+                fields=["edition", "kind"],
+                name="stage_unique_kind",
+            ),
+            unique(
+                "order",
+                _("Another stage of this edition has this order."),
+                fields=["edition", "order"],
+                name="stage_unique_order",
+            ),
+            check(
+                "ends_on",
+                _("A stage ends on or after the day it starts."),
                 condition=Q(starts_on__isnull=True)
                 | Q(ends_on__isnull=True)
                 | Q(ends_on__gte=F("starts_on")),
@@ -94,7 +107,7 @@ class StageEvent(models.Model):
 # Rubrics (SPEC §6)
 
 
-class Rubric(models.Model):
+class Rubric(ConstraintsAtFields, models.Model):
     """How one category is scored in one stage: its criteria, how the assessors' scores are
     combined, and how ties are broken. Edited by the secretariat in the admin."""
 
@@ -181,12 +194,27 @@ class Rubric(models.Model):
         verbose_name_plural = _("rubrics")
         ordering = ["stage__edition", "stage__order", "category__order"]
         constraints = [
-            models.UniqueConstraint(fields=["stage", "category"], name="rubric_unique"),
-            models.CheckConstraint(condition=Q(trim_percent__lte=49), name="rubric_trim_below_50"),
-            models.CheckConstraint(
-                condition=Q(final_weight__gte=0), name="rubric_final_weight_not_negative"
+            unique(
+                "category",
+                _("This stage already has a rubric for this category."),
+                fields=["stage", "category"],
+                name="rubric_unique",
             ),
-            models.CheckConstraint(
+            check(
+                "trim_percent",
+                _("Less than half of the scores is trimmed at each end: at most 49 percent."),
+                condition=Q(trim_percent__lte=49),
+                name="rubric_trim_below_50",
+            ),
+            check(
+                "final_weight",
+                _("The weight in the national result cannot be negative."),
+                condition=Q(final_weight__gte=0),
+                name="rubric_final_weight_not_negative",
+            ),
+            check(
+                "factor_head",
+                _("Each attendance factor is between 0 and 1."),
                 condition=Q(factor_head__gte=0, factor_head__lte=1)
                 & Q(factor_deputy__gte=0, factor_deputy__lte=1)
                 & Q(factor_secretary__gte=0, factor_secretary__lte=1)
@@ -224,7 +252,7 @@ class Rubric(models.Model):
 INDICATOR_CHOICES = [(i.name, i.label) for i in INDICATORS]
 
 
-class Criterion(models.Model):
+class Criterion(ConstraintsAtFields, models.Model):
     """One criterion of a rubric: its weight and how it is scored (SPEC §6)."""
 
     rubric = models.ForeignKey(
@@ -279,18 +307,37 @@ class Criterion(models.Model):
         verbose_name_plural = _("criteria")
         ordering = ["rubric", "order", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["rubric", "code"], name="criterion_unique_code"),
-            models.UniqueConstraint(
+            unique(
+                "code",
+                _("This rubric already has a criterion with this code."),
+                fields=["rubric", "code"],
+                name="criterion_unique_code",
+            ),
+            unique(
+                "tie_break_order",
+                _("Another criterion of this rubric already comes at this place in the tie-break."),
                 fields=["rubric", "tie_break_order"],
                 condition=Q(tie_break_order__isnull=False),
                 name="criterion_unique_tie_break",
             ),
-            models.CheckConstraint(condition=Q(weight__gt=0), name="criterion_weight_positive"),
-            models.CheckConstraint(
+            check(
+                "weight",
+                _("A criterion's weight is more than 0."),
+                condition=Q(weight__gt=0),
+                name="criterion_weight_positive",
+            ),
+            check(
+                "indicator",
+                _("A computed criterion needs its indicator."),
                 condition=~Q(kind=CriterionKind.COMPUTED) | ~Q(indicator=""),
                 name="criterion_computed_has_indicator",
             ),
-            models.CheckConstraint(
+            check(
+                "full_at",
+                _(
+                    "A computed criterion mapped linearly needs two different values: the one "
+                    "that scores 0 and the one that scores 100."
+                ),
                 condition=~Q(kind=CriterionKind.COMPUTED, mapping=Mapping.LINEAR)
                 | (Q(zero_at__isnull=False, full_at__isnull=False) & ~Q(zero_at=F("full_at"))),
                 name="criterion_linear_has_thresholds",
@@ -329,7 +376,7 @@ class Criterion(models.Model):
             raise ValidationError(errors)
 
 
-class IndicatorValue(models.Model):
+class IndicatorValue(ConstraintsAtFields, models.Model):
     """A nomination's computed indicator as it stood when the panel verified its data (the data
     cannot change afterwards): what computed criteria are scored from."""
 
@@ -344,8 +391,11 @@ class IndicatorValue(models.Model):
         verbose_name = _("indicator value")
         verbose_name_plural = _("indicator values")
         constraints = [
-            models.UniqueConstraint(
-                fields=["nomination", "indicator"], name="indicator_value_unique"
+            unique(
+                "indicator",
+                _("This nomination already has a value for this indicator."),
+                fields=["nomination", "indicator"],
+                name="indicator_value_unique",
             )
         ]
 
@@ -357,7 +407,7 @@ class IndicatorValue(models.Model):
 # Panels, members and conflicts
 
 
-class Panel(models.Model):
+class Panel(ConstraintsAtFields, models.Model):
     """A provincial panel (one per province and edition) or, without a province, the national
     jury of an edition. Its members are also given the matching role (accounts.RoleAssignment)
     by scoring.services, which is what opens the pages to them."""
@@ -391,12 +441,16 @@ class Panel(models.Model):
         verbose_name_plural = _("panels")
         ordering = ["edition", "province"]
         constraints = [
-            models.UniqueConstraint(
+            unique(
+                "province",
+                _("This edition already has a panel for this province."),
                 fields=["edition", "province"],
                 condition=Q(province__isnull=False),
                 name="panel_one_per_province",
             ),
-            models.UniqueConstraint(
+            unique(
+                "province",
+                _("This edition already has its national jury: choose a province."),
                 fields=["edition"],
                 condition=Q(province__isnull=True),
                 name="panel_one_jury_per_edition",
@@ -416,7 +470,7 @@ class Panel(models.Model):
         return self.province_id is None
 
 
-class PanelMember(models.Model):
+class PanelMember(ConstraintsAtFields, models.Model):
     """A person on a panel, with what the automatic conflict rules need to know about them."""
 
     panel = models.ForeignKey(
@@ -458,9 +512,18 @@ class PanelMember(models.Model):
         verbose_name_plural = _("panel members")
         ordering = ["panel", "-is_chair", "user__first_name", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["panel", "user"], name="panel_member_unique"),
-            models.UniqueConstraint(
-                fields=["panel"], condition=Q(is_chair=True), name="panel_one_chair"
+            unique(
+                "user",
+                _("This person is already a member of this panel."),
+                fields=["panel", "user"],
+                name="panel_member_unique",
+            ),
+            unique(
+                "is_chair",
+                _("This panel already has a chair."),
+                fields=["panel"],
+                condition=Q(is_chair=True),
+                name="panel_one_chair",
             ),
         ]
 
@@ -468,7 +531,7 @@ class PanelMember(models.Model):
         return str(self.user)
 
 
-class Conflict(models.Model):
+class Conflict(ConstraintsAtFields, models.Model):
     """An assessor excluded from a nominee: automatically (own organisation or region) or
     declared by the assessor. Their scores for it never count."""
 
@@ -494,8 +557,11 @@ class Conflict(models.Model):
         verbose_name_plural = _("conflicts of interest")
         ordering = ["panel", "nomination", "assessor"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["panel", "assessor", "nomination"], name="conflict_unique"
+            unique(
+                "nomination",
+                _("This assessor's conflict of interest with this nominee is already recorded."),
+                fields=["panel", "assessor", "nomination"],
+                name="conflict_unique",
             )
         ]
 
@@ -507,7 +573,7 @@ class Conflict(models.Model):
 # Scoresheets
 
 
-class Scoresheet(models.Model):
+class Scoresheet(ConstraintsAtFields, models.Model):
     """One assessor's scores for one nominee in one stage: a draft until submitted."""
 
     stage = models.ForeignKey(Stage, on_delete=models.PROTECT, related_name="scoresheets")
@@ -532,8 +598,11 @@ class Scoresheet(models.Model):
         verbose_name_plural = _("scoresheets")
         ordering = ["stage", "nomination", "assessor"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["stage", "nomination", "assessor"], name="scoresheet_unique"
+            unique(
+                "nomination",
+                _("This assessor already has a scoresheet for this nominee in this stage."),
+                fields=["stage", "nomination", "assessor"],
+                name="scoresheet_unique",
             )
         ]
         indexes = [models.Index(fields=["stage", "panel", "state"])]
@@ -546,7 +615,7 @@ class Scoresheet(models.Model):
         return self.state == ScoresheetState.SUBMITTED
 
 
-class Score(models.Model):
+class Score(ConstraintsAtFields, models.Model):
     """One assessor's 0–100 for one judged (or interview) criterion, with the written note."""
 
     scoresheet = models.ForeignKey(Scoresheet, on_delete=models.CASCADE, related_name="scores")
@@ -564,9 +633,17 @@ class Score(models.Model):
         verbose_name_plural = _("scores")
         ordering = ["scoresheet", "criterion__order"]
         constraints = [
-            models.UniqueConstraint(fields=["scoresheet", "criterion"], name="score_unique"),
-            models.CheckConstraint(
-                condition=Q(value__gte=0) & Q(value__lte=100), name="score_within_0_100"
+            unique(
+                "criterion",
+                _("This scoresheet already has a score for this criterion."),
+                fields=["scoresheet", "criterion"],
+                name="score_unique",
+            ),
+            check(
+                "value",
+                _("A score is between 0 and 100."),
+                condition=Q(value__gte=0) & Q(value__lte=100),
+                name="score_within_0_100",
             ),
         ]
 
@@ -600,7 +677,7 @@ class ScoreRevision(models.Model):
 # Ties and finalised rankings
 
 
-class TieDecision(models.Model):
+class TieDecision(ConstraintsAtFields, models.Model):
     """The chair's order for nominees still tied after the tie-breakers, with the reason."""
 
     stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="tie_decisions")
@@ -619,14 +696,19 @@ class TieDecision(models.Model):
         verbose_name = _("tie decision")
         verbose_name_plural = _("tie decisions")
         constraints = [
-            models.UniqueConstraint(fields=["stage", "nomination"], name="tie_decision_unique")
+            unique(
+                "nomination",
+                _("This nominee's place within the tie in this stage is already decided."),
+                fields=["stage", "nomination"],
+                name="tie_decision_unique",
+            )
         ]
 
     def __str__(self):
         return f"{self.nomination}: {self.position}"
 
 
-class RankingSnapshot(models.Model):
+class RankingSnapshot(ConstraintsAtFields, models.Model):
     """A finalised ranking of one panel in one stage: frozen scores, totals, ranks and cut-off.
     A reopened snapshot is kept, marked with who reopened it and why."""
 
@@ -664,7 +746,9 @@ class RankingSnapshot(models.Model):
         verbose_name_plural = _("finalised rankings")
         ordering = ["stage", "panel", "category__order", "-finalised_at"]
         constraints = [
-            models.UniqueConstraint(
+            unique(
+                "category",
+                _("This panel's ranking of this category in this stage is already finalised."),
                 fields=["stage", "panel", "category"],
                 condition=Q(reopened_at__isnull=True),
                 name="snapshot_one_current",
@@ -675,7 +759,7 @@ class RankingSnapshot(models.Model):
         return f"{self.panel} — {self.category.name}"
 
 
-class RankingSnapshotRow(models.Model):
+class RankingSnapshotRow(ConstraintsAtFields, models.Model):
     snapshot = models.ForeignKey(RankingSnapshot, on_delete=models.CASCADE, related_name="rows")
     nomination = models.ForeignKey(
         "candidates.Nomination", on_delete=models.PROTECT, related_name="snapshot_rows"
@@ -696,14 +780,19 @@ class RankingSnapshotRow(models.Model):
         verbose_name_plural = _("finalised ranking rows")
         ordering = ["snapshot", "rank"]
         constraints = [
-            models.UniqueConstraint(fields=["snapshot", "nomination"], name="snapshot_row_unique")
+            unique(
+                "nomination",
+                _("This nominee is already in this finalised ranking."),
+                fields=["snapshot", "nomination"],
+                name="snapshot_row_unique",
+            )
         ]
 
     def __str__(self):
         return f"{self.rank}. {self.nomination} ({self.total})"
 
 
-class RankingConfirmation(models.Model):
+class RankingConfirmation(ConstraintsAtFields, models.Model):
     """A juror's confirmation of a finalised national ranking: once every juror has confirmed,
     the ranking is signed off and the awards are given from it."""
 
@@ -723,7 +812,12 @@ class RankingConfirmation(models.Model):
         verbose_name_plural = _("confirmations of the ranking")
         ordering = ["snapshot", "confirmed_at", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["snapshot", "juror"], name="confirmation_unique")
+            unique(
+                "juror",
+                _("This juror has already confirmed this ranking."),
+                fields=["snapshot", "juror"],
+                name="confirmation_unique",
+            )
         ]
 
     def __str__(self):
@@ -734,7 +828,7 @@ class RankingConfirmation(models.Model):
 # Interviews (SPEC §3 stage 6)
 
 
-class Interview(models.Model):
+class Interview(ConstraintsAtFields, models.Model):
     """A finalist's interview before the national jury: when, where (video link), who attended
     for the candidate (the attendance factor) and the minutes."""
 
@@ -764,7 +858,12 @@ class Interview(models.Model):
         verbose_name_plural = _("interviews")
         ordering = ["panel", "scheduled_at", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["panel", "nomination"], name="interview_unique")
+            unique(
+                "nomination",
+                _("This finalist already has an interview with this jury."),
+                fields=["panel", "nomination"],
+                name="interview_unique",
+            )
         ]
 
     def __str__(self):
@@ -775,7 +874,7 @@ class Interview(models.Model):
 # Awards (SPEC §4: by the category's scheme; special awards with a reason)
 
 
-class Award(models.Model):
+class Award(ConstraintsAtFields, models.Model):
     """An award of the national round: given from the signed-off national ranking (ranked, best
     per province, best per zone) or, with a reason, as a special award. An award withdrawn when
     its ranking is reopened stays on the record."""
@@ -821,12 +920,16 @@ class Award(models.Model):
         verbose_name_plural = _("awards")
         ordering = ["category__order", "kind", "rank", "pk"]
         constraints = [
-            models.UniqueConstraint(
+            unique(
+                "kind",
+                _("This nominee already holds an award of this kind."),
                 fields=["nomination", "kind"],
                 condition=Q(withdrawn_at__isnull=True) & ~Q(kind=AwardKind.SPECIAL),
                 name="award_one_current_per_kind",
             ),
-            models.CheckConstraint(
+            check(
+                "reason",
+                _("A special award says why it is given: give the reason."),
                 condition=~Q(kind=AwardKind.SPECIAL) | ~Q(reason=""),
                 name="award_special_has_reason",
             ),

@@ -115,3 +115,56 @@ def test_admin_lists_show_years_without_a_thousands_separator(client, demo_accou
     assert [year in editions for year in ("2018", "2020", "2021")] == [True, True, True]
     assert re.findall(r"\b2\.0[12]\d\b", editions + products) == []
     assert re.search(r'<td class="field-year">20\d\d</td>', products)
+
+
+@pytest.mark.parametrize(
+    ("language", "code_taken", "no_scale"),
+    [
+        (
+            "id",
+            "Edisi ini sudah memiliki kategori dengan kode ini.",
+            "Hanya kategori badan usaha yang memiliki skala usaha: kosongkan isian ini.",
+        ),
+        (
+            "en",
+            "This edition already has a category with this code.",
+            "Only a business category has a business scale: leave it empty here.",
+        ),
+    ],
+)
+def test_admin_says_what_a_constraint_refuses_at_its_field(
+    client, demo_accounts, language, code_taken, no_scale
+):
+    """Issue 25, item 12: each constraint's own sentence, at the field, in the admin too."""
+    from django.conf import settings
+
+    from candidates.models import Category
+
+    client.force_login(demo_accounts["admin@paritrana.test"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    existing = Category.objects.filter(edition__year=2021).first()
+    before = Category.objects.count()
+    response = client.post(
+        "/admin/candidates/category/add/",
+        {
+            "edition": existing.edition_id,
+            "code": existing.code,
+            "name": "Kategori uji",
+            "candidate_kind": "regency_government",
+            "business_scale": "large",
+            "has_provincial_round": "on",
+            "award_scheme": "ranked",
+            "provincial_quota": "1",
+            "provincial_labels": "6",
+            "finalist_quota": "9",
+            "national_labels": "6",
+            "order": "0",
+        },
+    )
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert form.errors == {"code": [code_taken], "business_scale": [no_scale]}
+    page = response.content.decode()
+    assert "category_unique_code" not in page
+    assert "category_scale_only_for_business" not in page
+    assert Category.objects.count() == before

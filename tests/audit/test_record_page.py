@@ -44,7 +44,9 @@ def test_record_page_lists_every_change_of_the_nomination(client, demo_accounts,
     numbers = re.findall(r"<tr>\s*<td>(\d+)</td>", body)
     assert numbers == [str(r.seq) for r in records]
     assert len(records) >= 5
-    assert "ketua.juri@paritrana.test" in body
+    # People by their names (issue 25, item 15), not by the e-mail addresses recorded.
+    assert "<td>Ketua Dewan Juri</td>" in body
+    assert "@paritrana.test" not in body
     assert {r.action for r in records} >= {
         "nomination.state",
         "scoresheet.save",

@@ -537,3 +537,60 @@ def test_a_session_ending_while_figures_are_typed_warns_and_keeps_them(
     expect(page.get_by_label("Pekerja formal:", exact=True)).to_have_value("41.250")
     page.goto(url)
     expect(page.locator("#draft-restored")).to_be_hidden()
+
+
+def test_a_legal_product_the_server_refuses_says_why_where_it_was_added(
+    live_server, open_as, steps, demo_accounts, tmp_path
+):
+    """Issue 25, item 11: the htmx form of legal products, refused by the server (400: a year
+    outside 1945 to the edition's, a file that is no PDF), shows the messages at their fields;
+    any other error (here a 503 on the way) is said under the form. Nothing is saved."""
+    staff = demo_accounts["cabang.gorontalo@paritrana.test"]
+    nomination = Nomination.objects.get(
+        candidate__name="Pemerintah Kota Gorontalo", category__edition__year=2021
+    )
+    page = open_as(staff)
+    page.goto(f"{live_server.url}/branch/nominations/{nomination.pk}/")
+    legal = page.locator("#legal-products")
+    legal.get_by_label("Jenis:", exact=True).select_option(label="Peraturan Daerah (Perda)")
+    legal.get_by_label("Nomor:", exact=True).fill("7")
+    legal.get_by_label("Tahun:", exact=True).fill("1900")
+    legal.get_by_label("Judul:", exact=True).fill("Perlindungan Pekerja Rentan")
+    fake = tmp_path / "perda.pdf"
+    fake.write_bytes(b"not a PDF at all, only text named .pdf")
+    legal.get_by_label("Dokumen (PDF):", exact=True).set_input_files(fake)
+    legal.get_by_role("button", name="Tambah").click()
+
+    year = legal.get_by_label("Tahun:", exact=True)
+    expect(year).to_have_attribute("aria-invalid", "true")
+    expect(legal.locator(".errorlist")).to_have_count(2)
+    expect(legal).to_contain_text("1945")
+    expect(legal.get_by_label("Dokumen (PDF):", exact=True)).to_have_attribute(
+        "aria-invalid", "true"
+    )
+    steps.shot(page, "legal-product-refused-id")
+    assert not LegalProduct.objects.filter(nomination=nomination).exists()
+
+    # Another refusal on the way (the server out of room: 503): said under the form.
+    page.route(
+        "**/legal-products/",
+        lambda route: route.fulfill(
+            status=503,
+            content_type="application/json",
+            body='{"detail": "Server tidak punya ruang untuk menyimpan berkas."}',
+        ),
+    )
+    year.fill("2019")
+    legal.get_by_role("button", name="Tambah").click()
+    alert = page.locator("[data-htmx-refusal]")
+    expect(alert).to_have_text("Server tidak punya ruang untuk menyimpan berkas.")
+    expect(alert).to_have_attribute("role", "alert")
+    page.unroute("**/legal-products/")
+    page.route("**/legal-products/", lambda route: route.fulfill(status=500, body="boom"))
+    legal.get_by_role("button", name="Tambah").click()
+    expect(alert).to_have_text(
+        "Tidak ada yang tersimpan: server menolak permintaan ini (galat 500). Muat ulang "
+        "halaman lalu coba lagi; bila terjadi lagi, beri tahu sekretariat."
+    )
+    steps.shot(page, "legal-product-error-id")
+    assert not LegalProduct.objects.filter(nomination=nomination).exists()

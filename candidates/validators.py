@@ -42,6 +42,18 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class Floor:
+    """`field`, when given, is at least `minimum`: below it the figure is implausible for any
+    region of Indonesia (most likely thousands lost: "21.000" read as 21 by a spreadsheet in
+    an English locale)."""
+
+    field: str
+    minimum: int
+    kind: str
+    message: str  # lazy; formatted with %(value)s and %(minimum)s
+
+
+@dataclass(frozen=True)
 class Finding:
     field: str
     kind: str
@@ -128,6 +140,39 @@ GOVERNMENT_RULES = (
             "workers (BPS)."
         ),
     ),
+    # Figures implausible against the region's others: most likely thousands lost in one of
+    # them (a CSV opened in a spreadsheet with another locale reads "21.000" as 21).
+    Rule(
+        ("non_asn_total",),
+        "labour_force",
+        SUSPICIOUS,
+        gettext_lazy(
+            "The non-ASN staff are %(ratio)s %% of the labour force: the government alone "
+            "would employ more people than the region's whole labour force. Check that no "
+            "thousands were lost (21.000 read as 21)."
+        ),
+    ),
+    Rule(
+        ("employers_registered",),
+        "formal_workers",
+        SUSPICIOUS,
+        gettext_lazy(
+            "%(ratio)s %% as many employers registered (BPJS) as formal workers (BPS): every "
+            "employer would have fewer than one worker. Check that no thousands were lost "
+            "(21.000 read as 21)."
+        ),
+    ),
+    # The region's size: no regency, city or province of Indonesia has fewer than 5,000 people
+    # of working age (the smallest regencies count about 20,000 inhabitants).
+    Floor(
+        "working_age_population",
+        5_000,
+        SUSPICIOUS,
+        gettext_lazy(
+            "A working-age population of %(value)s is smaller than any region's in Indonesia "
+            "(at least %(minimum)s). Check that no thousands were lost (21.000 read as 21)."
+        ),
+    ),
 )
 
 BUSINESS_RULES = (
@@ -185,6 +230,15 @@ def findings(rules, values: Mapping) -> list[Finding]:
     """The rules `values` break, impossible and suspicious alike; empty figures pass."""
     found = []
     for rule in rules:
+        if isinstance(rule, Floor):
+            value = _int(values.get(rule.field))
+            if value is not None and value < rule.minimum:
+                message = str(rule.message) % {
+                    "value": number_format(value, force_grouping=True),
+                    "minimum": number_format(rule.minimum, force_grouping=True),
+                }
+                found.append(Finding(rule.field, rule.kind, message))
+            continue
         parts = [_int(values.get(f)) for f in rule.part]
         whole = _int(values.get(rule.whole))
         if whole is None or any(p is None for p in parts):

@@ -599,17 +599,24 @@ def test_government_csv_with_commas_creates_regency_and_provincial_governments(
 
 
 def _rule_values(rule) -> dict:
-    """Figures that break only this rule: its whole is 100, its first part 150."""
-    values = {rule.whole: 100, rule.part[0]: 150}
+    """Figures that break only this rule: its whole is 100,000, its first part 150,000 (a
+    region's size above every floor); a floor's field one below its minimum."""
+    if isinstance(rule, validators.Floor):
+        return {rule.field: rule.minimum - 1}
+    values = {rule.whole: 100_000, rule.part[0]: 150_000}
     for other in rule.part[1:]:
         values[other] = 0
     return values
 
 
+def _rule_id(rule) -> str:
+    if isinstance(rule, validators.Floor):
+        return f"{rule.field}<{rule.minimum}"
+    return f"{'+'.join(rule.part)}>{rule.whole}"
+
+
 BUSINESS_RULES = [pytest.param(r, id=f"{r.field}>{r.whole}") for r in validators.BUSINESS_RULES]
-GOVERNMENT_RULES = [
-    pytest.param(r, id=f"{'+'.join(r.part)}>{r.whole}") for r in validators.GOVERNMENT_RULES
-]
+GOVERNMENT_RULES = [pytest.param(r, id=_rule_id(r)) for r in validators.GOVERNMENT_RULES]
 
 
 def _only(row: dict, columns, figures: dict) -> dict:
@@ -641,7 +648,7 @@ def test_business_rule_through_the_importer(demo_accounts, tmp_path, rule):
         assert (job.status, job.errors) == (ImportStatus.DONE, [])
         data = BusinessData.objects.get(nomination__candidate__npp=row["npp"])
         assert data.justification == "Pekerja musiman tercatat di BPJS."
-        assert getattr(data, rule.field) == 150
+        assert getattr(data, rule.field) == 150_000
 
 
 @pytest.mark.parametrize("rule", GOVERNMENT_RULES)

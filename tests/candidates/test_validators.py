@@ -59,8 +59,28 @@ def test_impossible_government_figure_is_refused_at_its_field(change, field):
             "BPU coverage is 110.1 %: more non-wage participants (BPJS) than informal "
             "workers (BPS).",
         ),
+        # Thousands lost: "1.500" (1,500 thousand) read as 1,500 by a spreadsheet in English.
+        (
+            {"non_asn_total": 14_786_000, "non_asn_covered": 14_786},
+            "The non-ASN staff are 985.7 % of the labour force: the government alone would "
+            "employ more people than the region's whole labour force. Check that no thousands "
+            "were lost (21.000 read as 21).",
+        ),
+        (
+            {"employers_registered": 929_200},
+            "100.0 % as many employers registered (BPJS) as formal workers (BPS): every "
+            "employer would have fewer than one worker. Check that no thousands were lost "
+            "(21.000 read as 21).",
+        ),
+        (
+            {"working_age_population": 2_200, "labour_force": 1_500, "formal_workers": 929,
+             "informal_workers": 454, "active_pu": 886, "active_bpu": 55, "bpu_apbd_vulnerable": 39,
+             "non_asn_total": 14, "non_asn_covered": 14},
+            "A working-age population of 2,200 is smaller than any region's in Indonesia (at "
+            "least 5,000). Check that no thousands were lost (21.000 read as 21).",
+        ),
     ],
-)
+)  # fmt: skip
 def test_suspicious_government_figure_needs_justification(change, message):
     values = {**GOOD_GOVERNMENT, **change}
     errors = _errors("government", values)

@@ -2,15 +2,14 @@
 the public site shows. Every public read starts from a Publication, so an outcome that is not
 published cannot reach a public page, download or API route."""
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from candidates.enums import NominationState, RankLabel
+from candidates.enums import RankLabel
 from candidates.models import Candidate, Category, Edition, Nomination, Province
 from scoring.enums import AwardKind, StageKind
 from scoring.models import Award, Panel, RankingSnapshot, RankingSnapshotRow
@@ -404,86 +403,6 @@ def candidate_record(candidate: Candidate) -> list[PublicNomination]:
         for n in nominations
         if stages_of[n.pk] or awards_of[n.pk]
     ]
-
-
-def edition_statistics(edition: Edition) -> dict | None:
-    """The published edition's funnel (eligible → verified → advanced → finalists → winners),
-    the same steps per province, and the coverage of the government nominees' workers per
-    province (nominees with data, PU and BPU coverage in %). None before the national results
-    are published."""
-    if not is_national_published(edition):
-        return None
-    S = NominationState
-    verified = set(RANKED_STATES)
-    advanced = {S.ADVANCED, S.FINALIST, S.NOT_FINALIST, S.AWARDED, S.NOT_AWARDED}
-    finalists = {S.FINALIST, S.AWARDED, S.NOT_AWARDED}
-    nominations = Nomination.objects.filter(category__edition=edition).exclude(
-        state__in=(S.DRAFT, S.WITHDRAWN)
-    )
-    winners = set(
-        Award.objects.filter(category__edition=edition, withdrawn_at__isnull=True).values_list(
-            "nomination_id", flat=True
-        )
-    )
-    funnel = Counter()
-    provinces = defaultdict(Counter)
-    # Coverage of the government nominees' workers, summed per province: BPJS participants
-    # against BPS's formal (PU) and informal (BPU) workers of the assessment year.
-    coverage = defaultdict(lambda: [0, 0, 0, 0, 0])
-    for row in nominations.values_list(
-        "pk",
-        "state",
-        "category__has_provincial_round",
-        "candidate__province__name",
-        "candidate__regency__province__name",
-        "government_data__active_pu",
-        "government_data__formal_workers",
-        "government_data__active_bpu",
-        "government_data__informal_workers",
-    ):
-        pk, state, direct, province, regency_province, pu, formal, bpu, informal = row
-        reached = {"eligible"}
-        if state in verified:
-            reached.add("verified")
-        if state in advanced or (not direct and state in SELECTION_DIRECT):
-            reached.add("advanced")
-        if state in finalists:
-            reached.add("finalists")
-        if pk in winners:
-            reached.add("winners")
-        funnel.update(reached)
-        name = regency_province or province or "—"
-        provinces[name].update(reached)
-        if pu is not None and formal:
-            sums = coverage[name]
-            sums[0] += 1
-            sums[1] += pu
-            sums[2] += formal
-            if bpu is not None and informal:
-                sums[3] += bpu
-                sums[4] += informal
-    steps = ("eligible", "verified", "advanced", "finalists", "winners")
-
-    def percent(part, whole):
-        if not whole:
-            return None
-        # To two places, as the dossier and the decision file show a coverage (95,36 %).
-        return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.01"), ROUND_HALF_UP)
-
-    return {
-        "funnel": [(step, funnel[step]) for step in steps],
-        "provinces": sorted(
-            ((name, [counts[s] for s in steps]) for name, counts in provinces.items()),
-            key=lambda item: (-item[1][0], item[0]),
-        ),
-        "coverage": sorted(
-            (
-                (name, sums[0], percent(sums[1], sums[2]), percent(sums[3], sums[4]))
-                for name, sums in coverage.items()
-            ),
-            key=lambda item: item[0],
-        ),
-    }
 
 
 @dataclass

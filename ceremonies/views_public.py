@@ -28,6 +28,7 @@ from scoring.enums import StageKind
 
 from . import integrity, opendata, selectors
 from .enums import DOWNLOADABLE
+from .statistics import edition_statistics as statistics_of
 
 FUNNEL_STEPS = {
     "eligible": gettext_lazy("Eligible"),
@@ -278,11 +279,13 @@ def _float(value):
 @require_safe
 @cached_public
 def statistics(request, year: int):
-    """The edition's funnel and its figures per province, as tables and Chart.js charts."""
+    """The edition's funnel and its figures per province, as tables and Chart.js charts: the
+    whole edition once its national results are published, the provinces whose provincial
+    results are published before that (ceremonies.statistics)."""
     edition = _published_edition(year)
-    stats = selectors.edition_statistics(edition)
+    stats = statistics_of(edition)
     if stats is None:
-        raise Http404(_("The national results of this edition are not published."))
+        raise Http404(_("No results of this edition are published."))
     labels = [str(FUNNEL_STEPS[step]) for step, _count in stats["funnel"]]
     chart = {
         "funnel": {"labels": labels, "values": [count for _step, count in stats["funnel"]]},
@@ -317,6 +320,8 @@ def statistics(request, year: int):
         "ceremonies/public/statistics.html",
         {
             "edition": edition,
+            "national": stats["national"],
+            "provinces_published": selectors.published_provinces(edition),
             "funnel": [(FUNNEL_STEPS[step], count) for step, count in stats["funnel"]],
             "steps": labels,
             "provinces": stats["provinces"],

@@ -33,6 +33,7 @@ from paritrana.api import RulesPermission, refuse_input, validation_detail, with
 from . import api_decision, selectors, services
 from .breakdown import interview_figures
 from .enums import SLUG_OF, STAGE_SLUGS, StageKind
+from .frozen import frozen_criteria, interview_rows, stage_criteria
 from .models import (
     Award,
     Conflict,
@@ -98,6 +99,14 @@ SCORING_STAGE = _stage(
     "national jury. Default: the panel's first (`assessment`, `selection`).",
 )
 RANKING_STAGE = _stage(
+    ["assessment", "selection", "interview", "final"],
+    "The ranking: `assessment` on a provincial panel; `selection` (the finalists), `interview` "
+    "(the finalists by their interview alone, read only: it is frozen by the national result) "
+    "or `final` (the national result) on the national jury. Default: the panel's first.",
+)
+# The rankings a chair finalises, orders ties in and reopens: not the interview's, which the
+# national result freezes.
+MANAGED_RANKING_STAGE = _stage(
     ["assessment", "selection", "final"],
     "The ranking: `assessment` on a provincial panel; `selection` (the finalists) or `final` "
     "(the national result) on the national jury. Default: the panel's first.",
@@ -108,6 +117,7 @@ ANY_RANKING = PolymorphicProxySerializer(
     serializers={
         "assessment": RankingSerializer,
         "selection": RankingSerializer,
+        "interview": RankingSerializer,
         "final": FinalRankingSerializer,
     },
     resource_type_field_name="ranking",
@@ -567,8 +577,9 @@ def _spread(code: str, spread) -> dict:
 @extend_schema(parameters=[PANEL_PK, RANKING_STAGE])
 class RankingViewSet(_PanelRoute):
     """The panel's ranking per category: the provincial assessment, or the jury's national
-    selection (the finalists) and national result (`stage`): live while scoring, the frozen
-    snapshot once the chair finalises. Members see totals only once they have submitted (or
+    selection (the finalists), interview (read only: the finalists by their interview alone,
+    frozen with the national result) and national result (`stage`): live while scoring, the
+    frozen snapshot once the chair finalises. Members see totals only once they have submitted (or
     are excluded from) every nominee of the category in the stage (the interview for the
     national result); before that, only the progress. The chair (or the secretariat) orders
     ties, finalises and reopens; each juror confirms the finalised national result, and the
@@ -599,6 +610,9 @@ class RankingViewSet(_PanelRoute):
         if self.action == "agreement":
             return selectors.scoring_stage_kinds(self.panel)
         if self.panel.is_jury:
+            if self.action in ("list", "retrieve"):
+                # The interview is ranked too, and read only: the national result freezes it.
+                return (*selectors.scoring_stage_kinds(self.panel), StageKind.NATIONAL_RESULT)
             return (StageKind.NATIONAL_SELECTION, StageKind.NATIONAL_RESULT)
         return (StageKind.PROVINCIAL_ASSESSMENT,)
 
@@ -633,8 +647,9 @@ class RankingViewSet(_PanelRoute):
             if scoring is not None
             else []
         )
+        # The ranking that freezes the stage's: its own, or the national result's (interview).
         snapshot = (
-            selectors.current_snapshot(stage, self.panel, category) if stage is not None else None
+            selectors.frozen_snapshot(stage, self.panel, category) if stage is not None else None
         )
         visible = stage is not None and selectors.may_see_ranking(
             self.request.user, panel=self.panel, stage=stage, category=category
@@ -655,6 +670,7 @@ class RankingViewSet(_PanelRoute):
         user, stage, panel = self.request.user, self.stage, self.panel
         nominations = self._nominations(category)
         missing, snapshot, visible = self._progress(category, nominations)
+        interview = self.stage_kind == StageKind.NATIONAL_INTERVIEW
         rubric = selectors.rubric_for(stage, category) if stage is not None else None
         criteria = (
             [_criterion(c) for c in sorted(rubric.criteria.all(), key=lambda c: (c.order, c.pk))]
@@ -663,7 +679,7 @@ class RankingViewSet(_PanelRoute):
         )
         rows, ties = [], []
         if visible and snapshot is not None:
-            rows, frozen = self._snapshot_rows(snapshot)
+            rows, frozen = self._snapshot_rows(snapshot, rubric, self.stage_kind)
             criteria = frozen or criteria
         elif visible and rubric is not None:
             rows, ties = self._live_rows(rubric, nominations, missing)
@@ -678,8 +694,9 @@ class RankingViewSet(_PanelRoute):
                 {
                     "finalised_at": snapshot.finalised_at,
                     "finalised_by": str(snapshot.finalised_by) if snapshot.finalised_by else None,
-                    "quota": snapshot.quota,
-                    "cut_off": snapshot.cut_off,
+                    # The national result's quota and cut-off are not the interview's.
+                    "quota": None if interview else snapshot.quota,
+                    "cut_off": None if interview else snapshot.cut_off,
                 }
                 if snapshot is not None
                 else None
@@ -777,8 +794,12 @@ class RankingViewSet(_PanelRoute):
         }
 
     @classmethod
-    def _snapshot_rows(cls, snapshot):
+    def _snapshot_rows(cls, snapshot, rubric, kind):
+        """The frozen ranking of the stage: its own snapshot's rows, or for the interview each
+        finalist's interview entry in the national result (its interview total and rank)."""
         frozen = cls._frozen(snapshot)
+        if kind == StageKind.NATIONAL_INTERVIEW:
+            frozen = interview_rows(frozen)
         same_total = Counter(r.total for r in frozen)
         rows = [
             {
@@ -790,7 +811,7 @@ class RankingViewSet(_PanelRoute):
                         "contribution": c["contribution"],
                         "counted": c["counted"],
                     }
-                    for c in r.breakdown.get("criteria", [])
+                    for c in stage_criteria(r.breakdown, kind)
                 ],
             }
             for r in frozen
@@ -798,14 +819,16 @@ class RankingViewSet(_PanelRoute):
         criteria = [
             {
                 "id": None,
-                "code": c["code"],
-                "name": c["name"],
+                "code": c.code,
+                "name": c.entry["name"],
                 "guidance": "",
-                "kind": c["kind"],
-                "weight": c["weight"],
-                "tie_break_order": None,
+                "kind": c.entry["kind"],
+                "weight": c.entry["weight"],
+                "tie_break_order": c.tie_break_order,
             }
-            for c in (frozen[0].breakdown.get("criteria", []) if frozen else [])
+            for c in frozen_criteria(
+                stage_criteria(frozen[0].breakdown, kind) if frozen else [], rubric
+            )
         ]
         return rows, criteria
 
@@ -957,7 +980,7 @@ class RankingViewSet(_PanelRoute):
         return self._respond(self.get_object())
 
     @extend_schema(
-        parameters=[CATEGORY_PK],
+        parameters=[CATEGORY_PK, MANAGED_RANKING_STAGE],
         request=None,
         responses=ANY_RANKING,
         description="Finalise the category's ranking (chair or secretariat), while the stage "
@@ -977,7 +1000,7 @@ class RankingViewSet(_PanelRoute):
         return self._respond(category)
 
     @extend_schema(
-        parameters=[CATEGORY_PK],
+        parameters=[CATEGORY_PK, MANAGED_RANKING_STAGE],
         request=TieOrderSerializer,
         responses=ANY_RANKING,
         description="Order the nominees of one tie (best first), with the reason.",
@@ -998,7 +1021,7 @@ class RankingViewSet(_PanelRoute):
         return self._respond(category)
 
     @extend_schema(
-        parameters=[CATEGORY_PK],
+        parameters=[CATEGORY_PK, MANAGED_RANKING_STAGE],
         request=ReasonSerializer,
         responses=ANY_RANKING,
         description="Reopen the finalised ranking, with a reason: its nominees go back to where "

@@ -54,6 +54,7 @@ from candidates.selectors import nominations as all_nominations
 
 from . import selectors
 from .enums import FROZEN_BY, Attendance, StageKind
+from .frozen import FrozenCriterion, frozen_criteria, stage_criteria, stage_entry
 from .models import (
     Award,
     Conflict,
@@ -626,8 +627,8 @@ class _Builder:
         )
         columns, people = self.columns(panel, sheets, scores_visible)
         section.columns = columns
-        results, frozen_criteria = self.results(kind, section, frozen_row)
-        section.criteria = self.criteria(panel, rubric, frozen_criteria, sheets, people, results)
+        results, frozen_entries = self.results(kind, section, frozen_row)
+        section.criteria = self.criteria(panel, rubric, frozen_entries, sheets, people, results)
         if ranking_visible:
             if kind != StageKind.NATIONAL_INTERVIEW:
                 section.label = _label(frozen_row.label) if frozen_row else ""
@@ -693,18 +694,14 @@ class _Builder:
         if not section.ranking_visible:
             return {}, []
         if frozen_row is not None:
-            breakdown = frozen_row.breakdown or {}
             if kind == StageKind.NATIONAL_INTERVIEW:
-                entry = next(
-                    (s for s in breakdown.get("stages", []) if s.get("stage") == kind), None
-                )
+                entry = stage_entry(frozen_row.breakdown, kind)
                 if entry is None:
                     return {}, []
                 section.total, section.rank = _decimal(entry["total"]), entry.get("rank")
-                criteria = entry.get("criteria", [])
             else:
                 section.total, section.rank = frozen_row.total, frozen_row.rank
-                criteria = breakdown.get("criteria", [])
+            criteria = stage_criteria(frozen_row.breakdown, kind)
             return {c["code"]: c for c in criteria}, criteria
         if section.rubric is None or section.stage is None:
             return {}, []
@@ -730,22 +727,21 @@ class _Builder:
         }, []
 
     def criteria(
-        self, panel, rubric, frozen_criteria, sheets, people, results
+        self, panel, rubric, frozen_entries, sheets, people, results
     ) -> list[CriterionLine]:
         rubric_criteria = (
             sorted(rubric.criteria.all(), key=lambda c: (c.order, c.pk)) if rubric else []
         )
-        by_code = {c.code: c for c in rubric_criteria}
-        # The frozen ranking's criteria first, as they were scored; the rubric's otherwise.
-        codes = [c["code"] for c in frozen_criteria] + [
-            c.code for c in rubric_criteria if c.code not in {f["code"] for f in frozen_criteria}
-        ]
-        frozen = {c["code"]: c for c in frozen_criteria}
+        # The frozen ranking's criteria first, as they were scored, each with its rubric's
+        # criterion of that code; then the rubric's criteria the frozen ranking does not hold.
+        ranked = frozen_criteria(frozen_entries, rubric)
+        held = {f.code for f in ranked}
+        ranked += [FrozenCriterion({}, c) for c in rubric_criteria if c.code not in held]
         sheet_of = {s.assessor_id: s for s in sheets}
         excluded = {c.assessor_id for c in self.conflicts if c.panel_id == panel.pk}
         lines = []
-        for code in codes:
-            criterion, snap = by_code.get(code), frozen.get(code, {})
+        for item in ranked:
+            criterion, snap, code = item.criterion, item.entry, item.code
             cells = []
             for uid in people:
                 sheet = sheet_of.get(uid)
@@ -772,7 +768,7 @@ class _Builder:
                     indicator=str(criterion.get_indicator_display())
                     if criterion is not None and criterion.indicator
                     else "",
-                    tie_break_order=criterion.tie_break_order if criterion else None,
+                    tie_break_order=item.tie_break_order,
                     cells=cells,
                     score=_decimal(result.get("score")),
                     contribution=_decimal(result.get("contribution")),

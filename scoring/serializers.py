@@ -209,8 +209,8 @@ class WorklistRowSerializer(serializers.Serializer):
 
 
 class CriterionSerializer(serializers.Serializer):
-    """A criterion of the rubric. In a finalised ranking, as it was frozen (no id, guidance or
-    tie-break order)."""
+    """A criterion of the rubric. In a finalised ranking, as it was frozen (no id or guidance),
+    with the tie-break order of the rubric's criterion of that code (scoring.frozen)."""
 
     id = serializers.IntegerField(allow_null=True)
     code = serializers.CharField()
@@ -342,9 +342,13 @@ class RankingRowSerializer(serializers.Serializer):
 
 
 class SnapshotSerializer(serializers.Serializer):
+    """The finalised ranking: for the interview, the national result that froze it."""
+
     finalised_at = serializers.DateTimeField()
     finalised_by = serializers.CharField(allow_null=True)
-    quota = serializers.IntegerField()
+    quota = serializers.IntegerField(
+        allow_null=True, help_text="Null for the interview, which advances no one."
+    )
     cut_off = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True)
 
 
@@ -372,11 +376,13 @@ class RankingSummarySerializer(serializers.Serializer):
 
 class RankingSerializer(RankingSummarySerializer):
     """The live ranking, or the frozen snapshot once finalised. Without `visible`, only the
-    progress: no rows, no totals, no ties."""
+    progress: no rows, no totals, no ties. The interview's ranking is frozen when the national
+    result is finalised: its rows are then each finalist's interview total and rank in it."""
 
     ranking = serializers.ChoiceField(
         choices=[("assessment", StageKind.PROVINCIAL_ASSESSMENT.label),
-                 ("selection", StageKind.NATIONAL_SELECTION.label)],
+                 ("selection", StageKind.NATIONAL_SELECTION.label),
+                 ("interview", StageKind.NATIONAL_INTERVIEW.label)],
         help_text="Which ranking: the `stage` asked for (`final` has its own shape).",
     )  # fmt: skip
     stage = StageSerializer()

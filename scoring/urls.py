@@ -1,14 +1,15 @@
 """The panels' pages under /panel/: verification, scoring (scoring.views), rankings
-(scoring.views_ranking), the jury's interviews, national result and awards
-(scoring.views_national) and the decision files (scoring.views_decision)."""
+(scoring.views_ranking) and their XLSX (scoring.views_exports), the jury's interviews, national
+result and awards (scoring.views_national) and the decision files (scoring.views_decision)."""
 
-from . import views, views_decision, views_national, views_ranking
+from . import views, views_decision, views_exports, views_national, views_ranking
 
 app_name = "scoring"
 
 urlpatterns = [
     *views.urlpatterns,
     *views_ranking.urlpatterns,
+    *views_exports.urlpatterns,
     *views_national.urlpatterns,
     *views_decision.urlpatterns,
 ]

@@ -6,20 +6,17 @@ Access as on every panel page (scoring.views.PanelView): anonymous visitors go t
 page, people without a panel role get 403, a panel they cannot see answers 404, and the
 action's rule decides on the panel (403). The jury's pages answer 404 on a provincial panel."""
 
-from dataclasses import dataclass, field
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
-from candidates.enums import RankLabel
 from candidates.models import Category
 
 from . import selectors, services
 from .enums import SLUG_OF, StageKind, StageState
+from .final_section import final_section
 from .forms import add_service_errors
 from .forms_national import (
     InterviewRecordForm,
@@ -28,9 +25,8 @@ from .forms_national import (
     WithdrawForm,
 )
 from .forms_ranking import ReopenForm, TieDecisionForm, parse_ids
-from .models import Award, Interview, RankingSnapshot, RankingSnapshotRow
+from .models import Award, Interview
 from .views import PanelView
-from .views_ranking import tie_forms
 
 
 class JuryView(PanelView):
@@ -180,46 +176,6 @@ class InterviewView(JuryView):
 # The national result
 
 
-@dataclass
-class FinalSection:
-    category: Category
-    visible: bool
-    can_manage: bool
-    is_member: bool
-    ranking: object = None  # selectors.FinalRanking (live)
-    labels: dict = field(default_factory=dict)  # nomination id → label it would receive
-    snapshot: RankingSnapshot | None = None
-    frozen_rows: list = field(default_factory=list)
-    confirmations: list = field(default_factory=list)  # (label, confirmation or None)
-    confirmed_by_me: bool = False
-    tie_forms: list = field(default_factory=list)
-    reopen_form: ReopenForm | None = None
-    history: list = field(default_factory=list)
-    missing: list = field(default_factory=list)  # MissingScoresheet of the interview
-    refusal: list = field(default_factory=list)
-    urls: dict = field(default_factory=dict)
-
-    @property
-    def finalised(self) -> bool:
-        return self.snapshot is not None
-
-
-def _frozen_rows(snapshot: RankingSnapshot) -> list[dict]:
-    rows = []
-    for row in snapshot.rows.all():
-        stages = row.breakdown.get("stages", [])
-        rows.append({"row": row, "stages": stages, "factor": row.breakdown.get("factor")})
-    return rows
-
-
-_ROWS = Prefetch(
-    "rows",
-    queryset=RankingSnapshotRow.objects.select_related(
-        "nomination__candidate__regency__province", "nomination__candidate__province"
-    ).order_by("rank", "nomination__candidate__name"),
-)
-
-
 class FinalView(JuryView):
     """The national result of every category (or one): the finalists' combined totals (the
     national stages weighted), ties, the chair's finalisation, each juror's confirmation and
@@ -229,65 +185,15 @@ class FinalView(JuryView):
     post_permission = "scoring.finalise_ranking"
 
     def section(self, category, *, tie_form=None, reopen_form=None, refusal=None):
-        user, panel = self.request.user, self.panel
-        result = selectors.panel_stage(panel, StageKind.NATIONAL_RESULT)
-        interview = selectors.panel_stage(panel, StageKind.NATIONAL_INTERVIEW)
-        can_manage = user.has_perm("scoring.finalise_ranking", panel)
-        section = FinalSection(
+        return final_section(
+            user=self.request.user,
+            panel=self.panel,
             category=category,
-            visible=result is not None
-            and selectors.may_see_ranking(user, panel=panel, stage=result, category=category),
-            can_manage=can_manage,
             is_member=self.member is not None,
-            refusal=list(refusal or []),
+            tie_form=tie_form,
+            reopen_form=reopen_form,
+            refusal=refusal,
         )
-        section.urls = {
-            name: reverse(f"scoring:final_{name}", args=[panel.pk, category.pk])
-            for name in ("category", "ties", "finalise", "confirm", "reopen")
-        }
-        if result is None:
-            return section
-        snapshots = (
-            RankingSnapshot.objects.filter(stage=result, panel=panel, category=category)
-            .select_related("finalised_by", "reopened_by")
-            .prefetch_related(_ROWS, "confirmations__juror")
-            .order_by("-finalised_at")
-        )
-        section.history = [s for s in snapshots if s.reopened_at is not None]
-        current = next((s for s in snapshots if s.reopened_at is None), None)
-        named = selectors.may_see_assessor_names(user, panel)
-        if current is not None:
-            section.snapshot = current
-            section.frozen_rows = _frozen_rows(current)
-            confirmed = {c.juror_id: c for c in current.confirmations.all()}
-            section.confirmed_by_me = user.pk in confirmed
-            section.confirmations = [
-                (
-                    str(m.user) if named or m.user_id == user.pk
-                    else _("Juror %(number)s") % {"number": number},
-                    confirmed.get(m.user_id),
-                )
-                for number, m in enumerate(panel.members.select_related("user"), start=1)
-            ]  # fmt: skip
-            if can_manage:
-                section.reopen_form = reopen_form or ReopenForm(auto_id=f"reopen-{category.pk}-%s")
-            return section
-        finalists = selectors.stage_nominations(panel, StageKind.NATIONAL_RESULT, category)
-        if interview is not None:
-            section.missing = selectors.missing_scoresheets(
-                stage=interview, panel=panel, nominations=finalists
-            )
-        if not section.visible:
-            return section
-        section.ranking = selectors.final_ranking_for(panel=panel, category=category)
-        # The label each would receive, as people read it (Peringkat I, not its code).
-        section.labels = {
-            pk: RankLabel(code).label if code else ""
-            for pk, code in services.national_labels(category, section.ranking.rows).items()
-        }
-        if can_manage:
-            section.tie_forms, _stale = tie_forms(section.ranking.ties, tie_form)
-        return section
 
     def categories(self):
         if "category_pk" in self.kwargs:

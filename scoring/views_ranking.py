@@ -1,4 +1,5 @@
-"""Ranking pages: the panel's ranking, tie decisions, finalisation, reopening, XLSX export.
+"""Ranking pages: the panel's ranking, tie decisions, finalisation, reopening (the XLSX export
+is scoring.views_exports).
 
 Who gets what: anonymous visitors are sent to the login page; a user without a panel role
 (branch staff, the national jury) gets 403; a panel the user may not see (another province,
@@ -15,7 +16,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -27,10 +28,11 @@ from rules.contrib.views import PermissionRequiredMixin
 
 from candidates.models import Category
 
-from . import selectors, services, spreadsheets
+from . import selectors, services
 from .enums import SLUG_OF, STAGE_SLUGS, StageKind, StageState
 from .forms import add_service_errors
 from .forms_ranking import ReopenForm, TieDecisionForm, parse_ids
+from .frozen import interview_rows, stage_criteria
 from .models import RankingSnapshot, RankingSnapshotRow, TieDecision
 from .spreadsheets import region_of
 from .views import panel_nav, stage_url
@@ -118,6 +120,9 @@ class CategoryRanking:
     reopen_form: ReopenForm | None = None
     refusal: list = field(default_factory=list)  # messages of a refused action
     is_selection: bool = False  # the jury's national selection: the top ones become finalists
+    # The jury's interview, ranked on its own: no one advances from it, and it is frozen by the
+    # national result (its XLSX; the page is the national result's).
+    is_interview: bool = False
     minimum: Decimal | None = None  # selection: the optional minimum total of a finalist
     disagreements: int = 0  # nominees flagged for strong disagreement (chairs, before finalising)
     urls: dict = field(default_factory=dict)
@@ -142,15 +147,19 @@ class CategoryRanking:
         return sum(1 for r in self.rows if r.row.tied)
 
 
-def _frozen(snapshot: RankingSnapshot) -> tuple[list, list]:
+def _frozen(snapshot: RankingSnapshot, kind) -> tuple[list, list]:
+    """The frozen ranking of the stage: its snapshot's rows, or for the interview each
+    finalist's interview result in the national result's snapshot (scoring.frozen)."""
     rows = list(snapshot.rows.all())
+    if kind == StageKind.NATIONAL_INTERVIEW:
+        rows = interview_rows(rows)
     columns = [
         FrozenCriterion(c["code"], c["name"], Decimal(c["weight"]))
-        for c in (rows[0].breakdown.get("criteria", []) if rows else [])
+        for c in (stage_criteria(rows[0].breakdown, kind) if rows else [])
     ]
     frozen = []
     for row in rows:
-        by_code = {c["code"]: c for c in row.breakdown.get("criteria", [])}
+        by_code = {c["code"]: c for c in stage_criteria(row.breakdown, kind)}
         frozen.append(
             FrozenRow(
                 row=row,
@@ -221,17 +230,21 @@ def category_ranking(
     `page=None` reads every row's nominee (the XLSX)."""
     visible = selectors.may_see_ranking(user, panel=panel, stage=stage, category=category)
     is_selection = stage.kind == StageKind.NATIONAL_SELECTION
+    is_interview = stage.kind == StageKind.NATIONAL_INTERVIEW
+    quota = category.finalist_quota if is_selection else category.provincial_quota
     section = CategoryRanking(
         category=category,
         stage=stage,
         visible=visible,
         show_names=show_names,
-        can_manage=can_manage,
-        quota=category.finalist_quota if is_selection else category.provincial_quota,
+        can_manage=can_manage and not is_interview,
+        quota=0 if is_interview else quota,
         refusal=list(refusal or []),
         is_selection=is_selection,
+        is_interview=is_interview,
         minimum=category.finalist_minimum if is_selection else None,
     )
+    can_manage = section.can_manage
     nominations = selectors.stage_nominations(panel, stage.kind, category)
     section.pending = list(
         selectors.nominations_to_verify(panel).filter(category=category).order_by("candidate__name")
@@ -246,7 +259,11 @@ def category_ranking(
     )
     snapshot = (
         RankingSnapshot.objects.filter(
-            stage=stage, panel=panel, category=category, reopened_at__isnull=True
+            # The interview's ranking is frozen by the national result's.
+            stage=selectors.freezing_stage(stage) if is_interview else stage,
+            panel=panel,
+            category=category,
+            reopened_at__isnull=True,
         )
         .select_related("finalised_by")
         .prefetch_related(_SNAPSHOT_ROWS)
@@ -254,9 +271,10 @@ def category_ranking(
     )
     if snapshot is not None:
         section.snapshot = snapshot
-        section.quota = snapshot.quota
-        section.cut_off = snapshot.cut_off
-        section.frozen_criteria, section.frozen_rows = _frozen(snapshot)
+        if not is_interview:
+            section.quota = snapshot.quota
+            section.cut_off = snapshot.cut_off
+        section.frozen_criteria, section.frozen_rows = _frozen(snapshot, stage.kind)
         section.nominees = sorted(
             (r.nomination for r in section.frozen_rows), key=lambda n: n.candidate.name
         )
@@ -471,27 +489,6 @@ class RankingPage(PanelAccessMixin, TemplateView):
         return super().get_context_data(**{**kwargs, **self.page_context()})
 
 
-class RankingXlsx(PanelAccessMixin, View):
-    """One category's ranking as the page shows it to the user, as XLSX."""
-
-    def get(self, request, panel_pk, category_pk, stage=None):
-        section = category_ranking(
-            user=request.user,
-            panel=self.panel,
-            stage=self.stage(),
-            category=self.category,
-            can_manage=False,
-            show_names=False,
-            page=None,
-        )
-        content = spreadsheets.ranking_workbook(panel=self.panel, section=section)
-        name = spreadsheets.ranking_filename(panel=self.panel, category=self.category)
-        response = HttpResponse(content, content_type=spreadsheets.XLSX_CONTENT_TYPE)
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        response["Cache-Control"] = "private, no-store"
-        return response
-
-
 class RankingAction(PanelAccessMixin, View):
     """A chair's (or the secretariat's) change to one category's ranking: on success back to
     the category's page with a message; on refusal the page again with what went wrong."""
@@ -611,7 +608,6 @@ _ROUTES = [
     ("<int:category_pk>/ties/", TieDecide, "tie_decide"),
     ("<int:category_pk>/finalise/", Finalise, "finalise"),
     ("<int:category_pk>/reopen/", Reopen, "reopen"),
-    ("<int:category_pk>/ranking.xlsx", RankingXlsx, "ranking_xlsx"),
 ]
 # The same pages with the stage named (e.g. /panel/7/ranking/selection/): the short addresses
 # above show the panel's first ranked stage.
@@ -634,10 +630,5 @@ urlpatterns = [
         name="finalise",
     ),
     path("<int:panel_pk>/ranking/<int:category_pk>/reopen/", Reopen.as_view(), name="reopen"),
-    path(
-        "<int:panel_pk>/ranking/<int:category_pk>/ranking.xlsx",
-        RankingXlsx.as_view(),
-        name="ranking_xlsx",
-    ),
     *_STAGED,
 ]

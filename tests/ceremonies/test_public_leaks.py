@@ -147,6 +147,7 @@ def _routes(unpublished) -> dict[str, int]:
         "/results/2020/statistics/": 200,
         "/results/2020/province/32/": 404,
         "/results/2018/": 200,
+        "/results/2018/statistics/": 200,
         "/results/2018/province/32/": 200,
         f"/results/candidate/{secret}/": 404,
         f"/results/candidate/{bekasi}/": 200,

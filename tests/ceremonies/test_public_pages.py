@@ -19,8 +19,9 @@ from django.utils import timezone
 
 from candidates.enums import CandidateKind, NominationState
 from candidates.models import Candidate, Category, Edition, Nomination, Regency
-from ceremonies import selectors, services
+from ceremonies import services
 from ceremonies.models import Certificate, Publication
+from ceremonies.statistics import edition_statistics
 from paritrana.public_cache import public_cache_clear
 from scoring.enums import AwardKind
 from scoring.models import Award, RankingSnapshot, RankingSnapshotRow
@@ -158,7 +159,8 @@ def test_editions_list_shows_the_published_editions(client, published_demo, lang
     assert 'href="/results/2020/" data-national' in page
     assert 'href="/results/2020/statistics/" data-statistics' in page
     assert 'href="/results/2018/province/32/" data-province="32"' in page
-    assert "/results/2018/statistics/" not in page
+    # Jawa Barat's 2018 provincial results are published: so are their statistics (issue 25).
+    assert 'href="/results/2018/statistics/" data-statistics' in page
     assert "2021" not in page
 
 
@@ -203,7 +205,7 @@ def test_edition_page_of_a_provincial_publication_links_the_province(client, pub
     assert "data-national-unpublished" in page
     assert 'href="/results/2018/province/32/" data-province="32">Jawa Barat</a>' in page
     assert _rows(page, "winners") == []
-    assert "/statistics/" not in page
+    assert 'href="/results/2018/statistics/"' in page
     assert "data-ceremony" not in page
 
 
@@ -386,9 +388,43 @@ def test_statistics_page_has_the_funnel_the_provinces_and_the_chart_data(
     ]
 
 
-@pytest.mark.parametrize("url", ["/results/2018/statistics/", "/results/2021/statistics/"])
-def test_statistics_page_before_national_publication_is_404(client, published_demo, url):
-    assert _get(client, url).status_code == 404
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_statistics_of_an_edition_with_provincial_results_only(client, published_demo, language):
+    """2018: only Jawa Barat's provincial round is published (issue 25: its statistics answered
+    404). They stop where those results do (eligible, verified, advanced to the national round)
+    and count the published provinces' nominations only: Jawa Barat's sixteen (nine
+    regencies/cities, six large and medium firms, one small firm), all verified, the best of
+    each category advancing — not a Jawa Tengah nominee whose results are not published."""
+    Nomination.objects.create(
+        candidate=Candidate.objects.get(name="Pemerintah Kota Semarang"),
+        category=Category.objects.get(edition__year=2018, code="pemerintah-kabupaten-kota"),
+        state=NominationState.ADVANCED,
+    )
+    page = _page(client, "/results/2018/statistics/", language)
+    assert [row[1] for row in _rows(page, "funnel")[1:]] == ["16", "16", "3"]
+    assert _rows(page, "per-province")[1:] == [["Jawa Barat", "16", "16", "3"]]
+    data = json.loads(re.search(r'id="public-chart-data" type="application/json">(.*?)</script>',
+                                page, re.S).group(1))  # fmt: skip
+    assert data["funnel"]["values"] == [16, 16, 3]
+    assert "data-provincial-only" in page
+    if language == "en":
+        assert data["funnel"]["labels"] == ["Eligible", "Verified", "Advanced"]
+        assert (
+            "The national results of this edition are not published yet: how many nominations "
+            "of the provinces whose results are published (Jawa Barat) were eligible, verified "
+            "and advanced to the national round."
+        ) in page
+    else:
+        assert data["funnel"]["labels"] == ["Memenuhi syarat", "Terverifikasi", "Maju"]
+        assert (
+            "Hasil nasional edisi ini belum diumumkan: berapa nominasi dari provinsi yang "
+            "hasilnya sudah diumumkan (Jawa Barat) yang memenuhi syarat, terverifikasi, dan maju "
+            "ke tingkat nasional."
+        ) in page
+
+
+def test_statistics_of_an_edition_without_publication_is_404(client, published_demo):
+    assert _get(client, "/results/2021/statistics/").status_code == 404
 
 
 # ---------------------------------------------------------------------------------------------
@@ -517,6 +553,7 @@ def _public_urls(published_demo) -> list[str]:
         "/results/2018/province/32/",
         f"/results/candidate/{published_demo['bekasi'].pk}/",
         "/results/2020/statistics/",
+        "/results/2018/statistics/",
         "/verify/",
         f"/verify/{serial}/",
         "/open-data/",
@@ -733,7 +770,7 @@ def test_public_pages_use_no_inline_style(client, generated):
 
 
 def test_statistics_show_the_coverage_of_government_nominees_per_province(client, published_demo):
-    stats = selectors.edition_statistics(published_demo["2020"])
+    stats = edition_statistics(published_demo["2020"])
     # Kota Bekasi is the only 2020 government nominee with data: 886,113 PU participants of
     # 929,199 formal workers; 55,289 BPU participants of 454,088 informal workers. Shown to
     # two places, as the dossier, the decision file and the article give them (95,36 %): one

@@ -568,21 +568,26 @@ def test_the_stage_parameter_must_name_a_stage_of_the_panel_on_that_route(world)
     api = client_for(world.users["admin"])
     kab = world.categories["kab"].pk
 
-    def stage_error(url, choices, slug):
-        response = api.get(url)
+    def stage_error(url, choices, slug, method="get"):
+        response = getattr(api, method)(url)
         assert (response.status_code, response.json()) == (
             400,
             {"stage": [f"This panel has no stage “{slug}” here; choose one of: {choices}."]},
         ), url
 
-    stage_error(world.url("rankings/?stage=interview"), "selection, final", "interview")
-    stage_error(world.url(f"rankings/{kab}/?stage=assessment"), "selection, final", "assessment")
+    reads = "selection, interview, final"
+    stage_error(world.url(f"rankings/{kab}/?stage=assessment"), reads, "assessment")
     bekasi = world.nominations["bekasi"].pk
     stage_error(world.url(f"scoresheets/{bekasi}/?stage=final"), "selection, interview", "final")
     stage_error(
         world.url(f"rankings/{kab}/agreement/?stage=final"), "selection, interview", "final"
     )
-    stage_error(world.url("rankings/?stage=nationale"), "selection, final", "nationale")
+    stage_error(world.url("rankings/?stage=nationale"), reads, "nationale")
+    # The interview's ranking is read only: ties, finalising and reopening are the national
+    # result's.
+    for action in ("finalise", "reopen", "ties"):
+        url = world.url(f"rankings/{kab}/{action}/?stage=interview")
+        stage_error(url, "selection, final", "interview", "post")
     province = world.provincial
     stage_error(world.url("rankings/?stage=selection", province), "assessment", "selection")
     stage_error(world.url("rankings/?stage=final", province), "assessment", "final")
@@ -599,6 +604,100 @@ def test_the_stage_parameter_must_name_a_stage_of_the_panel_on_that_route(world)
     response = chair.post(world.url(f"rankings/{kab}/finalise/?stage=interview"))
     assert response.status_code == 400
     assert rows(*TABLES) == before
+
+
+def _interview_row(world, key, rank, total):
+    return {
+        "rank": rank,
+        "nomination": world.nominations[key].pk,
+        "total": total,
+        "tied": False,
+        "tie_broken": False,
+        "tie_position": None,
+        "tie_reason": "",
+        "label": "",
+        "advanced": None,
+        "missing_scoresheets": 0,
+        "criteria": [
+            {"criterion": "interview", "score": total, "contribution": total, "counted": 3}
+        ],
+        "withheld": "",
+    }
+
+
+def test_the_interview_is_ranked_on_its_own_and_frozen_by_the_national_result(world):
+    """`?stage=interview` (README: `?stage=selection|interview|final`) ranks the finalists by
+    their interview alone, each interview score times the attendance factor: Bekasi 100 × 1.00,
+    Cirebon 90 × 0.90 = 81, Bogor 80 × 0.80 = 64 (the national result puts Bogor before
+    Cirebon: 79.60 against 74.40). Kab/kota's national result is finalised: the interview's
+    ranking is the one it froze."""
+    admin = client_for(world.users["admin"])
+    result = RankingSnapshot.objects.get(stage__kind=RES, category=world.categories["kab"])
+    body = admin.get(world.path("rankings/{kab}/?stage=interview")).json()
+    assert {k: body[k] for k in ("ranking", "finalised", "visible", "progress", "ties")} == {
+        "ranking": "interview",
+        "finalised": True,
+        "visible": True,
+        "progress": {"nominees": 3, "scoresheets_missing": 0},
+        "ties": [],
+    }
+    assert body["stage"]["kind"] == "national_interview"
+    assert body["snapshot"] == {
+        "finalised_at": result.finalised_at.astimezone(timezone.get_current_timezone()).isoformat(),
+        "finalised_by": "Ketua Juri",
+        "quota": None,
+        "cut_off": None,
+    }
+    assert body["criteria"] == [
+        {
+            "id": None,
+            "code": "interview",
+            "name": "Interview",
+            "guidance": "",
+            "kind": "interview",
+            "weight": "1.00",
+            "tie_break_order": 1,
+        }
+    ]
+    assert [{**row, "nomination": row["nomination"]["id"]} for row in body["rows"]] == [
+        _interview_row(world, "bekasi", 1, "100.00"),
+        _interview_row(world, "cirebon", 2, "81.00"),
+        _interview_row(world, "bogor", 3, "64.00"),
+    ]
+    # The same ranking while live: reopening the national result unfreezes the interview.
+    services.ranking_reopen(
+        actor=world.users["chair"], snapshot=result, reason="Nilai wawancara diperiksa ulang"
+    )
+    live = admin.get(world.path("rankings/{kab}/?stage=interview")).json()
+    assert (live["finalised"], live["snapshot"], live["ties"]) == (False, None, [])
+    assert [(r["nomination"]["id"], r["rank"], r["total"]) for r in live["rows"]] == [
+        (world.nominations[key].pk, rank, total)
+        for key, rank, total in (("bekasi", 1, "100.00"), ("cirebon", 2, "81.00"),
+                                 ("bogor", 3, "64.00"))
+    ]  # fmt: skip
+    assert live["criteria"][0]["tie_break_order"] == 1
+    # The categories the interview ranks: those with finalists.
+    listing = admin.get(world.url("rankings/?stage=interview")).json()
+    assert [(c["category"]["code"], c["finalised"]) for c in listing] == [
+        ("kab-kota", False),
+        ("wawancara", False),
+    ]
+
+
+def test_a_juror_sees_the_interview_ranking_only_after_scoring_every_finalist(world):
+    """Blindness as in every ranking: Sukabumi's interview is not scored, so a juror sees the
+    progress of `wawancara` only; the secretariat sees the (empty) live ranking."""
+    juror = client_for(world.users["juror"])
+    body = juror.get(world.path("rankings/{interview}/?stage=interview")).json()
+    assert (body["visible"], body["rows"], body["progress"]) == (
+        False,
+        [],
+        {"nominees": 1, "scoresheets_missing": 3},
+    )
+    admin = client_for(world.users["admin"])
+    body = admin.get(world.path("rankings/{interview}/?stage=interview")).json()
+    assert (body["visible"], body["finalised"]) == (True, False)
+    assert [c["tie_break_order"] for c in body["criteria"]] == [1]
 
 
 @pytest.mark.parametrize(
@@ -1461,8 +1560,13 @@ def test_openapi_schema_documents_the_national_routes(tmp_path):
         return [p["schema"]["enum"] for p in params if p["name"] == "stage"]
 
     assert stage_enum(f"{panel}/rankings/{{category_pk}}/", "get") == [
-        ["assessment", "final", "selection"]
+        ["assessment", "final", "interview", "selection"]
     ]
+    # The interview's ranking is read only: the national result freezes it.
+    for action in ("finalise", "ties", "reopen"):
+        assert stage_enum(f"{panel}/rankings/{{category_pk}}/{action}/", "post") == [
+            ["assessment", "final", "selection"]
+        ]
     assert stage_enum(f"{panel}/scoresheets/{{nomination_pk}}/", "put") == [
         ["assessment", "interview", "selection"]
     ]

@@ -19,7 +19,14 @@ from rest_framework.test import APIClient
 from accounts.enums import Role
 from accounts.services import role_assign
 from candidates.enums import NominationState
-from candidates.models import Candidate, Nomination, NominationTransition, Province, Regency
+from candidates.models import (
+    Candidate,
+    Category,
+    Nomination,
+    NominationTransition,
+    Province,
+    Regency,
+)
 from scoring import services
 from scoring.enums import CriterionKind, StageKind
 from scoring.models import (
@@ -1412,6 +1419,27 @@ def test_reopen_needs_a_finalised_ranking_and_a_reason(api, world):
     assert (snapshot.reopen_reason, snapshot.reopened_by) == (
         "Nilai salah dimasukkan",
         world.users["chair"],
+    )
+
+
+def test_frozen_ranking_gives_each_criterion_its_tie_break_order(api, demo):
+    """Jawa Barat 2018's finalised ranking (the demo, scoring.demo.JABAR_2018_CRITERIA): ties
+    are broken by the field visit, then the dossier check. The frozen criteria carry those
+    orders, as the decision file reads them (scoring.frozen), not null (issue 25)."""
+    panel = Panel.objects.get(edition__year=2018, province="32")
+    category = Category.objects.get(edition__year=2018, code="pemerintah-kabupaten-kota")
+    bekasi = Nomination.objects.get(category=category, candidate__name="Pemerintah Kota Bekasi")
+    admin = UserFactory(email="sekretariat@example.test")
+    role_assign(user=admin, role=Role.NATIONAL_ADMIN)
+    api.force_authenticate(admin)
+    base = f"/api/v1/scoring/panels/{panel.pk}/"
+    body = api.get(f"{base}rankings/{category.pk}/").json()
+    assert (body["ranking"], body["finalised"]) == ("assessment", True)
+    expected = [("verifikasi_berkas", 2), ("peninjauan_lapangan", 1)]
+    assert [(c["code"], c["tie_break_order"]) for c in body["criteria"]] == expected
+    decision = api.get(f"{base}decisions/{bekasi.pk}/").json()
+    assert [(c["code"], c["tie_break_order"]) for c in decision["stages"][0]["criteria"]] == (
+        expected
     )
 
 

@@ -40,7 +40,6 @@ def allow(reason: str, methods: str = "GET", worlds: tuple[str, ...] | None = No
 
 # Groups of worlds, by what a role finds in them.
 PUBLISHED = ("jabar-2018", "jury-2020")  # an edition with published results
-PUBLISHED_NATIONAL = ("jury-2020",)  # statistics are the national round's
 PUBLISHED_PROVINCE = ("jabar-2018",)  # the sample province (32) has 2018 provincial results
 KOTA_BEKASI = ("jabar-2018", "jury-2020", "cross-jury")  # a Kota Bekasi nomination (2018, 2020)
 KOTA_BEKASI_CANDIDATE = ("jabar-2018", "jury-2020")  # the candidate Kota Bekasi
@@ -68,7 +67,8 @@ PUBLIC = {
         "public results of a province in a published edition", worlds=PUBLISHED_PROVINCE
     ),
     "public:statistics": allow(
-        "public statistics of a published national round", worlds=PUBLISHED_NATIONAL
+        "public statistics of what an edition has published (national or provincial)",
+        worlds=PUBLISHED,
     ),
     "public:candidate": allow(
         "a candidate's published results; an unpublished one is 404",

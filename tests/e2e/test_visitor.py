@@ -64,10 +64,12 @@ def test_visitor_reads_the_results_and_verifies_a_certificate(
     assert len(pdf.pages) == 1
     assert serial in pdf.pages[0].extract_text()
 
-    # Verifying it: valid.
+    # Verifying it: a specimen, as the site runs on demo data (issue 25, item 1), which every
+    # page says.
     page.get_by_role("link", name=f"Verifikasi {serial}").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Verifikasi piagam")
-    expect(page.locator("#verification-status")).to_have_text("Sah")
+    expect(page.locator("#verification-status")).to_have_text("Spesimen (data contoh)")
+    expect(page.locator("#demo-data")).to_contain_text("Data contoh / Demo data")
     expect(page.locator("[data-serial]")).to_have_text(serial)
     assert fits_the_width(page)
     steps.shot(page, "verify-id")
@@ -76,7 +78,7 @@ def test_visitor_reads_the_results_and_verifies_a_certificate(
     page.get_by_role("link", name="EN", exact=True).click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.get_by_role("heading", level=1)).to_have_text("Certificate verification")
-    expect(page.locator("#verification-status")).to_have_text("Valid")
+    expect(page.locator("#verification-status")).to_have_text("Specimen (demo data)")
     steps.shot(page, "verify-en")
 
     page.goto(f"{live_server.url}/results/2020/")

@@ -3,40 +3,11 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 from django.views.generic import TemplateView
 
-from . import selectors
+from audit.actions import action_label
 
-# What each recorded action is called on the page.
-ACTIONS = {
-    "candidate.create": _("Candidate registered"),
-    "candidate.update": _("Candidate's details changed"),
-    "nomination.state": pgettext_lazy("audit action", "State changed"),
-    "nomination.figures": _("Figures changed"),
-    "nomination.provincial_label": _("Provincial label given"),
-    "nomination.national_result": _("National result recorded"),
-    "legal_product.create": _("Legal product added"),
-    "legal_product.update": _("Legal product changed"),
-    "legal_product.delete": _("Legal product removed"),
-    "innovation.create": _("Innovation added"),
-    "innovation.update": _("Innovation changed"),
-    "conflict.create": _("Automatic conflict of interest"),
-    "conflict.delete": _("Automatic conflict of interest lifted"),
-    "conflict.declare": _("Conflict of interest declared"),
-    "scoresheet.save": _("Scoresheet saved"),
-    "tie.decide": _("Tie decided"),
-    "ranking.finalise.row": _("Ranking finalised"),
-    "ranking.sign_off.row": _("Ranking signed off"),
-    "ranking.reopen.row": _("Ranking reopened"),
-    "interview.update": _("Interview recorded"),
-    "award.give": _("Award given"),
-    "award.withdraw": _("Award withdrawn"),
-    "certificate.issue": _("Certificate issued"),
-    "certificate.generate": _("Certificate generated"),
-    "certificate.revoke": _("Certificate revoked"),
-}
+from . import selectors
 
 
 def _lines(values: dict) -> list[tuple[str, str]]:
@@ -61,7 +32,7 @@ class NominationRecordView(LoginRequiredMixin, TemplateView):
         entries = [
             {
                 "record": record,
-                "label": ACTIONS.get(record.action, record.action),
+                "label": action_label(record.action),
                 "old": _lines(record.old),
                 "new": _lines(record.new),
             }

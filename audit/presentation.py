@@ -24,39 +24,11 @@ from django.utils.formats import date_format, number_format
 from django.utils.functional import Promise
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy
 
+from .actions import action_label
 from .models import AuditRecord
 from .services import SYSTEM
-
-# What each recorded action is called.
-ACTIONS = {
-    "candidate.create": gettext_lazy("Candidate registered"),
-    "candidate.update": gettext_lazy("Candidate's details changed"),
-    "nomination.state": pgettext_lazy("audit action", "State changed"),
-    "nomination.figures": gettext_lazy("Figures changed"),
-    "nomination.provincial_label": gettext_lazy("Provincial label given"),
-    "nomination.national_result": gettext_lazy("National result recorded"),
-    "legal_product.create": gettext_lazy("Legal product added"),
-    "legal_product.update": gettext_lazy("Legal product changed"),
-    "legal_product.delete": gettext_lazy("Legal product removed"),
-    "innovation.create": gettext_lazy("Innovation added"),
-    "innovation.update": gettext_lazy("Innovation changed"),
-    "conflict.create": gettext_lazy("Automatic conflict of interest"),
-    "conflict.delete": gettext_lazy("Automatic conflict of interest lifted"),
-    "conflict.declare": gettext_lazy("Conflict of interest declared"),
-    "scoresheet.save": gettext_lazy("Scoresheet saved"),
-    "tie.decide": gettext_lazy("Tie decided"),
-    "ranking.finalise.row": gettext_lazy("Ranking finalised"),
-    "ranking.sign_off.row": gettext_lazy("Ranking signed off"),
-    "ranking.reopen.row": gettext_lazy("Ranking reopened"),
-    "interview.update": gettext_lazy("Interview recorded"),
-    "award.give": gettext_lazy("Award given"),
-    "award.withdraw": gettext_lazy("Award withdrawn"),
-    "certificate.issue": gettext_lazy("Certificate issued"),
-    "certificate.generate": gettext_lazy("Certificate generated"),
-    "certificate.revoke": gettext_lazy("Certificate revoked"),
-}
 
 # Keys recorded with a target that are fields of another model: where to read them.
 ALSO_FROM = {
@@ -339,7 +311,7 @@ class _Presenter:
             at=record.at,
             when=date_format(timezone.localtime(record.at), "DATETIME_FORMAT"),
             who=self.who(record),
-            what=str(ACTIONS.get(record.action, record.action)),
+            what=action_label(record.action),
             before=self.lines(record, record.old),
             after=self.lines(record, record.new),
             reason=record.reason or EMPTY,

@@ -18,6 +18,7 @@ from paritrana.api import RulesPermission, within_token_edition
 
 from . import selectors
 from .decision import DecisionFile, decision_file, decision_nominations
+from .decision_record import EVENT_KINDS
 from .serializers import NominationSummarySerializer
 
 ACCESS_PANELS = "scoring.access_panels"
@@ -191,27 +192,37 @@ class DecisionConflictSerializer(serializers.Serializer):
 
 class DecisionAwardSerializer(serializers.Serializer):
     title = serializers.CharField()
-    kind = serializers.CharField()
+    kind = serializers.CharField(
+        help_text="The award's kind; 'Provincial label' for the label a provincial ranking gave."
+    )
     label = serializers.CharField()
-    rank = serializers.IntegerField(allow_null=True)
+    rank = serializers.IntegerField(
+        allow_null=True, help_text="The national rank; the provincial one for a provincial label."
+    )
     reason = serializers.CharField()
     given_by = serializers.CharField()
-    given_at = serializers.DateTimeField()
+    given_at = serializers.DateTimeField(
+        allow_null=True,
+        help_text="When it was given (a provincial ranking: when it was finalised); null for a "
+        "provincial label decided outside the system and entered without a record.",
+    )
     withdrawn_at = serializers.DateTimeField(allow_null=True)
     withdrawn_by = serializers.CharField()
     withdrawn_reason = serializers.CharField()
 
 
 class DecisionEventSerializer(serializers.Serializer):
-    at = serializers.DateTimeField()
-    kind = serializers.CharField(
-        help_text="transition, score_change, finalised, reopened, confirmed, signed_off, tie, "
-        "conflict, interview, award or award_withdrawn."
-    )
+    at = serializers.DateTimeField(help_text="When it happened: its audit record's date.")
+    kind = serializers.CharField(help_text=f"{EVENT_KINDS}.")
     what = serializers.CharField()
     by = serializers.CharField()
     reason = serializers.CharField()
     detail = serializers.CharField()
+    seq = serializers.IntegerField(
+        allow_null=True,
+        help_text="The number of the nominee's audit record it is; null for what the nominee's "
+        "audit record does not hold (a juror's confirmation, recorded against the ranking).",
+    )
 
 
 class DecisionPanelNamesSerializer(serializers.Serializer):

@@ -2,8 +2,11 @@
 stage, for the people who answer for it and for the auditor — its data; per stage the rubric,
 every assessor's score and note per criterion, the criterion scores, the stage total, rank,
 label and outcome; the conflicts of interest and the chair's tie decisions; the interview; the
-awards; and the record of every change (state moves, score changes, rankings finalised and
-reopened, the jurors' confirmations).
+awards, the provincial label a provincial ranking gave among them; and the record of every
+change: every audit record of the nominee the reader may see, at its date and in words (state
+moves, scoresheet saves and score changes, labels, rankings finalised and reopened, ties,
+conflicts, the interview, awards, certificates), with the jurors' confirmations
+(scoring.decision_record).
 
 Who may read it (may_see_decision_file, rule `scoring.view_decision_file`): the secretariat,
 auditors of the edition (or of every edition), and the members of a panel that sees the
@@ -31,7 +34,8 @@ What each reader sees of it (decision_file):
 
 A fixed number of queries whatever the number of assessors, criteria, scores and changes: the
 nomination's scoresheets, scores, revisions, conflicts, tie decisions, snapshot rows,
-confirmations, interview, awards and transitions are each read once."""
+confirmations, interview, awards, transitions, audit records and the people who made them are
+each read once."""
 
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -39,7 +43,6 @@ from decimal import Decimal
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from candidates.enums import NATIONAL_STATES, NominationState, RankLabel
@@ -48,11 +51,13 @@ from candidates.selectors import (
     is_admin,
     may_see_national_outcome,
     nomination_seen_by,
+    records_seen_by,
     transitions_seen_by,
 )
 from candidates.selectors import nominations as all_nominations
 
 from . import selectors
+from .decision_record import record_of
 from .enums import FROZEN_BY, Attendance, StageKind
 from .frozen import FrozenCriterion, frozen_criteria, stage_criteria, stage_entry
 from .models import (
@@ -263,6 +268,7 @@ class ConflictLine:
     source: str
     reason: str
     recorded_at: datetime
+    pk: int | None = None  # the conflict's
 
 
 @dataclass
@@ -273,7 +279,7 @@ class AwardLine:
     rank: int | None
     reason: str
     given_by: str
-    given_at: datetime
+    given_at: datetime | None  # None: a provincial label decided outside the system, undated
     withdrawn_at: datetime | None
     withdrawn_by: str
     withdrawn_reason: str
@@ -291,19 +297,6 @@ class OutsideStage:
     name: str
     label: str
     outcome: str
-
-
-@dataclass
-class Event:
-    """One line of the record of every change."""
-
-    at: datetime
-    kind: str  # transition, score_change, finalised, reopened, confirmed, signed_off, tie,
-    #            conflict, interview, award, award_withdrawn
-    what: str
-    by: str
-    reason: str = ""
-    detail: str = ""
 
 
 @dataclass
@@ -520,6 +513,7 @@ class _Builder:
         self.people = _People(user, self.panels, assessors)
         self.visible_stage_ids: set[int] = set()  # stages whose scores the reader sees
         self.ranked_stage_ids: set[int] = set()  # stages whose ranking the reader sees
+        self.all_conflicts: dict[int, bool] = {}  # sees_all_conflicts, once the stages are read
 
     @property
     def panels(self) -> list[Panel]:
@@ -882,14 +876,7 @@ class _Builder:
         complete = True
         lines = []
         for panel in self.panels:
-            stage_ids = {
-                self.stages[k].pk
-                for k in SCORED_SECTIONS
-                if k in self.stages and self.panel_of(k) is panel
-            }
-            everyone = bool(stage_ids & self.visible_stage_ids) or self.user.has_perm(
-                "scoring.view_conflicts", panel
-            )
+            everyone = self.sees_all_conflicts(panel)
             complete = complete and everyone
             for conflict in self.conflicts:
                 if conflict.panel_id != panel.pk:
@@ -903,12 +890,29 @@ class _Builder:
                         source=str(conflict.get_source_display()),
                         reason=conflict.reason,
                         recorded_at=conflict.created_at,
+                        pk=conflict.pk,
                     )
                 )
         return lines, complete
 
-    def award_lines(self, awards) -> list[AwardLine]:
-        return [
+    def sees_all_conflicts(self, panel: Panel) -> bool:
+        """Whether the reader sees every conflict of `panel`: they may see its conflicts, or
+        the scores of one of its stages."""
+        if panel.pk not in self.all_conflicts:  # asked per panel once, however many conflicts
+            stage_ids = {
+                self.stages[k].pk
+                for k in SCORED_SECTIONS
+                if k in self.stages and self.panel_of(k) is panel
+            }
+            self.all_conflicts[panel.pk] = bool(
+                stage_ids & self.visible_stage_ids
+            ) or self.user.has_perm("scoring.view_conflicts", panel)
+        return self.all_conflicts[panel.pk]
+
+    def award_lines(self, awards, records) -> list[AwardLine]:
+        """The provincial label given (a provincial round gives no Award: its label is on the
+        finalised ranking and the nomination), then the national awards."""
+        return self.provincial_award_lines(records) + [
             AwardLine(
                 title=a.title,
                 kind=str(a.get_kind_display()),
@@ -924,164 +928,56 @@ class _Builder:
             for a in awards
         ]
 
-    def record(self, transitions, awards, conflicts: list[ConflictLine]) -> list[Event]:
-        people = self.people
-        events = [
-            Event(
-                at=t.at,
-                kind="transition",
-                what=_("%(from)s → %(to)s")
-                % {
-                    "from": t.get_from_state_display() if t.from_state else "—",
-                    "to": t.get_to_state_display(),
-                },
-                by=people.actor(t.actor, say_panel=True),
-                reason=t.reason,
-                detail=_("Deadline: %(date)s") % {"date": t.deadline.isoformat()}
-                if t.deadline
-                else "",
+    def provincial_award_lines(self, records) -> list[AwardLine]:
+        """The label of each provincial ranking that gave the nominee one, when it was
+        finalised and by whom, and when it was reopened if it was; for a round decided outside
+        the system, its label, dated by the record that entered it if there is one."""
+        kind = StageKind.PROVINCIAL_ASSESSMENT
+        stage = self.stages.get(kind)
+        title = str(_("Provincial label"))
+        if stage is not None and stage.pk in self.ranked_stage_ids:
+            return [
+                AwardLine(
+                    title=_label(row.label),
+                    kind=title,
+                    label=_label(row.label),
+                    rank=row.rank,
+                    reason="",
+                    given_by=self.people.actor(row.snapshot.finalised_by, self.provincial),
+                    given_at=row.snapshot.finalised_at,
+                    withdrawn_at=row.snapshot.reopened_at,
+                    withdrawn_by=self.people.actor(row.snapshot.reopened_by, self.provincial),
+                    withdrawn_reason=row.snapshot.reopen_reason,
+                )
+                for row in reversed(self.rows)  # oldest first
+                if row.snapshot.stage_id == stage.pk and row.label
+            ]
+        label = self.nomination.provincial_label
+        if not (self.decided_outside(kind) and label):
+            return []
+        entered = next(
+            (
+                r
+                for r in reversed(records)
+                if r.action == "nomination.provincial_label"
+                and (r.new or {}).get("provincial_label") == label
+            ),
+            None,
+        )
+        return [
+            AwardLine(
+                title=_label(label),
+                kind=title,
+                label=_label(label),
+                rank=None,
+                reason="",
+                given_by="",
+                given_at=entered.at if entered is not None else None,
+                withdrawn_at=None,
+                withdrawn_by="",
+                withdrawn_reason="",
             )
-            for t in transitions
         ]
-        panels = {p.pk: p for p in self.panels}
-        stage_names = {s.pk: str(s.get_kind_display()) for s in self.stages.values()}
-        for sheet in self.sheets:
-            panel = panels.get(sheet.panel_id)
-            if panel is None:
-                continue
-            if sheet.stage_id not in self.visible_stage_ids and sheet.assessor_id != self.user.pk:
-                continue
-            criteria = {
-                c.pk: c.name
-                for r in self.rubrics.values()
-                if r.stage_id == sheet.stage_id
-                for c in r.criteria.all()
-            }
-            for score in sheet.scores.all():
-                for revision in score.revisions.all():
-                    events.append(
-                        Event(
-                            at=revision.changed_at,
-                            kind="score_change",
-                            what=_("%(stage)s, %(criterion)s: %(old)s → %(new)s")
-                            % {
-                                "stage": stage_names.get(sheet.stage_id, ""),
-                                "criterion": criteria.get(score.criterion_id, ""),
-                                "old": number_format(revision.old_value, 2),
-                                "new": number_format(revision.new_value, 2),
-                            },
-                            by=people.actor(
-                                revision.changed_by, panel, say_panel=True, as_assessor=True
-                            ),
-                            reason=revision.reason,
-                            detail=_("Previous note: %(note)s") % {"note": revision.old_note},
-                        )
-                    )
-        for row in self.rows:
-            snapshot, panel = row.snapshot, panels.get(row.snapshot.panel_id)
-            stage_name = stage_names.get(snapshot.stage_id, "")
-            shown = snapshot.stage_id in self.ranked_stage_ids
-            events.append(
-                Event(
-                    at=snapshot.finalised_at,
-                    kind="finalised",
-                    what=(
-                        _("%(stage)s: ranking finalised, rank %(rank)s, total %(total)s")
-                        % {
-                            "stage": stage_name,
-                            "rank": row.rank,
-                            "total": number_format(row.total, 2),
-                        }
-                    )
-                    if shown
-                    else _("%(stage)s: ranking finalised") % {"stage": stage_name},
-                    by=people.actor(snapshot.finalised_by, panel, say_panel=True),
-                )
-            )
-            for confirmation in snapshot.confirmations.all():
-                events.append(
-                    Event(
-                        at=confirmation.confirmed_at,
-                        kind="confirmed",
-                        what=_("%(stage)s: ranking confirmed") % {"stage": stage_name},
-                        by=people.actor(confirmation.juror, panel, say_panel=True),
-                    )
-                )
-            if snapshot.signed_off_at is not None:
-                events.append(
-                    Event(
-                        at=snapshot.signed_off_at,
-                        kind="signed_off",
-                        what=_("%(stage)s: signed off by every juror") % {"stage": stage_name},
-                        by="",
-                    )
-                )
-            if snapshot.reopened_at is not None:
-                events.append(
-                    Event(
-                        at=snapshot.reopened_at,
-                        kind="reopened",
-                        what=_("%(stage)s: ranking reopened") % {"stage": stage_name},
-                        by=people.actor(snapshot.reopened_by, panel, say_panel=True),
-                        reason=snapshot.reopen_reason,
-                    )
-                )
-        for stage_id, decision in self.ties.items():
-            if stage_id not in self.ranked_stage_ids:
-                continue
-            events.append(
-                Event(
-                    at=decision.decided_at,
-                    kind="tie",
-                    what=_("%(stage)s: tie decided, position %(position)s")
-                    % {"stage": stage_names.get(stage_id, ""), "position": decision.position},
-                    by=people.actor(decision.decided_by, panels.get(decision.panel_id),
-                                    say_panel=True),
-                    reason=decision.reason,
-                )
-            )  # fmt: skip
-        events += [
-            Event(
-                at=c.recorded_at,
-                kind="conflict",
-                what=_("%(assessor)s excluded (%(source)s)")
-                % {"assessor": c.assessor, "source": c.source},
-                by="",
-                reason=c.reason,
-            )
-            for c in conflicts
-        ]
-        if self.interview is not None and self.interview.updated_by_id is not None:
-            events.append(
-                Event(
-                    at=self.interview.updated_at,
-                    kind="interview",
-                    what=_("Interview last recorded"),
-                    by=people.actor(self.interview.updated_by, self.jury, say_panel=True),
-                )
-            )
-        for award in awards:
-            events.append(
-                Event(
-                    at=award.given_at,
-                    kind="award",
-                    what=_("Award given: %(title)s") % {"title": award.title},
-                    by=people.actor(award.given_by, self.jury, say_panel=True),
-                    reason=award.reason,
-                )
-            )
-            if award.withdrawn_at is not None:
-                events.append(
-                    Event(
-                        at=award.withdrawn_at,
-                        kind="award_withdrawn",
-                        what=_("Award withdrawn: %(title)s") % {"title": award.title},
-                        by=people.actor(award.withdrawn_by, self.jury, say_panel=True),
-                        reason=award.withdrawn_reason,
-                    )
-                )
-        events.sort(key=lambda e: e.at)
-        return events
 
 
 def decision_file(user, nomination: Nomination) -> DecisionFile:
@@ -1110,6 +1006,7 @@ def decision_file(user, nomination: Nomination) -> DecisionFile:
         )
     )
     transitions = list(transitions_seen_by(user, nomination))
+    records = records_seen_by(user, nomination)
     return DecisionFile(
         nomination=nomination,
         generated_at=timezone.now(),
@@ -1121,8 +1018,8 @@ def decision_file(user, nomination: Nomination) -> DecisionFile:
         interview=build.interview_file(),
         conflicts=conflicts,
         conflicts_complete=complete,
-        awards=build.award_lines(awards),
-        record=build.record(transitions, awards, conflicts),
+        awards=build.award_lines(awards, records),
+        record=record_of(build, transitions, awards, conflicts, records),
         national_withheld=build.national_withheld,
         outside=build.outside_stages(stages),
     )

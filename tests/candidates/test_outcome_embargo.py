@@ -20,6 +20,7 @@ from django.urls import reverse
 
 from audit.models import AuditRecord
 from candidates.models import Edition, Nomination
+from candidates.selectors import records_seen_by
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_accounts_once")]
 
@@ -305,7 +306,7 @@ def _jury_2020():
 
 
 @pytest.mark.parametrize("email", [MEMBER, CHAIR])
-def test_provincial_decision_file_omits_the_national_result(login, bekasi, email):
+def test_provincial_decision_file_omits_the_national_result(login, bekasi, email, demo_accounts):
     client = login(email)
     panel = _jabar_2020_panel()
     page = reverse("scoring:decision", args=[panel.pk, bekasi.pk])
@@ -319,11 +320,25 @@ def test_provincial_decision_file_omits_the_national_result(login, bekasi, email
     api = client.get(f"/api/v1/scoring/panels/{panel.pk}/decisions/{bekasi.pk}/").json()
     assert api["nomination"]["state"] == "finalist"
     assert api["result"] is None
-    assert api["awards"] == []
+    # Its provincial label (Jawa Barat 2020 decided outside the system) is the provincial
+    # panel's to read; no national award is.
+    assert [(a["kind"], a["title"], a["given_at"]) for a in api["awards"]] == [
+        ("Provincial label", "Peringkat I", None)
+    ]
     assert [s["kind"] for s in api["stages"]] == [
         s for s in ["provincial_assessment"] if s in [x["kind"] for x in api["stages"]]
     ]
     assert all("Awarded" not in e["what"] for e in api["record"])
+    # The record of every change: nothing of the jury's (its scoresheets, rankings, interview,
+    # awards) and no audit record the reader may not see.
+    seen = {r.seq for r in records_seen_by(demo_accounts[email], bekasi)}
+    assert {e["seq"] for e in api["record"]} - {None} <= seen
+    assert not [
+        e
+        for e in api["record"]
+        if e["kind"] in ("award", "national_result", "interview")
+        or e["what"].startswith(("National selection", "National interview", "National result"))
+    ]
     assert api["national_withheld"] is True
     _publish()
     html = client.get(page).content.decode()

@@ -440,8 +440,11 @@ def test_chair_reads_every_score_note_total_and_decision_with_names(client, peop
         (row.one("data-assessor").text, row.one("data-conflict-reason").text)
         for row in file.all("data-conflict")
     ] == [("Anggota 2", CONFLICT)]
+    # Every record of the nominee, in the order they were written (issue 25 item 5).
     assert record(file) == [
-        ("conflict", "Anggota 2 excluded (Declared)", "—", CONFLICT),
+        ("conflict", "Anggota 2 excluded (Declared)", "Anggota 2", CONFLICT),
+        ("scoresheet", "Provincial assessment: scoresheet submitted", "Ketua", "A: 80.00"),
+        ("scoresheet", "Provincial assessment: scoresheet submitted", "Anggota 1", "A: 68.00"),
         (
             "score_change",
             "Provincial assessment, A: 68.00 → 70.00",
@@ -449,14 +452,15 @@ def test_chair_reads_every_score_note_total_and_decision_with_names(client, peop
             "Salah ketik. Previous note: Cakupan PU baik.",
         ),
         ("tie", "Provincial assessment: tie decided, position 1", "Ketua", TIE),
+        ("transition", "Verified → Scored", "Ketua", ""),
+        ("provincial_label", "Provincial label given: Peringkat I", "Ketua", ""),
+        ("transition", "Scored → Advanced to national", "Ketua", ""),
         (
             "finalised",
             "Provincial assessment: ranking finalised, rank 1, total 76.25",
             "Ketua",
             "",
         ),
-        ("transition", "Verified → Scored", "Ketua", ""),
-        ("transition", "Scored → Advanced to national", "Ketua", ""),
     ]
     assert file.one("data-indicator").text == "90.00 %"
 
@@ -469,12 +473,15 @@ def test_secretariat_and_auditor_read_the_names(client, people, role):
     section = file.one("data-stage", "provincial_assessment")
     assert [c[0] for c in columns(section)] == ["Ketua", "Anggota 1", "Anggota 2"]
     assert [(e[0], e[2]) for e in record(file)] == [
-        ("conflict", "—"),
+        ("conflict", "Anggota 2"),
+        ("scoresheet", "Ketua"),
+        ("scoresheet", "Anggota 1"),
         ("score_change", "Anggota 1"),
         ("tie", "Ketua"),
+        ("transition", "Ketua"),
+        ("provincial_label", "Ketua"),
+        ("transition", "Ketua"),
         ("finalised", "Ketua"),
-        ("transition", "Ketua"),
-        ("transition", "Ketua"),
     ]
 
 
@@ -494,14 +501,20 @@ def test_member_reads_numbered_assessors_and_no_name(client, people):
         None,
     ]
     chair = f"chair of the panel, {PANEL_JABAR}"
+    you = f"Assessor 2 (you), {PANEL_JABAR}"
+    submitted = "Provincial assessment: scoresheet submitted"
+    # A scoresheet reads as its assessor's, the chair's too (Assessor 1): which column is the
+    # chair's stays unknown.
     assert [(e[0], e[1], e[2]) for e in record(file)] == [
-        ("conflict", "Assessor 3 excluded (Declared)", "—"),
-        ("score_change", "Provincial assessment, A: 68.00 → 70.00",
-         f"Assessor 2 (you), {PANEL_JABAR}"),
+        ("conflict", "Assessor 3 excluded (Declared)", f"Assessor 3, {PANEL_JABAR}"),
+        ("scoresheet", submitted, f"Assessor 1, {PANEL_JABAR}"),
+        ("scoresheet", submitted, you),
+        ("score_change", "Provincial assessment, A: 68.00 → 70.00", you),
         ("tie", "Provincial assessment: tie decided, position 1", chair),
-        ("finalised", "Provincial assessment: ranking finalised, rank 1, total 76.25", chair),
         ("transition", "Verified → Scored", chair),
+        ("provincial_label", "Provincial label given: Peringkat I", chair),
         ("transition", "Scored → Advanced to national", chair),
+        ("finalised", "Provincial assessment: ranking finalised, rank 1, total 76.25", chair),
     ]  # fmt: skip
     assert "Decided by chair of the panel on" in section.one("data-tie").text
     for name in ("Ketua", "Anggota 2", "ketua@example.test", "anggota2@example.test"):
@@ -549,7 +562,8 @@ def test_api_holds_the_same_file(client, people):
     )
     assert [(c["assessor"], c["reason"]) for c in data["conflicts"]] == [("Assessor 3", CONFLICT)]
     assert [e["kind"] for e in data["record"]] == [
-        "conflict", "score_change", "tie", "finalised", "transition", "transition",
+        "conflict", "scoresheet", "scoresheet", "score_change", "tie", "transition",
+        "provincial_label", "transition", "finalised",
     ]  # fmt: skip
     assert data["data"]["indicators"] == [
         {"label": "PU coverage", "value": "0.9000", "unit": "percent"}
@@ -708,15 +722,20 @@ def test_reopened_national_result_keeps_the_withdrawn_award_and_the_reason(clien
     ]
     award = file.one("data-award", "withdrawn")
     assert award.one("data-withdrawn-reason").text == "Kehadiran salah dicatat."
-    assert [(e[0], e[1], e[2], e[3]) for e in record(file)][-4:] == [
+    chair, last = "chair of the panel, National jury 2031", "Assessor 3, National jury 2031"
+    assert [(e[0], e[1], e[2], e[3]) for e in record(file)][-9:] == [
+        ("confirmed", "National result: ranking confirmed", "Assessor 2 (you), National jury 2031",
+         ""),
+        ("confirmed", "National result: ranking confirmed", last, ""),
         # Signed off by the last juror to confirm.
-        ("transition", "Finalist → Awarded", "Assessor 3, National jury 2031", ""),
-        ("reopened", "National result: ranking reopened", "chair of the panel, National jury 2031",
-         "Kehadiran salah dicatat."),
-        ("award_withdrawn", "Award withdrawn: Peringkat I",
-         "chair of the panel, National jury 2031", "Kehadiran salah dicatat."),
-        ("transition", "Awarded → Finalist", "chair of the panel, National jury 2031",
-         "Kehadiran salah dicatat."),
+        ("signed_off", "National result: signed off by every juror", last, ""),
+        ("award", "Award given: Peringkat I", last, ""),
+        ("transition", "Finalist → Awarded", last, ""),
+        ("national_result", "National result: Peringkat I, rank 1", last, ""),
+        ("reopened", "National result: ranking reopened", chair, "Kehadiran salah dicatat."),
+        ("award_withdrawn", "Award withdrawn: Peringkat I", chair, "Kehadiran salah dicatat."),
+        ("transition", "Awarded → Finalist", chair,
+         "Kehadiran salah dicatat. National rank: 1 → —; National result: Peringkat I → —"),
     ]  # fmt: skip
 
 

@@ -516,7 +516,10 @@ def test_typed_text_is_printed_as_text_in_the_decision_file(poisoned, demo_accou
         "legalproduct_number",
         "legalproduct_scope",
         "legalproduct_title",
-        "nominationtransition_reason",
+        # Not "nominationtransition_reason": the record of every change reads each of Kota
+        # Bekasi's moves from its audit record (issue 25 item 5), whose reason the services
+        # wrote before the payloads; a move or score change no audit record holds (the score
+        # revision and tie decision written above) still prints from its own columns.
         "rankingsnapshotrow_tie_reason",
         "score_note",
         "scorerevision_old_note",

@@ -880,7 +880,7 @@ class _Builder:
     def award_lines(self, awards) -> list[AwardLine]:
         return [
             AwardLine(
-                title=a.title,
+                title=a.display_title,
                 kind=str(a.get_kind_display()),
                 label=_label(a.label),
                 rank=a.rank,
@@ -1035,7 +1035,7 @@ class _Builder:
                 Event(
                     at=award.given_at,
                     kind="award",
-                    what=_("Award given: %(title)s") % {"title": award.title},
+                    what=_("Award given: %(title)s") % {"title": award.display_title},
                     by=people.actor(award.given_by, self.jury, say_panel=True),
                     reason=award.reason,
                 )
@@ -1045,7 +1045,7 @@ class _Builder:
                     Event(
                         at=award.withdrawn_at,
                         kind="award_withdrawn",
-                        what=_("Award withdrawn: %(title)s") % {"title": award.title},
+                        what=_("Award withdrawn: %(title)s") % {"title": award.display_title},
                         by=people.actor(award.withdrawn_by, self.jury, say_panel=True),
                         reason=award.withdrawn_reason,
                     )

@@ -430,7 +430,7 @@ def test_chair_reads_every_score_note_total_and_decision_with_names(client, peop
     assert summary(section) == {
         "total": "76.25",
         "rank": "1",
-        "label": "Peringkat I",
+        "label": "1st place",
         "outcome": "Advanced to the national round",
     }
     assert section.one("data-tie-reason").text == TIE
@@ -523,7 +523,7 @@ def test_api_holds_the_same_file(client, people):
         "provincial_assessment",
         "76.25",
         1,
-        "Peringkat I",
+        "1st place",
         "Advanced to the national round",
     )
     assert [(c["label"], c["state"], c["excluded_because"]) for c in stage["columns"]] == [
@@ -640,7 +640,7 @@ def test_national_file_holds_interview_attendance_result_and_awards(client, make
     assert summary(result) == {
         "total": "88.00",
         "rank": "1",
-        "label": "Peringkat I",
+        "label": "1st place",
         "outcome": "Awarded",
         "attendance": "Head of region or company director (Tri Adhianto, Wali Kota)",
         "attendance-factor": "1.00",
@@ -667,12 +667,20 @@ def test_national_file_holds_interview_attendance_result_and_awards(client, make
         "Paparan dan tanya jawab.",
     )
     assert [row.attrs["data-award"] for row in file.all("data-award")] == ["current"]
-    assert file.one("data-award").one("scope", "row").text == "Peringkat I (rank 1)"
+    assert file.one("data-award").one("scope", "row").text == "1st place (rank 1)"
     assert [(e[0], e[1]) for e in record(file) if e[0] in ("transition", "signed_off")] == [
         ("transition", "Advanced to national → Finalist"),
         ("signed_off", "National result: signed off by every juror"),
         ("transition", "Finalist → Awarded"),
     ]
+    assert [e[1] for e in record(file) if e[0] == "award"] == ["Award given: 1st place"]
+    # In Bahasa Indonesia the same file says Peringkat I (SPEC §1's glossary).
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "id"
+    file_id = page(client.get(urls(round_.panel, a)["page"]))
+    assert summary(file_id.one("data-stage", "national_result"))["label"] == "Peringkat I"
+    assert file_id.one("data-award").one("scope", "row").text.startswith("Peringkat I (")
+    [given] = [e[1] for e in record(file_id) if e[0] == "award"]
+    assert given.endswith(": Peringkat I")
 
 
 def test_reopened_national_result_keeps_the_withdrawn_award_and_the_reason(client, make_national):
@@ -713,7 +721,7 @@ def test_reopened_national_result_keeps_the_withdrawn_award_and_the_reason(clien
         ("transition", "Finalist → Awarded", "Assessor 3, National jury 2031", ""),
         ("reopened", "National result: ranking reopened", "chair of the panel, National jury 2031",
          "Kehadiran salah dicatat."),
-        ("award_withdrawn", "Award withdrawn: Peringkat I",
+        ("award_withdrawn", "Award withdrawn: 1st place",
          "chair of the panel, National jury 2031", "Kehadiran salah dicatat."),
         ("transition", "Awarded → Finalist", "chair of the panel, National jury 2031",
          "Kehadiran salah dicatat."),

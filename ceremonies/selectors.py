@@ -132,10 +132,7 @@ class Presented:
     recipient: str
     region: str
     category_name: str
-
-    @property
-    def display_title(self) -> str:
-        return printed_title_for_reader(self.title)
+    display_title = property(lambda self: printed_title_for_reader(self.title))
 
 
 def presented_awards(ceremony: Ceremony) -> list[Presented]:
@@ -518,9 +515,7 @@ def certificate_verification(serial: str) -> VerificationResult | None:
 
 
 def award_title(award: Award) -> str:
-    """What the public site calls an award (scoring.models.Award.display_title): a ranked award
-    by its rank label (translated), any other (best in the province or zone, special) by its
-    title."""
+    """What the public site calls an award (scoring.models.Award.display_title)."""
     return award.display_title
 
 

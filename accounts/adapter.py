@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from .mfa import authenticated_recently
 from .rules import must_use_mfa
 
 
@@ -14,6 +15,15 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request):
         return False
+
+    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
+        """A login within ACCOUNT_REAUTHENTICATION_TIMEOUT counts as the confirmation allauth
+        asks for before a two-factor setting changes (accounts.mfa.authenticated_recently):
+        someone sent from the login to set up their authenticator app is not asked for the
+        password again."""
+        if self.request is not None and authenticated_recently(self.request):
+            return False
+        return super().is_reauthentication_required(app=app, **kwargs)
 
     def validation_error(self, code, *args) -> ValidationError:
         if code == "too_many_login_attempts":

@@ -7,8 +7,10 @@ password login adds a "password" record, the code asked after it adds an "mfa" r
 has passed MFA when that log holds an "mfa" record for its user.
 """
 
+import time
 from datetime import timedelta
 
+from allauth.account import app_settings as account_settings
 from allauth.account.internal.flows.login import (
     get_authentication_records,
     record_authentication,
@@ -28,6 +30,27 @@ def session_passed_mfa(request, user) -> bool:
     return any(
         record.get("method") == "mfa" for record in get_authentication_records(request, user)
     )
+
+
+def authenticated_recently(request) -> bool:
+    """Whether the person of this session proved who they are (their password or their code,
+    at the login or when asked again) less than ACCOUNT_REAUTHENTICATION_TIMEOUT seconds ago.
+
+    allauth asks for the password again before a two-factor setting changes (activating the
+    authenticator app, showing the recovery codes) unless the session *re*-authenticated within
+    that time: a login a minute ago does not count for it, so a new chair sent from the login
+    straight to the app's setup was asked for the password they had just typed. A login counts
+    here (accounts.adapter.AccountAdapter.is_reauthentication_required). Activating an app
+    (`record_totp_activation`) proves no credential the account had, so it does not count."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return False
+    moments = [
+        record["at"]
+        for record in get_authentication_records(request, user)
+        if not record.get("activated") and isinstance(record.get("at"), int | float)
+    ]
+    return bool(moments) and time.time() - max(moments) < account_settings.REAUTHENTICATION_TIMEOUT
 
 
 def record_totp_activation(request, authenticator) -> None:

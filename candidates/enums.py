@@ -1,6 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import override, pgettext_lazy
 
 
 class Zone(models.TextChoices):
@@ -32,7 +32,7 @@ class BusinessScale(models.TextChoices):
 
 
 class AwardScheme(models.TextChoices):
-    RANKED = "ranked", _("Ranked (Peringkat I–III, Harapan I–III)")
+    RANKED = "ranked", _("Ranked (1st–3rd place, honourable mention I–III)")
     BEST_PER_PROVINCE = "best_per_province", _("Best per province")
     BEST_PER_ZONE = "best_per_zone", _("Best per zone")
 
@@ -75,13 +75,28 @@ PANEL_STATES = tuple(
 
 
 class RankLabel(models.TextChoices):
-    PERINGKAT_1 = "peringkat_1", _("Peringkat I")
-    PERINGKAT_2 = "peringkat_2", _("Peringkat II")
-    PERINGKAT_3 = "peringkat_3", _("Peringkat III")
-    HARAPAN_1 = "harapan_1", _("Harapan I")
-    HARAPAN_2 = "harapan_2", _("Harapan II")
-    HARAPAN_3 = "harapan_3", _("Harapan III")
-    TERBAIK = "terbaik", _("Terbaik")
+    """The labels a ranking gives, named as SPEC §1's glossary translates them: Bahasa Indonesia
+    says Peringkat I–III, Harapan I–III and Terbaik (the catalogue), English 1st–3rd place,
+    honourable mention I–III and best. Certificates and the open data are in Bahasa Indonesia
+    whatever the reader's language (ceremonies.selectors, ceremonies.opendata)."""
+
+    PERINGKAT_1 = "peringkat_1", _("1st place")
+    PERINGKAT_2 = "peringkat_2", _("2nd place")
+    PERINGKAT_3 = "peringkat_3", _("3rd place")
+    HARAPAN_1 = "harapan_1", _("Honourable mention I")
+    HARAPAN_2 = "harapan_2", _("Honourable mention II")
+    HARAPAN_3 = "harapan_3", _("Honourable mention III")
+    TERBAIK = "terbaik", _("Best")
+
+
+def printed_title_for_reader(title: str) -> str:
+    """A title as a certificate prints it (in Bahasa Indonesia), in the reader's language where
+    it is a rank label ("Peringkat III" reads "3rd place" in English); any other title (best in
+    a province, a special award) as it is."""
+    with override("id"):
+        printed = {str(label.label): label for label in RankLabel}
+    label = printed.get(title)
+    return str(label.label) if label is not None else title
 
 
 class LegalProductType(models.TextChoices):

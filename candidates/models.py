@@ -182,8 +182,8 @@ class Category(ConstraintsAtFields, models.Model):
         default=6,
         validators=[MaxValueValidator(6)],
         help_text=_(
-            "How many of each province's best receive a label, in order: Peringkat I–III, "
-            "then Harapan I–III (6 = all of them)."
+            "How many of each province's best receive a label, in order: 1st–3rd place, "
+            "then honourable mention I–III (6 = all of them)."
         ),
     )
     finalist_quota = models.PositiveSmallIntegerField(
@@ -204,7 +204,7 @@ class Category(ConstraintsAtFields, models.Model):
         validators=[MaxValueValidator(6)],
         help_text=_(
             "Ranked categories: how many of the national ranking receive a label, in order: "
-            "Peringkat I–III, then Harapan I–III."
+            "1st–3rd place, then honourable mention I–III."
         ),
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)

@@ -123,3 +123,15 @@ class RevokeForm(forms.Form):
         help_text=_("Shown on the public verification page with the date of revocation."),
         error_messages={"required": _("Give the reason for revoking the certificate.")},
     )
+
+
+class RerenderForm(forms.Form):
+    """Render a ceremony's certificates again (services.certificates_rerender)."""
+
+    confirm = forms.BooleanField(
+        label=_(
+            "I confirm: every certificate of this ceremony that is not revoked gets a new PDF "
+            "with the same serial number, replacing the file given out so far."
+        ),
+        error_messages={"required": _("Tick the box to confirm rendering the certificates again.")},
+    )

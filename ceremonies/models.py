@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from candidates.enums import printed_title_for_reader
 from paritrana.constraints import ConstraintsAtFields, check, unique
 
 from .enums import CertificateState
@@ -225,6 +226,11 @@ class Certificate(ConstraintsAtFields, models.Model):
 
     def verification_path(self) -> str:
         return reverse("public:verify", args=[self.serial])
+
+    @property
+    def display_title(self) -> str:
+        """The award it prints (`title`, in Bahasa Indonesia) in the reader's language."""
+        return printed_title_for_reader(self.title)
 
 
 class CertificateBatch(models.Model):

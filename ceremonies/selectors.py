@@ -9,9 +9,9 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from candidates.enums import RankLabel
+from candidates.enums import RankLabel, printed_title_for_reader
 from candidates.models import Candidate, Category, Edition, Nomination, Province
-from scoring.enums import AwardKind, StageKind
+from scoring.enums import StageKind
 from scoring.models import Award, Panel, RankingSnapshot, RankingSnapshotRow
 from scoring.selectors import RANKED_STATES, SELECTION_DIRECT, SELECTION_VIA_PROVINCE
 
@@ -129,10 +129,11 @@ def publication_readiness(edition: Edition, province: Province | None) -> Readin
 class Presented:
     nomination: Nomination
     award: Award | None
-    title: str
+    title: str  # as the certificate prints it, in Bahasa Indonesia
     recipient: str
     region: str
     category_name: str
+    display_title = property(lambda self: printed_title_for_reader(self.title))
 
 
 def presented_awards(ceremony: Ceremony) -> list[Presented]:
@@ -435,11 +436,8 @@ def certificate_verification(serial: str) -> VerificationResult | None:
 
 
 def award_title(award: Award) -> str:
-    """What the public site calls an award: a ranked award by its rank label (translated), any
-    other (best in the province or zone, special) by its title."""
-    if award.label and award.kind == AwardKind.RANKED:
-        return str(RankLabel(award.label).label)
-    return award.title
+    """What the public site calls an award (scoring.models.Award.display_title)."""
+    return award.display_title
 
 
 def province_of(candidate: Candidate) -> Province | None:

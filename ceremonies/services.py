@@ -6,6 +6,7 @@ import secrets
 from contextlib import nullcontext
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -322,6 +323,64 @@ def certificates_issue(*, actor, ceremony: Ceremony) -> CertificateBatch:
     batch.certificates.set(batch_certificates)
     Certificate.objects.filter(pk__in=to_generate).update(error="")
     transaction.on_commit(lambda: _enqueue(to_generate))
+    return batch
+
+
+@transaction.atomic
+def certificates_rerender(*, actor, ceremony: Ceremony) -> CertificateBatch:
+    """Render every certificate of the ceremony again into a new file, with the same serial
+    numbers: a certificate generated with a wrong SITE_URL (its QR code and printed address)
+    or before the ceremony's details or signatories were corrected is mended this way. What a
+    certificate says of its award (title, recipient, region, category) stays as issued; its
+    QR code and verification address follow the current SITE_URL, its date, place and
+    signatories the ceremony's. Revoked certificates keep their file.
+
+    The certificates are marked not generated and rendered in the background as a new batch
+    (its page shows the progress); each worker replaces the file under the same name and
+    writes the new file's fingerprint on the audit record (certificate_generate), so that the
+    public download serves the new file only. The re-render itself is on the audit record, one
+    entry a certificate, with the address used."""
+    _admin(actor)
+    broker_ensure()
+    ceremony = (
+        Ceremony.objects.select_for_update(of=("self",))
+        .select_related("edition", "province")
+        .get(pk=ceremony.pk)
+    )
+    if not ceremony.officials.filter(signs=True).exists():
+        raise CertificatesRefused(_("Name the certificates' signatories first."))
+    certificates = list(
+        Certificate.objects.select_for_update()
+        .filter(ceremony=ceremony, revoked_at__isnull=True)
+        .order_by("pk")
+    )
+    if not certificates:
+        raise CertificatesRefused(
+            _("This ceremony has no certificate to render again: generate them first.")
+        )
+    ids = [c.pk for c in certificates]
+    Certificate.objects.filter(pk__in=ids).update(generated_at=None, error="")
+    batch = CertificateBatch.objects.create(
+        ceremony=ceremony, total=len(certificates), created_by=actor_or_none(actor)
+    )
+    batch.certificates.set(certificates)
+    for certificate in certificates:
+        certificate.ceremony = ceremony  # the entries name its edition
+    audit_record_many(
+        [
+            _certificate_entry(
+                actor,
+                c,
+                "certificate.rerender",
+                ("serial", "file"),
+                new={"site_url": settings.SITE_URL, "batch": batch.pk},
+            )
+            for c in certificates
+        ]
+    )
+    # Until its new file is written a certificate's page offers no PDF.
+    public_cache_clear_on_commit()
+    transaction.on_commit(lambda: _enqueue(ids))
     return batch
 
 

@@ -18,6 +18,11 @@ urlpatterns = [
         views.CertificatesIssue.as_view(),
         name="certificates_issue",
     ),
+    path(
+        "ceremony/<int:pk>/certificates/rerender/",
+        views.CertificatesRerender.as_view(),
+        name="certificates_rerender",
+    ),
     path("batch/<int:pk>/", views.BatchView.as_view(), name="batch"),
     path("batch/<int:pk>/progress/", views.BatchProgress.as_view(), name="batch_progress"),
     path("batch/<int:pk>/certificates.zip", views.BatchZip.as_view(), name="batch_zip"),

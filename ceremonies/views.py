@@ -5,6 +5,7 @@ and revoking them.
 Access, on every page and route: anonymous visitors are sent to the login page, anyone but the
 national admin gets 403 (ceremonies.manage_ceremonies), before any object is looked up."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch
@@ -23,7 +24,7 @@ from scoring.models import Panel
 from . import selectors, services
 from .certificates import batch_archive
 from .enums import CertificateState
-from .forms import CeremonyForm, PublishForm, RevokeForm
+from .forms import CeremonyForm, PublishForm, RerenderForm, RevokeForm
 from .models import Ceremony, Certificate, CertificateBatch
 
 # A batch's ZIP is built in memory up to this size, in a temporary file beyond.
@@ -247,12 +248,9 @@ def _batches(queryset):
     return batches
 
 
-class CeremonyView(SecretariatView):
-    """A ceremony: its details and officials, the awards it presents, its certificates and
-    their batches, and the button that generates them."""
-
-    def get(self, request, pk):
-        ceremony = get_object_or_404(Ceremony.objects.select_related("edition", "province"), pk=pk)
+class CeremonyPageMixin:
+    def ceremony_page(self, ceremony: Ceremony, rerender_form=None, status: int = 200):
+        """The ceremony's page; `rerender_form` bound when rendering again was refused."""
         officials = list(ceremony.officials.all())
         certificates = list(ceremony.certificates.order_by("pk"))
         issued = {(c.award_id, c.nomination_id): c for c in certificates}
@@ -276,8 +274,20 @@ class CeremonyView(SecretariatView):
                 "certificates": certificates,
                 "batches": _batches(ceremony.batches.all()),
                 "published": selectors.publication_of(ceremony.edition, ceremony.province),
+                "rerender_form": rerender_form or RerenderForm(auto_id="id_rerender_%s"),
+                "site_url": settings.SITE_URL,
             },
+            status=status,
         )
+
+
+class CeremonyView(CeremonyPageMixin, SecretariatView):
+    """A ceremony: its details and officials, the awards it presents, its certificates and
+    their batches, and the buttons that generate them and render them again."""
+
+    def get(self, request, pk):
+        ceremony = get_object_or_404(Ceremony.objects.select_related("edition", "province"), pk=pk)
+        return self.ceremony_page(ceremony)
 
 
 class CertificatesIssue(SecretariatView):
@@ -300,6 +310,34 @@ class CertificatesIssue(SecretariatView):
         messages.success(
             request,
             _("Generating %(count)d certificates in the background.") % {"count": batch.total},
+        )
+        return redirect("ceremonies:batch", pk=batch.pk)
+
+
+class CertificatesRerender(CeremonyPageMixin, SecretariatView):
+    """Render every certificate of the ceremony again (same serial numbers, new files: the QR
+    code follows the current SITE_URL), after a confirmation; the batch page follows."""
+
+    def get(self, request, pk):
+        return redirect("ceremonies:ceremony", pk=pk)
+
+    def post(self, request, pk):
+        ceremony = get_object_or_404(Ceremony.objects.select_related("edition", "province"), pk=pk)
+        form = RerenderForm(request.POST, auto_id="id_rerender_%s")
+        if not form.is_valid():
+            return self.ceremony_page(ceremony, rerender_form=form, status=400)
+        try:
+            batch = services.certificates_rerender(actor=request.user, ceremony=ceremony)
+        except (ValidationError, PermissionDenied) as error:
+            form.add_error(None, _refusal(error))
+            return self.ceremony_page(ceremony, rerender_form=form, status=400)
+        messages.success(
+            request,
+            _(
+                "Rendering %(count)d certificates again in the background, with the same "
+                "serial numbers."
+            )
+            % {"count": batch.total},
         )
         return redirect("ceremonies:batch", pk=batch.pk)
 

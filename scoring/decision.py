@@ -914,7 +914,7 @@ class _Builder:
         finalised ranking and the nomination), then the national awards."""
         return self.provincial_award_lines(records) + [
             AwardLine(
-                title=a.title,
+                title=a.display_title,
                 kind=str(a.get_kind_display()),
                 label=_label(a.label),
                 rank=a.rank,

@@ -416,7 +416,7 @@ class _Reader:
 
     def award(self, record):
         award = self.awards.get(record.target_id)
-        title = (record.new or {}).get("title") or (award.title if award is not None else "")
+        title = award.display_title if award is not None else (record.new or {}).get("title", "")
         by = self.by(record, self.build.jury)
         if record.action == "award.withdraw":
             return "award_withdrawn", _("Award withdrawn: %(title)s") % {"title": title}, by, ""
@@ -560,7 +560,7 @@ def _table_events(build, transitions, awards, conflicts) -> list[tuple[tuple | N
         add(("interview.update", str(interview.pk)), interview.updated_at, "interview",
             _("Interview last recorded"), by)  # fmt: skip
     for award in awards:
-        title = {"title": award.title}
+        title = {"title": award.display_title}
         by = people.actor(award.given_by, build.jury, say_panel=True)
         add(("award.give", str(award.pk)), award.given_at, "award",
             _("Award given: %(title)s") % title, by, award.reason)  # fmt: skip

@@ -939,5 +939,14 @@ class Award(ConstraintsAtFields, models.Model):
         return f"{self.title} — {self.nomination.candidate}"
 
     @property
+    def display_title(self) -> str:
+        """The award's name in the reader's language: a ranked award by its rank label (its
+        stored title keeps the Bahasa Indonesia one it was given with, as certificates print
+        it), any other (best in a province or zone, special) by its title."""
+        if self.label and self.kind == AwardKind.RANKED:
+            return str(RankLabel(self.label).label)
+        return self.title
+
+    @property
     def is_current(self) -> bool:
         return self.withdrawn_at is None

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from accounts.enums import Role
 from accounts.models import RoleAssignment
@@ -1230,7 +1231,10 @@ def _sign_off_if_confirmed(actor, snapshot: RankingSnapshot) -> bool:
         if row.label:
             province = nomination.candidate.home_province
             if scheme == "ranked":
-                kind, title = AwardKind.RANKED, RankLabel(row.label).label
+                # Stored in Bahasa Indonesia, as certificates print it, whatever the language
+                # of the juror who confirms last; pages show Award.display_title.
+                with override("id"):
+                    kind, title = AwardKind.RANKED, str(RankLabel(row.label).label)
             elif scheme == "best_per_province":
                 kind = AwardKind.BEST_PER_PROVINCE
                 title = _("Best in %(province)s") % {"province": province.name}

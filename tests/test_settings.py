@@ -104,6 +104,59 @@ def test_check_deploy_passes_with_env_example():
     assert "System check identified no issues" in result.stdout
 
 
+def _check_deploy(env: dict) -> subprocess.CompletedProcess:
+    """`manage.py check --deploy` as the deployment runs it (no --fail-level: errors only)."""
+    unset = {"DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE", "SITE_URL"}
+    clean = {k: v for k, v in os.environ.items() if k not in unset}
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        env={**clean, **env},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+
+
+@pytest.mark.parametrize(
+    "site_url", [None, "http://localhost:8000", "http://[::1]"], ids=["unset", "localhost", "::1"]
+)
+def test_check_deploy_refuses_a_missing_or_loopback_site_url(site_url):
+    env = {k: v for k, v in env_example().items() if k != "SITE_URL"}
+    if site_url is not None:
+        env["SITE_URL"] = site_url
+    result = _check_deploy(env)
+    assert result.returncode == 1
+    shown = site_url or "http://127.0.0.1:8000"
+    assert (
+        f"(paritrana.E002) SITE_URL is {shown} (not set, or a loopback address): certificates' "
+        "QR codes and verification links would point at the server itself, which no reader can "
+        "open." in result.stderr
+    )
+    assert "HINT: Set SITE_URL to the public address the site is served at" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("debug", "site_url", "found"),
+    [
+        (False, "https://paritrana.example.id", []),
+        (False, "http://paritrana.kemnaker.go.id:8080", []),
+        (False, "http://127.0.0.1:8000", ["paritrana.E002"]),
+        (False, "http://127.0.1.1", ["paritrana.E002"]),
+        (False, "http://0.0.0.0:8000", ["paritrana.E002"]),
+        (False, "https://app.localhost", ["paritrana.E002"]),
+        (False, "paritrana.example.id", ["paritrana.E001"]),
+        (False, "ftp://paritrana.example.id", ["paritrana.E001"]),
+        (False, "http://[::1", ["paritrana.E001"]),
+        (True, "http://127.0.0.1:8000", []),
+    ],
+)
+def test_site_url_check(settings, debug, site_url, found):
+    from paritrana.checks import site_url_check
+
+    settings.DEBUG, settings.SITE_URL = debug, site_url
+    assert [message.id for message in site_url_check(None)] == found
+
+
 @pytest.mark.django_db
 def test_healthz_reports_database(client):
     response = client.get("/healthz/")

@@ -2,6 +2,7 @@
 national admin is refused and changes nothing), publishing an edition's results, the ceremony
 form, and revoking a certificate."""
 
+import re
 from datetime import date
 from urllib.parse import quote
 
@@ -198,6 +199,11 @@ def _posts(world) -> list[tuple[str, str, dict]]:
             reverse("ceremonies:certificate_revoke", args=[certificate.pk]),
             {"reason": "Salah cetak"},
         ),
+        (
+            "rerender",
+            reverse("ceremonies:certificates_rerender", args=[ceremony.pk]),
+            {"confirm": "on"},
+        ),
     ]
 
 
@@ -233,9 +239,12 @@ def test_post_routes_act_for_the_admin(client, unpublished_2020):
     client.force_login(admin)
     batches = CertificateBatch.objects.count()
     statuses = {name: client.post(url, data).status_code for name, url, data in _posts(world)}
-    assert statuses == dict.fromkeys(["publish", "issue", "create", "edit", "revoke"], 302)
+    assert statuses == dict.fromkeys(
+        ["publish", "issue", "create", "edit", "revoke", "rerender"], 302
+    )
     assert Publication.objects.get(edition__year=2020, province__isnull=True).published_by == admin
-    assert CertificateBatch.objects.count() == batches + 1
+    assert CertificateBatch.objects.count() == batches + 2  # generated, then rendered again
+    assert CertificateBatch.objects.latest("pk").total == 2  # not the revoked certificate
     assert Ceremony.objects.filter(edition__year=2021, province__isnull=True).count() == 1
     assert Ceremony.objects.get(pk=world["national_2020"].pk).title == "Judul baru"
     assert Certificate.objects.get(pk=world["certificate"].pk).revoked_reason == "Salah cetak"
@@ -247,8 +256,12 @@ def test_post_only_routes_redirect_a_get_to_their_page(client, world):
     before = _state()
     response = client.get(reverse("ceremonies:publish", args=[2020]))
     assert (response.status_code, response.url) == (302, "/ceremonies/2020/")
-    response = client.get(reverse("ceremonies:certificates_issue", args=[ceremony.pk]))
-    assert (response.status_code, response.url) == (302, f"/ceremonies/ceremony/{ceremony.pk}/")
+    for name in ("certificates_issue", "certificates_rerender"):
+        response = client.get(reverse(f"ceremonies:{name}", args=[ceremony.pk]))
+        assert (response.status_code, response.url) == (
+            302,
+            f"/ceremonies/ceremony/{ceremony.pk}/",
+        )
     assert _state() == before
 
 
@@ -566,6 +579,27 @@ def test_revoke_a_certificate(en, world):
     assert response.status_code == 400
     assert "This certificate is already revoked." in response.content.decode()
     assert _state() == revoked
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_ceremony_page_names_the_awards_in_the_readers_language(client, world, language):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    client.force_login(world["accounts"][ADMIN])
+    ceremony = world["national_2020"]
+    page = client.get(reverse("ceremonies:ceremony", args=[ceremony.pk])).content.decode()
+    presented = page.split('class="presented"')[1].split("</table>")[0]
+    certificates = page.split('class="certificates"')[1].split("</table>")[0]
+    places = {
+        "id": ["Peringkat I", "Peringkat II", "Peringkat III"],
+        "en": ["1st place", "2nd place", "3rd place"],
+    }[language]
+    assert re.findall(r"<td>((?:Peringkat|\d\w\w place)[^<]*)</td>", presented) == places
+    shown = re.findall(r"<td>((?:Peringkat|\d\w\w place)[^<]*)<br>", certificates)
+    assert sorted(shown) == places
+    # The certificates print it in Bahasa Indonesia whatever the page's language.
+    assert sorted(ceremony.certificates.values_list("title", flat=True)) == (
+        ["Peringkat I", "Peringkat II", "Peringkat III"]
+    )
 
 
 def test_a_certificate_not_generated_yet_has_no_pdf(en, world):

@@ -94,7 +94,8 @@ def test_admin_publishes_2020_and_a_visitor_verifies_kota_bekasi_certificate(
     html_en = _text(client.get("/results/2020/"))
     assert '<html lang="en">' in html_en
     assert "Pemerintah Kota Bekasi" in html_en
-    assert "Peringkat III" in html_en
+    assert "3rd place" in html_en  # SPEC §1's glossary
+    assert "Peringkat" not in html_en
 
     # The visitor downloads Kota Bekasi's certificate from its page …
     bekasi = Certificate.objects.get(ceremony=ceremony, recipient="Pemerintah Kota Bekasi")

@@ -117,14 +117,18 @@ def test_edition_2020_has_its_winners_and_ceremony(api, published_demo):
                 {
                     "kind": "ranked",
                     "label": f"peringkat_{rank}",
-                    "title": f"Peringkat {'I' * rank}",
+                    "title": title,  # in the reader's language (English here)
                     "rank": rank,
                     "candidate": _candidate(name),
                     # Demo data: the articles report Kota Bekasi's third place only.
                     "illustrative": name != BEKASI,
                 }
-                for rank, name in enumerate(
-                    ["Pemerintah Kota Semarang", "Pemerintah Kabupaten Banyuwangi", BEKASI],
+                for rank, (name, title) in enumerate(
+                    [
+                        ("Pemerintah Kota Semarang", "1st place"),
+                        ("Pemerintah Kabupaten Banyuwangi", "2nd place"),
+                        (BEKASI, "3rd place"),
+                    ],
                     start=1,
                 )
             ],

@@ -35,6 +35,11 @@ pytestmark = [
 
 BEKASI = "Pemerintah Kota Bekasi"
 ACCOUNTS = DEMO_EMAILS
+# The rank labels as each language names them (SPEC §1's glossary).
+PLACES = {
+    "id": ("Peringkat I", "Peringkat II", "Peringkat III"),
+    "en": ("1st place", "2nd place", "3rd place"),
+}
 
 
 @pytest.fixture
@@ -176,13 +181,13 @@ def test_edition_page_shows_the_national_winners_and_ceremony(client, published_
     bekasi = published_demo["bekasi"]
     rows = _rows(page, "winners")
     # Demo data: the articles report Kota Bekasi's third place, not who came first and second.
+    first, second, third = PLACES[language]
     mark = {"en": "illustrative", "id": "ilustrasi"}[language]
     assert rows[1:] == [
-        ["Peringkat I", f"Pemerintah Kota Semarang {mark}", "Kota Semarang, Jawa Tengah"],
-        ["Peringkat II", f"Pemerintah Kabupaten Banyuwangi {mark}",
-         "Kabupaten Banyuwangi, Jawa Timur"],
-        ["Peringkat III", BEKASI, "Kota Bekasi, Jawa Barat"],
-    ]  # fmt: skip
+        [first, f"Pemerintah Kota Semarang {mark}", "Kota Semarang, Jawa Tengah"],
+        [second, f"Pemerintah Kabupaten Banyuwangi {mark}", "Kabupaten Banyuwangi, Jawa Timur"],
+        [third, BEKASI, "Kota Bekasi, Jawa Barat"],
+    ]
     assert page.count("data-demo-note") == 1
     note = {
         "en": "Demo data: every score and weight of this edition is illustrative",
@@ -234,9 +239,10 @@ def test_province_page_shows_the_provincial_results(
 ):
     page = _page(client, "/results/2018/province/32/", language)
     rows = [row for row in _rows(page, "results") if row[0].isdigit()]
+    first, second, _third = PLACES[language]
     assert rows[:2] == [
-        ["1", BEKASI, totals[0], "Peringkat I", advanced],
-        ["2", "Pemerintah Kota Bogor", totals[1], "Peringkat II", "—"],
+        ["1", BEKASI, totals[0], first, advanced],
+        ["2", "Pemerintah Kota Bogor", totals[1], second, "—"],
     ]
     assert len(rows) == 9 + 6 + 1
     assert re.findall(r'data-category="([^"]+)"', page) == [
@@ -270,12 +276,13 @@ def test_candidate_page_shows_every_published_stage_with_its_breakdown(client, g
         "2020",
         "2018",
     ]
-    assert '<li class="award" data-award="ranked">Peringkat III</li>' in page
+    first, _second, third = PLACES[language]
+    assert f'<li class="award" data-award="ranked">{third}</li>' in page
     stages = re.findall(r'data-stage="(\w+)"', page)
     assert stages == ["national_selection", "national_result", "provincial_assessment"]
     national = page.split('data-stage="national_result"')[1].split("</section>")[0]
     assert f"<dd data-total>{n('86.80')}</dd>" in national
-    assert "<dd data-label>Peringkat III</dd>" in national
+    assert f"<dd data-label>{third}</dd>" in national
     assert _rows(page, "breakdown")[1:3] == [
         ["Produk hukum daerah", n("40.00"), n("86.00"), n("34.40")],
         ["Cakupan kepesertaan (PU, BPU dan pekerja rentan)", n("60.00"), n("86.00"), n("51.60")],
@@ -294,7 +301,7 @@ def test_candidate_page_shows_every_published_stage_with_its_breakdown(client, g
             n("1.00"), n("88.00"), n("88.00")] in _rows(page, "breakdown")  # fmt: skip
     provincial = page.split('data-stage="provincial_assessment"')[1].split("</section>")[0]
     assert f"<dd data-total>{n('90.65')}</dd>" in provincial
-    assert "<dd data-label>Peringkat I</dd>" in provincial
+    assert f"<dd data-label>{first}</dd>" in provincial
     assert ["Verifikasi berkas", n("40.00"), n("89.75"), n("35.90")] in _rows(page, "breakdown")
     if language == "en":
         assert "<dd data-advanced>Yes</dd>" in provincial
@@ -460,7 +467,8 @@ def test_verify_page_of_a_valid_certificate(client, generated_real, language):
     assert "<dd data-category>Pemerintah Kabupaten/Kota</dd>" in page
     assert f"<dd data-recipient>{BEKASI}</dd>" in page
     assert "<dd data-region>Kota Bekasi, Jawa Barat</dd>" in page
-    assert "<dd data-award>Peringkat III</dd>" in page
+    # What the certificate prints (Peringkat III), in the reader's language.
+    assert f"<dd data-award>{PLACES[language][2]}</dd>" in page
     assert "<dd data-edition>" in page and "2020</dd>" in page
     assert "<dd data-held-on>9 September 2021</dd>" in page
     assert "<dd data-place>Jakarta, melalui konferensi video</dd>" in page
@@ -470,7 +478,7 @@ def test_verify_page_of_a_valid_certificate(client, generated_real, language):
 def test_verify_page_of_a_provincial_certificate_names_the_province(client, generated):
     certificate = _certificate(generated, "jabar_2018")
     page = _page(client, f"/verify/{certificate.serial}/", "en")
-    assert "<dd data-award>Peringkat I · provincial award, Jawa Barat</dd>" in page
+    assert "<dd data-award>1st place · provincial award, Jawa Barat</dd>" in page
     assert "<dd data-held-on>11 January 2019</dd>" in page
     assert "<dd data-place>Aula Gedung Sate, Bandung</dd>" in page
 

@@ -518,7 +518,7 @@ def test_the_national_jury_selects_interviews_and_signs_off(
     chair_en.goto(f"{url}/panel/{jury.pk}/final/")
     expect(chair_en.get_by_role("heading", level=1)).to_have_text("National result")
     expect(chair_en.locator("[data-ranking-state]")).to_contain_text("Signed off")
-    expect(_row(chair_en, BEKASI).locator("[data-label]")).to_have_text("Peringkat III")
+    expect(_row(chair_en, BEKASI).locator("[data-label]")).to_have_text("3rd place")
     steps.shot(chair_en, "result-signed-off-en")
 
     # The secretariat closes the result and finalises the interviews and the result.

@@ -93,8 +93,16 @@ RANKS = [str(rank) for rank, *_ in KAB_KOTA_RANKING]
 NAMES = [name for _rank, name, *_ in KAB_KOTA_RANKING]
 TOTALS_ID = [f"{total}".replace(".", ",") for *_, total, _label in KAB_KOTA_RANKING]
 TOTALS_EN = [f"{total}" for *_, total, _label in KAB_KOTA_RANKING]
-# The labels are the award's own names (Peringkat I, Harapan I), the same in both languages.
+# The labels as SPEC §1's glossary names them in each language.
 LABELS = ["Peringkat I", "Peringkat II", "Peringkat III", "Harapan I", "Harapan II", "", "", "", ""]
+LABELS_EN = [
+    "1st place",
+    "2nd place",
+    "3rd place",
+    "Honourable mention I",
+    "Honourable mention II",
+    *[""] * 4,
+]
 
 
 def demo_score(rank: int, member_index: int, code: str) -> Decimal:
@@ -559,8 +567,7 @@ def test_provincial_panel_verifies_scores_and_finalises(live_server, open_as, st
     steps.shot(chair, "finalised-id")
     chair_en.goto(chair.url)
     expect(chair_en.get_by_role("heading", level=1)).to_have_text("Pemerintah Kabupaten/Kota")
-    # The labels are the award's own names in both languages.
-    expect(chair_en.locator("[data-label]")).to_have_text(LABELS)
+    expect(chair_en.locator("[data-label]")).to_have_text(LABELS_EN)
     expect(chair_en.locator("[data-advanced]")).to_have_text(["Advanced"] + ["Not advanced"] * 8)
     steps.shot(chair_en, "finalised-en")
 

@@ -430,7 +430,7 @@ def test_chair_reads_every_score_note_total_and_decision_with_names(client, peop
     assert summary(section) == {
         "total": "76.25",
         "rank": "1",
-        "label": "Peringkat I",
+        "label": "1st place",
         "outcome": "Advanced to the national round",
     }
     assert section.one("data-tie-reason").text == TIE
@@ -453,7 +453,7 @@ def test_chair_reads_every_score_note_total_and_decision_with_names(client, peop
         ),
         ("tie", "Provincial assessment: tie decided, position 1", "Ketua", TIE),
         ("transition", "Verified → Scored", "Ketua", ""),
-        ("provincial_label", "Provincial label given: Peringkat I", "Ketua", ""),
+        ("provincial_label", "Provincial label given: 1st place", "Ketua", ""),
         ("transition", "Scored → Advanced to national", "Ketua", ""),
         (
             "finalised",
@@ -512,7 +512,7 @@ def test_member_reads_numbered_assessors_and_no_name(client, people):
         ("score_change", "Provincial assessment, A: 68.00 → 70.00", you),
         ("tie", "Provincial assessment: tie decided, position 1", chair),
         ("transition", "Verified → Scored", chair),
-        ("provincial_label", "Provincial label given: Peringkat I", chair),
+        ("provincial_label", "Provincial label given: 1st place", chair),
         ("transition", "Scored → Advanced to national", chair),
         ("finalised", "Provincial assessment: ranking finalised, rank 1, total 76.25", chair),
     ]  # fmt: skip
@@ -536,7 +536,7 @@ def test_api_holds_the_same_file(client, people):
         "provincial_assessment",
         "76.25",
         1,
-        "Peringkat I",
+        "1st place",
         "Advanced to the national round",
     )
     assert [(c["label"], c["state"], c["excluded_because"]) for c in stage["columns"]] == [
@@ -654,7 +654,7 @@ def test_national_file_holds_interview_attendance_result_and_awards(client, make
     assert summary(result) == {
         "total": "88.00",
         "rank": "1",
-        "label": "Peringkat I",
+        "label": "1st place",
         "outcome": "Awarded",
         "attendance": "Head of region or company director (Tri Adhianto, Wali Kota)",
         "attendance-factor": "1.00",
@@ -681,12 +681,20 @@ def test_national_file_holds_interview_attendance_result_and_awards(client, make
         "Paparan dan tanya jawab.",
     )
     assert [row.attrs["data-award"] for row in file.all("data-award")] == ["current"]
-    assert file.one("data-award").one("scope", "row").text == "Peringkat I (rank 1)"
+    assert file.one("data-award").one("scope", "row").text == "1st place (rank 1)"
     assert [(e[0], e[1]) for e in record(file) if e[0] in ("transition", "signed_off")] == [
         ("transition", "Advanced to national → Finalist"),
         ("signed_off", "National result: signed off by every juror"),
         ("transition", "Finalist → Awarded"),
     ]
+    assert [e[1] for e in record(file) if e[0] == "award"] == ["Award given: 1st place"]
+    # In Bahasa Indonesia the same file says Peringkat I (SPEC §1's glossary).
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "id"
+    file_id = page(client.get(urls(round_.panel, a)["page"]))
+    assert summary(file_id.one("data-stage", "national_result"))["label"] == "Peringkat I"
+    assert file_id.one("data-award").one("scope", "row").text.startswith("Peringkat I (")
+    [given] = [e[1] for e in record(file_id) if e[0] == "award"]
+    assert given.endswith(": Peringkat I")
 
 
 def test_reopened_national_result_keeps_the_withdrawn_award_and_the_reason(client, make_national):
@@ -729,13 +737,13 @@ def test_reopened_national_result_keeps_the_withdrawn_award_and_the_reason(clien
         ("confirmed", "National result: ranking confirmed", last, ""),
         # Signed off by the last juror to confirm.
         ("signed_off", "National result: signed off by every juror", last, ""),
-        ("award", "Award given: Peringkat I", last, ""),
+        ("award", "Award given: 1st place", last, ""),
         ("transition", "Finalist → Awarded", last, ""),
-        ("national_result", "National result: Peringkat I, rank 1", last, ""),
+        ("national_result", "National result: 1st place, rank 1", last, ""),
         ("reopened", "National result: ranking reopened", chair, "Kehadiran salah dicatat."),
-        ("award_withdrawn", "Award withdrawn: Peringkat I", chair, "Kehadiran salah dicatat."),
+        ("award_withdrawn", "Award withdrawn: 1st place", chair, "Kehadiran salah dicatat."),
         ("transition", "Awarded → Finalist", chair,
-         "Kehadiran salah dicatat. National rank: 1 → —; National result: Peringkat I → —"),
+         "Kehadiran salah dicatat. National rank: 1 → —; National result: 1st place → —"),
     ]  # fmt: skip
 
 

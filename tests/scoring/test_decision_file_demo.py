@@ -64,7 +64,7 @@ def test_page_shows_the_provincial_label_and_every_record(client, bekasi_2018):
         award.one("scope", "row").text,
         award.one("data-award-kind").text,
         datetime.fromisoformat(award.one("data-given-at").one("datetime").attrs["datetime"]),
-    ) == ("current", "Peringkat I (rank 1)", "Provincial label", finalised)
+    ) == ("current", "1st place (rank 1)", "Provincial label", finalised)
     assert "No award has been given" not in file.text
 
     rows = file.all("data-event")
@@ -85,7 +85,7 @@ def test_page_shows_the_provincial_label_and_every_record(client, bekasi_2018):
         ("scoresheet", SUBMITTED, "Anggota Unsur Pengusaha",
          "Verifikasi berkas: 89.00; Peninjauan lapangan: 92.00"),
         ("transition", "Verified → Scored", CHAIR, ""),
-        ("provincial_label", "Provincial label given: Peringkat I", CHAIR, ""),
+        ("provincial_label", "Provincial label given: 1st place", CHAIR, ""),
         ("transition", "Scored → Advanced to national", CHAIR, ""),
         ("finalised", "Provincial assessment: ranking finalised, rank 1, total 90.65", CHAIR, ""),
         ("certificate", f"Certificate issued: Peringkat I ({serial})", "—", ""),
@@ -106,9 +106,9 @@ def test_api_holds_the_same_award_and_record(client, bekasi_2018):
     assert {
         k: award[k] for k in ("title", "kind", "label", "rank", "given_by", "withdrawn_at")
     } == {
-        "title": "Peringkat I",
+        "title": "1st place",
         "kind": "Provincial label",
-        "label": "Peringkat I",
+        "label": "1st place",
         "rank": 1,
         "given_by": CHAIR,
         "withdrawn_at": None,

@@ -127,7 +127,7 @@ def test_the_record_merges_the_tables_and_the_audit_record_without_doubles(clien
         ("score_change", "Provincial assessment, A: 70.00 → 75.00", "Anggota 1",
          "Salah ketik. Previous note: catatan a"),
         ("transition", "Verified → Scored", "Ketua", ""),
-        ("provincial_label", "Provincial label given: Peringkat I", "Ketua", ""),
+        ("provincial_label", "Provincial label given: 1st place", "Ketua", ""),
         ("transition", "Scored → Advanced to national", "Ketua", ""),
         ("finalised", "Provincial assessment: ranking finalised, rank 1, total 71.67", "Ketua",
          ""),
@@ -156,11 +156,11 @@ def test_the_provincial_label_is_an_award_withdrawn_with_its_ranking(client, mak
 
     given = snapshot.finalised_at
     assert [a[:4] for a in awards()] == [
-        ("current", "Peringkat I (rank 1)", "Provincial label", given)
+        ("current", "1st place (rank 1)", "Provincial label", given)
     ]
     services.ranking_reopen(actor=round_.chair, snapshot=snapshot, reason="Salah hitung.")
     assert awards() == [
-        ("withdrawn", "Peringkat I (rank 1)", "Provincial label", given, "Salah hitung.")
+        ("withdrawn", "1st place (rank 1)", "Provincial label", given, "Salah hitung.")
     ]
     # The label leaves with the move back to verified, on the same record.
     assert record(_file(client, admin, round_, x))[-3:] == [
@@ -168,5 +168,5 @@ def test_the_provincial_label_is_an_award_withdrawn_with_its_ranking(client, mak
          ""),
         ("reopened", "Provincial assessment: ranking reopened", "Ketua", "Salah hitung."),
         ("transition", "Advanced to national → Verified", "Ketua",
-         "Salah hitung. Provincial result: Peringkat I → —"),
+         "Salah hitung. Provincial result: 1st place → —"),
     ]  # fmt: skip

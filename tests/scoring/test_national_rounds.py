@@ -912,6 +912,22 @@ def test_the_chair_finalises_and_every_juror_confirms_before_the_sign_off(make_n
         services.ranking_confirm(actor=r.members[2], snapshot=final)
 
 
+def test_a_sign_off_in_english_stores_the_titles_certificates_print(make_national):
+    r = make_national()
+    _three_finalists(r)
+    final = r.finalise()
+    services.ranking_confirm(actor=r.members[1], snapshot=final)
+    with translation.override("en"):
+        services.ranking_confirm(actor=r.members[2], snapshot=final)
+    titles = ["Peringkat I", "Peringkat II", "Peringkat III"]
+    assert [title for _n, _k, _l, title, *_rest in _awards(r)] == titles
+    awards = list(Award.objects.filter(category=r.category).order_by("rank"))
+    with translation.override("en"):
+        assert [a.display_title for a in awards] == ["1st place", "2nd place", "3rd place"]
+    with translation.override("id"):
+        assert [a.display_title for a in awards] == titles
+
+
 def test_when_the_secretariat_finalises_the_chair_confirms_too(make_national):
     r = make_national()
     _three_finalists(r)

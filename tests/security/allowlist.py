@@ -452,6 +452,7 @@ ADMIN = {
             "ceremonies:ceremony": "GET",
             "ceremonies:ceremony_edit": "GET POST",
             "ceremonies:certificates_issue": "GET POST",
+            "ceremonies:certificates_rerender": "GET POST",
             "ceremonies:batch": "GET",
             "ceremonies:batch_progress": "GET",
             "ceremonies:batch_zip": "GET",

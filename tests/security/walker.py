@@ -256,6 +256,7 @@ PARAMETER_KINDS = {
     "ceremonies:ceremony.pk": "ceremony",
     "ceremonies:ceremony_edit.pk": "ceremony",
     "ceremonies:certificates_issue.pk": "ceremony",
+    "ceremonies:certificates_rerender.pk": "ceremony",
     "ceremonies:batch.pk": "batch",
     "ceremonies:batch_progress.pk": "batch",
     "ceremonies:batch_zip.pk": "batch",

@@ -27,7 +27,7 @@ from .forms_national import (
     SpecialAwardForm,
     WithdrawForm,
 )
-from .forms_ranking import ReopenForm, TieDecisionForm, parse_ids
+from .forms_ranking import ConfirmForm, FinaliseForm, ReopenForm, TieDecisionForm, parse_ids
 from .models import Award, Interview, RankingSnapshot, RankingSnapshotRow
 from .views import PanelView
 from .views_ranking import tie_forms
@@ -192,7 +192,9 @@ class FinalSection:
     frozen_rows: list = field(default_factory=list)
     confirmations: list = field(default_factory=list)  # (label, confirmation or None)
     confirmed_by_me: bool = False
+    confirm_form: ConfirmForm | None = None
     tie_forms: list = field(default_factory=list)
+    finalise_form: FinaliseForm | None = None
     reopen_form: ReopenForm | None = None
     history: list = field(default_factory=list)
     missing: list = field(default_factory=list)  # MissingScoresheet of the interview
@@ -228,7 +230,16 @@ class FinalView(JuryView):
     permission = "scoring.view_ranking"
     post_permission = "scoring.finalise_ranking"
 
-    def section(self, category, *, tie_form=None, reopen_form=None, refusal=None):
+    def section(
+        self,
+        category,
+        *,
+        tie_form=None,
+        finalise_form=None,
+        confirm_form=None,
+        reopen_form=None,
+        refusal=None,
+    ):
         user, panel = self.request.user, self.panel
         result = selectors.panel_stage(panel, StageKind.NATIONAL_RESULT)
         interview = selectors.panel_stage(panel, StageKind.NATIONAL_INTERVIEW)
@@ -269,6 +280,8 @@ class FinalView(JuryView):
                 )
                 for number, m in enumerate(panel.members.select_related("user"), start=1)
             ]  # fmt: skip
+            if section.is_member and not section.confirmed_by_me:
+                section.confirm_form = confirm_form or ConfirmForm(category=category)
             if can_manage:
                 section.reopen_form = reopen_form or ReopenForm(auto_id=f"reopen-{category.pk}-%s")
             return section
@@ -287,6 +300,9 @@ class FinalView(JuryView):
         }
         if can_manage:
             section.tie_forms, _stale = tie_forms(section.ranking.ties, tie_form)
+            section.finalise_form = finalise_form or FinaliseForm(
+                category=category, kind=StageKind.NATIONAL_RESULT
+            )
         return section
 
     def categories(self):
@@ -363,6 +379,9 @@ class FinalFinalise(FinalView):
 
     def post(self, request, panel_pk, category_pk):
         category = self.get_category()
+        form = FinaliseForm(request.POST, category=category, kind=StageKind.NATIONAL_RESULT)
+        if not form.is_valid():
+            return self.page(status=400, finalise_form=form)
         try:
             services.ranking_finalise(
                 actor=request.user,
@@ -392,6 +411,9 @@ class FinalConfirm(FinalView):
         snapshot = selectors.current_snapshot(result, self.panel, category) if result else None
         if snapshot is None:
             return self.page(status=400, refusal=[_("This ranking is not finalised.")])
+        form = ConfirmForm(request.POST, category=category)
+        if not form.is_valid():
+            return self.page(status=400, confirm_form=form)
         try:
             services.ranking_confirm(actor=request.user, snapshot=snapshot)
         except ValidationError as error:

@@ -715,6 +715,40 @@ def _move_back(nomination, *, actor, reason: str, allowed, to_state, clear: dict
     return nomination
 
 
+# The verification decisions a chair may correct (scoring.services.nomination_verification_correct)
+# and the states a dossier waits for verification in.
+_CORRECTABLE_DECISIONS = (NominationState.VERIFIED, NominationState.INELIGIBLE)
+_WAITING_FOR_VERIFICATION = (NominationState.SUBMITTED, NominationState.RESUBMITTED)
+
+
+@transaction.atomic
+def nomination_verification_reopen(*, actor, nomination: Nomination, reason: str) -> Nomination:
+    """Undo a verification decision taken by mistake (verified or ineligible), with a reason:
+    the dossier goes back to the state it was decided in (submitted or resubmitted) and waits
+    to be verified again. Called by the scoring app, which checks who corrects and when; the
+    move is recorded like every other (its transition and audit record carry the reason)."""
+    nomination = _locked(nomination)
+    if nomination.state not in _CORRECTABLE_DECISIONS:
+        raise TransitionNotAllowed(
+            _("Only a verified or ineligible dossier's verification can be corrected.")
+        )
+    decided = nomination.transitions.filter(to_state=nomination.state).order_by("-at", "-pk")
+    last = decided.first()
+    back_to = (
+        last.from_state
+        if last is not None and last.from_state in _WAITING_FOR_VERIFICATION
+        else NominationState.SUBMITTED
+    )
+    return _move_back(
+        nomination,
+        actor=actor,
+        reason=reason,
+        allowed=_CORRECTABLE_DECISIONS,
+        to_state=back_to,
+        clear={},
+    )
+
+
 @transaction.atomic
 def nomination_selection_reopen(*, actor, nomination: Nomination, reason: str) -> Nomination:
     """Undo a national selection result when the jury's chair reopens the selection (with a

@@ -135,6 +135,10 @@ def register(router) -> None:
     router.register(f"{panel}/interviews", InterviewViewSet, basename="scoring-interview")
     router.register(f"{panel}/awards", AwardViewSet, basename="scoring-award")
     api_decision.register(router)
+    # Built on this module's panel routes, so imported once they exist.
+    from . import api_verification
+
+    api_verification.register(router)
 
 
 # ---------------------------------------------------------------------------------------------

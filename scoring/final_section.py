@@ -13,7 +13,7 @@ from candidates.models import Category
 
 from . import selectors, services
 from .enums import SLUG_OF, StageKind
-from .forms_ranking import ReopenForm
+from .forms_ranking import ConfirmForm, FinaliseForm, ReopenForm
 from .models import RankingSnapshot, RankingSnapshotRow
 from .views_ranking import tie_forms
 
@@ -31,7 +31,9 @@ class FinalSection:
     frozen_rows: list = field(default_factory=list)
     confirmations: list = field(default_factory=list)  # (label, confirmation or None)
     confirmed_by_me: bool = False
+    confirm_form: ConfirmForm | None = None
     tie_forms: list = field(default_factory=list)
+    finalise_form: FinaliseForm | None = None
     reopen_form: ReopenForm | None = None
     history: list = field(default_factory=list)
     finalists: list = field(default_factory=list)  # alphabetical, before it is finalised
@@ -79,6 +81,8 @@ def final_section(
     category: Category,
     is_member: bool,
     tie_form=None,
+    finalise_form=None,
+    confirm_form=None,
     reopen_form=None,
     refusal=None,
 ) -> FinalSection:
@@ -119,6 +123,8 @@ def final_section(
             )
             for number, m in enumerate(panel.members.select_related("user"), start=1)
         ]  # fmt: skip
+        if section.is_member and not section.confirmed_by_me:
+            section.confirm_form = confirm_form or ConfirmForm(category=category)
         if can_manage:
             section.reopen_form = reopen_form or ReopenForm(auto_id=f"reopen-{category.pk}-%s")
         return section
@@ -142,4 +148,7 @@ def final_section(
     }
     if can_manage:
         section.tie_forms, _stale = tie_forms(section.ranking.ties, tie_form)
+        section.finalise_form = finalise_form or FinaliseForm(
+            category=category, kind=StageKind.NATIONAL_RESULT
+        )
     return section

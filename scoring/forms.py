@@ -44,6 +44,16 @@ class VerificationForm(forms.Form):
         input_formats=["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"],
         error_messages={"invalid": _("Give a date such as 2030-08-17.")},
     )
+    # Verifying cannot be undone by the member who does it: the page asks first and says what
+    # follows (the API's caller confirms by calling).
+    confirm = forms.BooleanField(
+        label=_(
+            "I confirm: the dossier is verified. Its data are frozen and it goes on to be "
+            "scored; only the panel's chair can correct the decision, with a reason, while "
+            "verification is open."
+        ),
+        required=False,
+    )
 
     def __init__(self, *args, nomination, decision: str, **kwargs):
         # `decision` is one of Decision.ALL, checked by the view: it names the element ids.
@@ -54,6 +64,30 @@ class VerificationForm(forms.Form):
         self.decision = decision
         tomorrow = timezone.localdate() + timedelta(days=1)
         self.fields["deadline"].widget.attrs["min"] = tomorrow.isoformat()
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.decision == Decision.VERIFY and not cleaned.get("confirm"):
+            self.add_error("confirm", _("Tick the box to confirm the verification."))
+        return cleaned
+
+
+class VerificationCorrectionForm(forms.Form):
+    """The chair's correction of a verification decision taken by mistake: the reason is
+    recorded with the dossier's return to those waiting for verification."""
+
+    reason = forms.CharField(
+        label=_("Reason for the correction"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Recorded with the correction and shown in the dossier's history."),
+        error_messages={"required": _("Give a reason.")},
+    )
+
+    def __init__(self, *args, nomination, **kwargs):
+        kwargs.setdefault("auto_id", f"id_%s_{nomination.pk}_correct")
+        super().__init__(*args, **kwargs)
+        self.nomination = nomination
 
 
 class ScoresheetForm(forms.Form):

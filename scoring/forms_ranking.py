@@ -1,9 +1,12 @@
-"""Forms of the ranking pages: the chair's order for a still-tied group and the reason for
-reopening a finalised ranking. Thin: they parse and check the input; scoring.services decides."""
+"""Forms of the ranking pages: the chair's order for a still-tied group, the confirmations of
+a finalisation and of a juror's agreement, and the reason for reopening a finalised ranking.
+Thin: they parse and check the input; scoring.services decides."""
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from .enums import StageKind
 
 
 def _reason_field(label, help_text):
@@ -88,3 +91,54 @@ class ReopenForm(forms.Form):
             "verified and lose their labels."
         ),
     )
+
+
+# What finalising freezes and sets going, said before the chair does it (the box's label).
+_FINALISE_CONSEQUENCES = {
+    StageKind.PROVINCIAL_ASSESSMENT: _(
+        "I confirm: finalise the ranking of %(category)s. Its scores, totals and ranks are "
+        "frozen, the nominees within the quota advance to the national round, and only the "
+        "chair or the secretariat can reopen it, with a reason."
+    ),
+    StageKind.NATIONAL_SELECTION: _(
+        "I confirm: finalise the national selection of %(category)s. Its scores, totals and "
+        "ranks are frozen, the nominees within the quota become finalists, and only the chair "
+        "or the secretariat can reopen it, with a reason."
+    ),
+    StageKind.NATIONAL_RESULT: _(
+        "I confirm: finalise the national result of %(category)s. Its totals, ranks and labels "
+        "are frozen and go to every juror for confirmation; the awards are given once all have "
+        "confirmed, and only the chair or the secretariat can reopen it, with a reason."
+    ),
+}
+
+
+class FinaliseForm(forms.Form):
+    """The chair's confirmation before a ranking is finalised: nothing is frozen until the box
+    saying what follows is ticked (the API's caller confirms by calling)."""
+
+    confirm = forms.BooleanField(
+        error_messages={"required": _("Tick the box to confirm the finalisation.")}
+    )
+
+    def __init__(self, *args, category, kind: StageKind, **kwargs):
+        kwargs.setdefault("auto_id", f"finalise-{category.pk}-%s")
+        super().__init__(*args, **kwargs)
+        self.fields["confirm"].label = _FINALISE_CONSEQUENCES[kind] % {"category": category.name}
+
+
+class ConfirmForm(forms.Form):
+    """A juror's confirmation of the finalised national result, asked before it is recorded."""
+
+    confirm = forms.BooleanField(
+        label=_(
+            "I confirm: this ranking is the jury's decision. My confirmation stands unless the "
+            "chair reopens the ranking; once every juror has confirmed, it is signed off and the "
+            "awards are given from it."
+        ),
+        error_messages={"required": _("Tick the box to confirm the ranking.")},
+    )
+
+    def __init__(self, *args, category, **kwargs):
+        kwargs.setdefault("auto_id", f"confirm-{category.pk}-%s")
+        super().__init__(*args, **kwargs)

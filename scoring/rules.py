@@ -37,6 +37,8 @@ rules.add_perm("scoring.declare_conflict", sits_on_panel)
 rules.add_perm("scoring.view_ranking", sits_on_panel | is_national_admin | audits_panel)
 rules.add_perm("scoring.view_conflicts", chairs_panel | is_national_admin | audits_panel)
 rules.add_perm("scoring.finalise_ranking", chairs_panel | is_national_admin)
+# Correcting a verification decision taken by mistake (scoring.verification).
+rules.add_perm("scoring.correct_verification", chairs_panel | is_national_admin)
 
 
 # The decision file of a nominee (the object is a candidates.Nomination): the secretariat,

@@ -525,6 +525,24 @@ def _verification_stage(nomination: Nomination, doing: str) -> Stage:
     return stage_ensure_open(stage, doing=doing)
 
 
+def _ensure_cohort_not_ranked(panel: Panel, nomination: Nomination) -> None:
+    """Refuse a verification change once the panel's ranking of the nominee's category is
+    finalised: the nominee would enter (or leave) a cohort that can no longer score or rank it
+    (the chair reopens the ranking first)."""
+    ranked_in = selectors.panel_stage(panel, selectors.scoring_stage_kinds(panel)[0])
+    if (
+        ranked_in is not None
+        and selectors.frozen_snapshot(ranked_in, panel, nomination.category) is not None
+    ):
+        raise RankingFinalised(
+            _(
+                "The ranking of %(category)s is finalised; the chair must reopen it, with a "
+                "reason, before anything changes."
+            )
+            % {"category": nomination.category.name}
+        )
+
+
 @transaction.atomic
 def indicator_values_record(*, nomination: Nomination) -> list[IndicatorValue]:
     """Record the nomination's computed indicators as they stand (its data is frozen once
@@ -546,18 +564,7 @@ def nomination_verify(*, actor, nomination: Nomination) -> Nomination:
     rank it (the chair reopens the ranking first)."""
     panel = _panel_for(actor, nomination)
     _verification_stage(nomination, _("Verification"))
-    ranked_in = selectors.panel_stage(panel, selectors.scoring_stage_kinds(panel)[0])
-    if (
-        ranked_in is not None
-        and selectors.frozen_snapshot(ranked_in, panel, nomination.category) is not None
-    ):
-        raise RankingFinalised(
-            _(
-                "The ranking of %(category)s is finalised; the chair must reopen it, with a "
-                "reason, before anything changes."
-            )
-            % {"category": nomination.category.name}
-        )
+    _ensure_cohort_not_ranked(panel, nomination)
     nomination = candidate_services.nomination_transition(
         actor=actor, nomination=nomination, to_state=NominationState.VERIFIED
     )

@@ -1,4 +1,5 @@
-"""Panel pages: panels, verification, the scoring worklist, scoresheets and conflicts.
+"""Panel pages: panels, the scoring worklist, scoresheets and conflicts (verification:
+scoring.views_verification).
 
 Access, in the same order on every page: anonymous visitors are sent to the login page; a
 person without any panel role (branch staff, the national jury) gets 403; a panel they cannot
@@ -27,7 +28,6 @@ from candidates import validators as candidate_validators
 from candidates.enums import PANEL_STATES, NominationState
 from candidates.forms import BusinessFiguresForm, GovernmentFiguresForm
 from candidates.indicators import INDICATORS
-from candidates.models import NominationTransition
 
 from . import forms, selectors, services
 from .enums import NATIONAL_STAGES, SLUG_OF, STAGE_SLUGS, ScoresheetState, StageKind, StageState
@@ -37,11 +37,6 @@ PROVINCIAL_STAGES = (
     StageKind.PROVINCIAL_VERIFICATION,
     StageKind.PROVINCIAL_ASSESSMENT,
     StageKind.PROVINCIAL_RESULT,
-)
-VERIFICATION_DECISIONS = (
-    NominationState.VERIFIED,
-    NominationState.RETURNED,
-    NominationState.INELIGIBLE,
 )
 
 
@@ -315,119 +310,6 @@ class PanelDetailView(PanelView):
                 "may_view_conflicts": request.user.has_perm("scoring.view_conflicts", panel),
             },
         )
-
-
-# ---------------------------------------------------------------------------------------------
-# Verification
-
-
-class VerificationView(PanelView):
-    """Dossiers submitted (or resubmitted) to the panel, each to verify, return for correction
-    or declare ineligible, and the decisions already taken. Auditors see it read-only."""
-
-    def get(self, request, panel_pk):
-        return self.page()
-
-    def page(self, failed: forms.VerificationForm | None = None, status=200):
-        panel = self.panel
-        may_decide = self.request.user.has_perm("scoring.verify_nominations", panel)
-        rows = []
-        for nomination in selectors.nominations_to_verify(panel).order_by(
-            "category__order", "candidate__name"
-        ):
-            decision_forms = {
-                d: forms.VerificationForm(nomination=nomination, decision=d)
-                for d in forms.Decision.ALL
-            }
-            if failed is not None and failed.nomination.pk == nomination.pk:
-                decision_forms[failed.decision] = failed
-            rows.append({"nomination": nomination, "forms": decision_forms})
-        listed = failed is not None and any(
-            r["nomination"].pk == failed.nomination.pk for r in rows
-        )
-        page_errors = []
-        if failed is not None and not listed:
-            page_errors = [
-                f"{failed.nomination.candidate.name}: {message}"
-                for messages_ in failed.errors.values()
-                for message in messages_
-            ]
-        decided = (
-            NominationTransition.objects.filter(
-                nomination__in=selectors.panel_nominations(panel).values("pk"),
-                to_state__in=VERIFICATION_DECISIONS,
-            )
-            .select_related("nomination__candidate", "nomination__category", "actor")
-            .order_by("-at", "-pk")[:30]
-        )
-        return self.render(
-            "scoring/verification.html",
-            {
-                "rows": rows,
-                "decided": decided,
-                "stage": selectors.panel_stage(
-                    panel,
-                    StageKind.NATIONAL_SELECTION
-                    if panel.is_jury
-                    else StageKind.PROVINCIAL_VERIFICATION,
-                ),
-                "may_decide": may_decide,
-                "show_actor": selectors.may_see_assessor_names(self.request.user, panel),
-                "page_errors": page_errors,
-            },
-            status=status,
-        )
-
-
-class VerificationDecisionView(VerificationView):
-    """Verify, return (reason and deadline) or declare ineligible (reason): POST only; a
-    wrong input shows the verification page again with the message at its field."""
-
-    post_permission = "scoring.verify_nominations"
-
-    def get(self, request, panel_pk, nomination_pk):
-        return redirect("scoring:verification", panel_pk=self.panel.pk)
-
-    def post(self, request, panel_pk, nomination_pk):
-        nomination = get_object_or_404(
-            selectors.panel_nominations(self.panel).filter(state__in=PANEL_STATES),
-            pk=nomination_pk,
-        )
-        decision = request.POST.get("decision")
-        if decision not in forms.Decision.ALL:
-            form = forms.VerificationForm(
-                {"decision": forms.Decision.VERIFY},
-                nomination=nomination,
-                decision=forms.Decision.VERIFY,
-            )
-            form.is_valid()
-            form.add_error(None, _("Choose to verify, return or declare the dossier ineligible."))
-            return self.page(failed=form, status=400)
-        form = forms.VerificationForm(request.POST, nomination=nomination, decision=decision)
-        if not form.is_valid():
-            return self.page(failed=form, status=400)
-        try:
-            if decision == forms.Decision.VERIFY:
-                services.nomination_verify(actor=request.user, nomination=nomination)
-                done = _("%(candidate)s was verified.")
-            elif decision == forms.Decision.RETURN:
-                services.nomination_return(
-                    actor=request.user,
-                    nomination=nomination,
-                    reason=form.cleaned_data["reason"],
-                    deadline=form.cleaned_data["deadline"],
-                )
-                done = _("%(candidate)s was returned to the branch office for correction.")
-            else:
-                services.nomination_declare_ineligible(
-                    actor=request.user, nomination=nomination, reason=form.cleaned_data["reason"]
-                )
-                done = _("%(candidate)s was declared ineligible.")
-        except ValidationError as error:
-            forms.add_service_errors(form, error)
-            return self.page(failed=form, status=400)
-        messages.success(request, done % {"candidate": nomination.candidate.name})
-        return redirect("scoring:verification", panel_pk=self.panel.pk)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -730,12 +612,6 @@ class ConflictsView(PanelView):
 urlpatterns = [
     path("", PanelListView.as_view(), name="panels"),
     path("<int:panel_pk>/", PanelDetailView.as_view(), name="panel"),
-    path("<int:panel_pk>/verification/", VerificationView.as_view(), name="verification"),
-    path(
-        "<int:panel_pk>/verification/<int:nomination_pk>/",
-        VerificationDecisionView.as_view(),
-        name="verify",
-    ),
     path("<int:panel_pk>/scoring/", WorklistView.as_view(), name="worklist"),
     path(
         "<int:panel_pk>/scoring/<int:nomination_pk>/",

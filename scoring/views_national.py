@@ -24,7 +24,7 @@ from .forms_national import (
     SpecialAwardForm,
     WithdrawForm,
 )
-from .forms_ranking import ReopenForm, TieDecisionForm, parse_ids
+from .forms_ranking import ConfirmForm, FinaliseForm, ReopenForm, TieDecisionForm, parse_ids
 from .models import Award, Interview
 from .views import PanelView
 
@@ -184,13 +184,24 @@ class FinalView(JuryView):
     permission = "scoring.view_ranking"
     post_permission = "scoring.finalise_ranking"
 
-    def section(self, category, *, tie_form=None, reopen_form=None, refusal=None):
+    def section(
+        self,
+        category,
+        *,
+        tie_form=None,
+        finalise_form=None,
+        confirm_form=None,
+        reopen_form=None,
+        refusal=None,
+    ):
         return final_section(
             user=self.request.user,
             panel=self.panel,
             category=category,
             is_member=self.member is not None,
             tie_form=tie_form,
+            finalise_form=finalise_form,
+            confirm_form=confirm_form,
             reopen_form=reopen_form,
             refusal=refusal,
         )
@@ -269,6 +280,9 @@ class FinalFinalise(FinalView):
 
     def post(self, request, panel_pk, category_pk):
         category = self.get_category()
+        form = FinaliseForm(request.POST, category=category, kind=StageKind.NATIONAL_RESULT)
+        if not form.is_valid():
+            return self.page(status=400, finalise_form=form)
         try:
             services.ranking_finalise(
                 actor=request.user,
@@ -298,6 +312,9 @@ class FinalConfirm(FinalView):
         snapshot = selectors.current_snapshot(result, self.panel, category) if result else None
         if snapshot is None:
             return self.page(status=400, refusal=[_("This ranking is not finalised.")])
+        form = ConfirmForm(request.POST, category=category)
+        if not form.is_valid():
+            return self.page(status=400, confirm_form=form)
         try:
             services.ranking_confirm(actor=request.user, snapshot=snapshot)
         except ValidationError as error:

@@ -31,7 +31,7 @@ from candidates.models import Category
 from . import selectors, services
 from .enums import SLUG_OF, STAGE_SLUGS, StageKind, StageState
 from .forms import add_service_errors
-from .forms_ranking import ReopenForm, TieDecisionForm, parse_ids
+from .forms_ranking import FinaliseForm, ReopenForm, TieDecisionForm, parse_ids
 from .frozen import interview_rows, stage_criteria
 from .models import RankingSnapshot, RankingSnapshotRow, TieDecision
 from .spreadsheets import region_of
@@ -113,6 +113,7 @@ class CategoryRanking:
     search: str = ""  # part of a nominee's name, to find them in a long ranking
     cut_off: Decimal | None = None
     tie_forms: list = field(default_factory=list)
+    finalise_form: FinaliseForm | None = None
     snapshot: RankingSnapshot | None = None
     frozen_criteria: list = field(default_factory=list)
     frozen_rows: list = field(default_factory=list)  # FrozenRow
@@ -215,6 +216,7 @@ def category_ranking(
     show_names: bool,
     is_member: bool = False,
     tie_form: TieDecisionForm | None = None,
+    finalise_form: FinaliseForm | None = None,
     reopen_form: ReopenForm | None = None,
     refusal: list | None = None,
     page: int | str | None = 1,
@@ -282,6 +284,8 @@ def category_ranking(
             section.reopen_form = reopen_form or ReopenForm(auto_id=f"reopen-{category.pk}-%s")
         return section
 
+    if can_manage:
+        section.finalise_form = finalise_form or FinaliseForm(category=category, kind=stage.kind)
     section.nominees = list(nominations.order_by("candidate__name", "pk"))
     missing = selectors.missing_scoresheets(stage=stage, panel=panel, nominations=nominations)
     section.missing_total = len(missing)
@@ -552,6 +556,9 @@ class TieDecide(RankingAction):
 
 class Finalise(RankingAction):
     def post(self, request, panel_pk, category_pk, stage=None):
+        form = FinaliseForm(request.POST, category=self.category, kind=self.stage_kind)
+        if not form.is_valid():
+            return self.again(finalise_form=form)
         try:
             snapshot = services.ranking_finalise(
                 actor=request.user,

@@ -13,6 +13,7 @@ Bahasa Indonesia is the default language; the key pages are opened in English as
 step leaves a screenshot (tests/e2e/conftest.py `steps`)."""
 
 import io
+import re
 import zipfile
 from datetime import datetime
 from decimal import Decimal
@@ -29,6 +30,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 JAKARTA = ZoneInfo("Asia/Jakarta")
 KAB_KOTA = "Pemerintah Kabupaten/Kota"
 BEKASI = "Pemerintah Kota Bekasi"
+# The box a juror ticks to confirm the national result (its label says what follows).
+CONFIRM_RANKING = re.compile(r"^Saya mengonfirmasi: peringkat ini adalah keputusan dewan juri\.")
 CHAIR, JUROR, JUROR_2 = (
     "ketua.juri@paritrana.test",
     "juri@paritrana.test",
@@ -299,6 +302,7 @@ def test_the_national_jury_selects_interviews_and_signs_off(
     expect(_row(chair, "Pemerintah Kota Balikpapan").locator("[data-rank]")).to_have_text("1")
     expect(chair.locator("[data-cut-off]")).to_contain_text("Batas lolos: 79,00.")
     steps.shot(chair, "selection-ranking-live")
+    chair.get_by_role("checkbox", name=re.compile(r"^Saya mengonfirmasi: finalkan seleksi")).check()
     chair.get_by_role("button", name="Finalkan peringkat").click()
     expect(chair.locator(".messages")).to_have_text(
         f"Seleksi nasional {KAB_KOTA} sudah difinalkan; 8 finalis."
@@ -470,6 +474,7 @@ def test_the_national_jury_selects_interviews_and_signs_off(
     expect(_row(chair, BEKASI).locator("td").nth(5)).to_have_text("Peringkat III")
     expect(_row(chair, "Pemerintah Kota Semarang").locator("[data-total]")).to_have_text("89,60")
     steps.shot(chair, "result-live")
+    chair.get_by_role("checkbox", name=re.compile(r"^Saya mengonfirmasi: finalkan hasil")).check()
     chair.get_by_role("button", name="Finalkan hasil nasional").click()
     expect(chair.locator(".messages")).to_have_text(
         f"Hasil nasional {KAB_KOTA} sudah difinalkan; hasil ini disahkan setelah semua juri "
@@ -489,11 +494,13 @@ def test_the_national_jury_selects_interviews_and_signs_off(
         "Difinalkan: menunggu konfirmasi para juri"
     )
     steps.shot(juror, "result-to-confirm-juror")
+    juror.get_by_role("checkbox", name=CONFIRM_RANKING).check()
     juror.get_by_role("button", name="Konfirmasi peringkat").click()
     expect(juror.locator(".messages")).to_have_text("Konfirmasi Anda sudah dicatat.")
     expect(juror.get_by_role("button", name="Konfirmasi peringkat")).to_have_count(0)
     juror_2 = open_as(accounts[JUROR_2])
     juror_2.goto(f"{url}/panel/{jury.pk}/final/")
+    juror_2.get_by_role("checkbox", name=CONFIRM_RANKING).check()
     juror_2.get_by_role("button", name="Konfirmasi peringkat").click()
     expect(juror_2.locator(".messages")).to_have_text(
         f"Semua juri sudah mengonfirmasi: hasil nasional {KAB_KOTA} disahkan."

@@ -93,6 +93,9 @@ RANKS = [str(rank) for rank, *_ in KAB_KOTA_RANKING]
 NAMES = [name for _rank, name, *_ in KAB_KOTA_RANKING]
 TOTALS_ID = [f"{total}".replace(".", ",") for *_, total, _label in KAB_KOTA_RANKING]
 TOTALS_EN = [f"{total}" for *_, total, _label in KAB_KOTA_RANKING]
+# The boxes that confirm a verification and a finalisation (their labels say what follows).
+CONFIRM_VERIFICATION = re.compile(r"^Saya mengonfirmasi: berkas ini diverifikasi\.")
+CONFIRM_FINALISATION = re.compile(r"^Saya mengonfirmasi: finalkan peringkat ")
 # The labels as SPEC §1's glossary names them in each language.
 LABELS = ["Peringkat I", "Peringkat II", "Peringkat III", "Harapan I", "Harapan II", "", "", "", ""]
 LABELS_EN = [
@@ -242,7 +245,9 @@ def test_provincial_panel_verifies_scores_and_finalises(live_server, open_as, st
     for remaining in range(15, 0, -1):
         dossier = member.get_by_role("article").first
         name = dossier.get_by_role("heading", level=3).inner_text()
-        # Each button names its dossier for a screen reader.
+        # Verifying asks first (the box says what follows); each button names its dossier for
+        # a screen reader.
+        dossier.get_by_role("checkbox", name=CONFIRM_VERIFICATION).check()
         dossier.get_by_role("button", name=f"Verifikasi — {name}", exact=True).click()
         expect(message(member)).to_have_text(f"{name} sudah diverifikasi.")
         expect(member.get_by_role("article")).to_have_count(remaining - 1)
@@ -308,6 +313,7 @@ def test_provincial_panel_verifies_scores_and_finalises(live_server, open_as, st
     expect(secretary.get_by_role("article")).to_have_count(1)
     expect(dossier.locator(".state")).to_have_text("Diajukan ulang")
     steps.shot(secretary, "verification-resubmitted-id")
+    dossier.get_by_role("checkbox", name=CONFIRM_VERIFICATION).check()
     dossier.get_by_role("button", name=f"Verifikasi — {BEKASI}", exact=True).click()
     expect(message(secretary)).to_have_text(f"{BEKASI} sudah diverifikasi.")
     expect(secretary.get_by_role("article")).to_have_count(0)
@@ -549,6 +555,7 @@ def test_provincial_panel_verifies_scores_and_finalises(live_server, open_as, st
     # The regency/city category, on its own page.
     kab_kota.get_by_role("link", name="Pemerintah Kabupaten/Kota").click()
     expect(chair.get_by_role("heading", level=1)).to_have_text("Pemerintah Kabupaten/Kota")
+    chair.get_by_role("checkbox", name=CONFIRM_FINALISATION).check()
     chair.get_by_role("button", name="Finalkan peringkat").click()
     expect(message(chair)).to_have_text(
         "Peringkat Pemerintah Kabupaten/Kota sudah difinalkan; 1 kandidat maju."
@@ -579,6 +586,7 @@ def test_provincial_panel_verifies_scores_and_finalises(live_server, open_as, st
         chair.get_by_role("link", name="Semua kategori tim penilai").click()
         section = chair.get_by_role("region", name=category)
         expect(section.locator("tbody tr[data-nomination]").first).to_contain_text(first)
+        section.get_by_role("checkbox", name=CONFIRM_FINALISATION).check()
         section.get_by_role("button", name="Finalkan peringkat").click()
         expect(message(chair)).to_have_text(
             f"Peringkat {category} sudah difinalkan; {advanced} kandidat maju."

@@ -295,6 +295,14 @@ ROUTES = [
         lambda w, body: body["state"] == "verified",
     ),
     (
+        "verification-correct",
+        "post",
+        "verifications/corrections/",
+        lambda w: {"nomination": w.nominations["bogor"].pk, "reason": "Salah verifikasi"},
+        {"member": 403, "chair": 201, "admin": 201, "auditor": 403},
+        lambda w, body: body["state"] == "submitted",
+    ),
+    (
         "scoresheet-list",
         "get",
         "scoresheets/",
@@ -1620,6 +1628,7 @@ def test_openapi_schema_validates_and_documents_the_scoring_routes(tmp_path):
         "/api/v1/scoring/panels/": ["get"],
         "/api/v1/scoring/panels/{id}/": ["get"],
         f"{panel}/verifications/": ["get", "post"],
+        f"{panel}/verifications/corrections/": ["post"],
         f"{panel}/scoresheets/": ["get"],
         f"{panel}/scoresheets/{{nomination_pk}}/": ["get", "put"],
         f"{panel}/rankings/": ["get"],
@@ -1647,6 +1656,10 @@ def test_openapi_schema_validates_and_documents_the_scoring_routes(tmp_path):
         "decision",
         "reason",
         "deadline",
+    }
+    assert set(components["VerificationCorrectionRequest"]["properties"]) == {
+        "nomination",
+        "reason",
     }
     assert set(components["TieOrderRequest"]["properties"]) == {"order", "reason"}
     assert set(components["ConflictDeclareRequest"]["properties"]) == {"nomination", "reason"}

@@ -52,7 +52,8 @@ def test_jawa_barat_2018_round_in_the_browser(client, regions, settings):
     assert all(name in page for name in nominations)
     for nomination in nominations.values():
         response = client.post(
-            reverse("scoring:verify", args=[panel.pk, nomination.pk]), {"decision": "verify"}
+            reverse("scoring:verify", args=[panel.pk, nomination.pk]),
+            {"decision": "verify", "confirm": "on"},
         )
         assert response.status_code == 302
     assert {
@@ -99,7 +100,9 @@ def test_jawa_barat_2018_round_in_the_browser(client, regions, settings):
             reverse("scoring:ranking_category", args=[panel.pk, category.pk])
         ).content.decode()
         assert outcome[code][0].name in ranking
-        response = client.post(reverse("scoring:finalise", args=[panel.pk, category.pk]))
+        response = client.post(
+            reverse("scoring:finalise", args=[panel.pk, category.pk]), {"confirm": "on"}
+        )
         assert response.status_code == 302
 
     result = {

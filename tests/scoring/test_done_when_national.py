@@ -17,6 +17,9 @@ from scoring.demo import NATIONAL_2020_SCORES
 from scoring.enums import StageKind
 from scoring.models import Award, Panel, RankingSnapshot, Stage
 
+# The ticked box that confirms a finalisation or a juror's confirmation.
+CONFIRM = {"confirm": "on"}
+
 
 def _admin_moves_stage(client, admin, kind, action):
     client.force_login(admin)
@@ -79,7 +82,7 @@ def test_the_2020_national_round_in_the_browser(client, regions, settings):
     client.force_login(chair)
     page = client.get(reverse("scoring:ranking", args=[jury.pk])).content.decode()
     assert "86,00" in page  # Kota Bekasi's selection total
-    response = client.post(reverse("scoring:finalise", args=[jury.pk, category.pk]))
+    response = client.post(reverse("scoring:finalise", args=[jury.pk, category.pk]), CONFIRM)
     assert response.status_code == 302
     finalists = [
         name
@@ -131,13 +134,15 @@ def test_the_2020_national_round_in_the_browser(client, regions, settings):
     client.force_login(chair)
     page = client.get(reverse("scoring:final", args=[jury.pk])).content.decode()
     assert "86,80" in page
-    response = client.post(reverse("scoring:final_finalise", args=[jury.pk, category.pk]))
+    response = client.post(reverse("scoring:final_finalise", args=[jury.pk, category.pk]), CONFIRM)
     assert response.status_code == 302
     for juror in jurors:
         if juror == chair:
             continue
         client.force_login(juror)
-        response = client.post(reverse("scoring:final_confirm", args=[jury.pk, category.pk]))
+        response = client.post(
+            reverse("scoring:final_confirm", args=[jury.pk, category.pk]), CONFIRM
+        )
         assert response.status_code == 302
     snapshot = RankingSnapshot.objects.get(
         stage__edition__year=2020, stage__kind=StageKind.NATIONAL_RESULT, category=category

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from accounts.enums import Role
 from accounts.services import role_assign
+from audit.models import AuditRecord
 from candidates.enums import NominationState, RankLabel
 from scoring.enums import StageKind
 from scoring.models import Award, Interview, RankingSnapshot, Scoresheet
@@ -17,6 +18,8 @@ from tests.factories import UserFactory
 from tests.replay import replayed
 
 S, IV, R = StageKind.NATIONAL_SELECTION, StageKind.NATIONAL_INTERVIEW, StageKind.NATIONAL_RESULT
+# The ticked box that confirms a finalisation or a juror's confirmation.
+CONFIRM = {"confirm": "on"}
 
 
 def _score_page(client, panel, stage, nomination, criterion, value):
@@ -49,7 +52,7 @@ def test_national_round_through_the_pages(client, make_national):
     client.force_login(r.chair)
     page = client.get(reverse("scoring:ranking", args=[panel.pk])).content.decode()
     assert "National selection" in page or "Seleksi nasional" in page
-    response = client.post(reverse("scoring:finalise", args=[panel.pk, r.category.pk]))
+    response = client.post(reverse("scoring:finalise", args=[panel.pk, r.category.pk]), CONFIRM)
     assert response.status_code == 302
     assert {n.pk: n.state for n in type(a).objects.filter(pk__in=[a.pk, b.pk, c.pk, d.pk])} == {
         a.pk: NominationState.FINALIST,
@@ -98,13 +101,17 @@ def test_national_round_through_the_pages(client, make_national):
     page = client.get(reverse("scoring:final", args=[panel.pk])).content.decode()
     for total in ("88,00", "79,60", "74,40"):
         assert total in page
-    response = client.post(reverse("scoring:final_finalise", args=[panel.pk, r.category.pk]))
+    response = client.post(
+        reverse("scoring:final_finalise", args=[panel.pk, r.category.pk]), CONFIRM
+    )
     assert response.status_code == 302
     snapshot = RankingSnapshot.objects.get(stage__kind=R, reopened_at__isnull=True)
     assert snapshot.signed_off_at is None
     for juror in r.members[1:]:
         client.force_login(juror)
-        response = client.post(reverse("scoring:final_confirm", args=[panel.pk, r.category.pk]))
+        response = client.post(
+            reverse("scoring:final_confirm", args=[panel.pk, r.category.pk]), CONFIRM
+        )
         assert response.status_code == 302
     snapshot.refresh_from_db()
     assert snapshot.signed_off_at is not None
@@ -135,7 +142,7 @@ def test_national_round_through_the_pages(client, make_national):
         Award.objects.filter(withdrawn_at__isnull=True).count(),
     )
     refused = [
-        client.post(reverse("scoring:final_finalise", args=[panel.pk, r.category.pk])),
+        client.post(reverse("scoring:final_finalise", args=[panel.pk, r.category.pk]), CONFIRM),
         client.post(
             reverse("scoring:interview", args=[panel.pk, a.pk]),
             {"action": "record", "attendance": "other", "attendee": "x", "minutes": ""},
@@ -302,3 +309,65 @@ def test_jurors_see_no_other_jurors_scores_before_submitting(client, people):
     assert "91,00" not in ranking
     r.score(S, juror, nominee, 50)
     assert "91,00" in client.get(url).content.decode()
+
+
+def test_finalising_and_confirming_the_national_result_ask_first(client, make_national):
+    """Neither the chair's finalisation nor a juror's confirmation happens without the ticked
+    box whose label says what follows: nothing is frozen, confirmed or recorded before."""
+    r = make_national()
+    nominee = r.nominate("32.75")
+    r.score_all(S, nominee, 80)
+    r.select()
+    r.open(IV, R)
+    nominee.refresh_from_db()
+    r.score_all(IV, nominee, 90)
+    r.attend(nominee)
+    page_url = reverse("scoring:final_category", args=[r.panel.pk, r.category.pk])
+    finalise_url = reverse("scoring:final_finalise", args=[r.panel.pk, r.category.pk])
+    confirm_url = reverse("scoring:final_confirm", args=[r.panel.pk, r.category.pk])
+    client.cookies["django_language"] = "en"
+    question = (
+        f"I confirm: finalise the national result of {r.category.name}. Its totals, ranks and "
+        "labels are frozen and go to every juror for confirmation; the awards are given once "
+        "all have confirmed, and only the chair or the secretariat can reopen it, with a reason."
+    )
+
+    client.force_login(r.chair)
+    assert question in client.get(page_url).content.decode()
+    records = AuditRecord.objects.count()
+    refused = client.post(finalise_url)
+    assert refused.status_code == 400
+    section = refused.context["sections"][0]
+    assert section.finalise_form.errors == {
+        "confirm": ["Tick the box to confirm the finalisation."]
+    }
+    assert f'id="finalise-{r.category.pk}-confirm_error"' in refused.content.decode()
+    assert RankingSnapshot.objects.filter(stage__kind=R).count() == 0
+    assert AuditRecord.objects.count() == records
+
+    response = client.post(finalise_url, CONFIRM)
+    assert (response.status_code, response["Location"]) == (302, page_url)
+    snapshot = RankingSnapshot.objects.get(stage__kind=R)
+    assert list(snapshot.confirmations.values_list("juror", flat=True)) == [r.chair.pk]
+
+    juror = r.members[1]
+    client.force_login(juror)
+    assert (
+        "I confirm: this ranking is the jury&#x27;s decision. My confirmation stands unless the "
+        "chair reopens the ranking; once every juror has confirmed, it is signed off and the "
+        "awards are given from it."
+    ) in client.get(page_url).content.decode()
+    records = AuditRecord.objects.count()
+    refused = client.post(confirm_url)
+    assert refused.status_code == 400
+    assert refused.context["sections"][0].confirm_form.errors == {
+        "confirm": ["Tick the box to confirm the ranking."]
+    }
+    assert list(snapshot.confirmations.values_list("juror", flat=True)) == [r.chair.pk]
+    assert AuditRecord.objects.count() == records
+
+    response = client.post(confirm_url, CONFIRM)
+    assert (response.status_code, response["Location"]) == (302, page_url)
+    assert sorted(snapshot.confirmations.values_list("juror", flat=True)) == sorted(
+        [r.chair.pk, juror.pk]
+    )

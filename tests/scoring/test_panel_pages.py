@@ -2,6 +2,7 @@
 (blind until one's own are submitted, changes kept with a reason) and conflicts of interest,
 for every role."""
 
+import html
 from datetime import timedelta
 from decimal import Decimal as D
 
@@ -11,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 
+from audit.models import AuditRecord
 from candidates.enums import NominationState
 from scoring import services
 from scoring.enums import ConflictSource, CriterionKind, ScoresheetState, StageKind
@@ -171,7 +173,7 @@ def test_every_role_on_every_panel_page(client, site, page, allowed, role):
 @pytest.mark.parametrize("role", ROLES)
 def test_every_role_posting_a_verification(client, site, role):
     url = _url(site, "verify")
-    response = login(client, site.people[role]).post(url, {"decision": "verify"})
+    response = login(client, site.people[role]).post(url, {"decision": "verify", "confirm": "on"})
     site.submitted.refresh_from_db()
     if role in ("member", "chair", "admin"):
         assert (response.status_code, response["Location"]) == (302, _url(site, "verification"))
@@ -301,7 +303,7 @@ def test_overview_counts_the_panel_work_and_marks_the_chair(client, site):
 
 def test_verify_records_the_decision_and_the_indicators(client, site):
     login(client, site.member)
-    response = client.post(_url(site, "verify"), {"decision": "verify"})
+    response = client.post(_url(site, "verify"), {"decision": "verify", "confirm": "on"})
     assert response.status_code == 302
     site.submitted.refresh_from_db()
     assert site.submitted.state == NominationState.VERIFIED
@@ -319,6 +321,31 @@ def test_verify_records_the_decision_and_the_indicators(client, site):
     assert [(t.nomination, t.to_state) for t in decided] == [
         (site.submitted, NominationState.VERIFIED)
     ]
+
+
+def test_verify_asks_first_and_changes_nothing_without_the_confirmation(client, site):
+    login(client, site.member)
+    question = (
+        "I confirm: the dossier is verified. Its data are frozen and it goes on to be scored; "
+        "only the panel's chair can correct the decision, with a reason, while verification "
+        "is open."
+    )
+    assert question in html.unescape(client.get(_url(site, "verification")).content.decode())
+    records = AuditRecord.objects.count()
+
+    response = client.post(_url(site, "verify"), {"decision": "verify"})
+
+    assert response.status_code == 400
+    form = response.context["rows"][0]["forms"]["verify"]
+    assert form.errors == {"confirm": ["Tick the box to confirm the verification."]}
+    content = response.content.decode()
+    assert f'id="id_confirm_{site.submitted.pk}_verify_error"' in content
+    assert question in html.unescape(content)
+    site.submitted.refresh_from_db()
+    assert site.submitted.state == NominationState.SUBMITTED
+    assert site.submitted.transitions.count() == 0
+    assert IndicatorValue.objects.filter(nomination=site.submitted).count() == 0
+    assert AuditRecord.objects.count() == records
 
 
 def test_return_sends_the_dossier_back_to_the_branch_with_reason_and_deadline(client, site):
@@ -424,7 +451,9 @@ def test_an_unknown_decision_is_refused_with_a_message(client, site):
 def test_verification_outside_its_stage_is_refused_with_a_message(client, site):
     stage = Stage.objects.get(edition=site.round.edition, kind=StageKind.PROVINCIAL_VERIFICATION)
     services.stage_close(actor=None, stage=stage)
-    response = login(client, site.member).post(_url(site, "verify"), {"decision": "verify"})
+    response = login(client, site.member).post(
+        _url(site, "verify"), {"decision": "verify", "confirm": "on"}
+    )
     assert response.status_code == 400
     message = "Verification is not possible now: Provincial verification (2030) is not open."
     assert response.context["rows"][0]["forms"]["verify"].non_field_errors() == [message]
@@ -437,7 +466,7 @@ def test_verification_outside_its_stage_is_refused_with_a_message(client, site):
 
 def test_deciding_twice_shows_why_on_the_page(client, site):
     login(client, site.member)
-    client.post(_url(site, "verify"), {"decision": "verify"})
+    client.post(_url(site, "verify"), {"decision": "verify", "confirm": "on"})
     response = client.post(_url(site, "verify"), {"decision": "ineligible", "reason": "Terlambat"})
     assert response.status_code == 400
     assert response.context["page_errors"] == [

@@ -39,7 +39,8 @@ RESULT_ORDER = ["semarang", "banyuwangi", "bekasi", "makassar", "balikpapan", "b
                 "sleman"]  # fmt: skip
 INTERVIEW_ORDER = ["banyuwangi", "semarang", "bekasi", "makassar", "bone", "badung", "balikpapan",
                    "sleman"]  # fmt: skip
-LABELS = ["Peringkat I", "Peringkat II", "Peringkat III"]
+# In English, as SPEC §1's glossary names them (the downloads are in the reader's language).
+LABELS = ["1st place", "2nd place", "3rd place"]
 FINAL_HEADER = ("Rank", "Finalist", "Region", "National selection (weight 60)",
                 "National interview (weight 40)", "Attendance factor", "Total")  # fmt: skip
 INTERVIEW_CRITERION = "Wawancara: komitmen dan inovasi pemerintah daerah"

@@ -18,6 +18,7 @@ from django.urls import reverse
 
 from accounts.enums import Role
 from accounts.services import role_assign
+from audit.models import AuditRecord
 from candidates.enums import NominationState, RankLabel
 from candidates.models import Nomination, Province, Regency
 from scoring import selectors, services
@@ -39,6 +40,8 @@ pytestmark = pytest.mark.django_db
 
 C, J = CriterionKind.COMPUTED, CriterionKind.JUDGED
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# The ticked box that confirms a finalisation (scoring.forms_ranking.FinaliseForm).
+CONFIRM = {"confirm": "on"}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -308,7 +311,7 @@ def test_category_of_another_edition_or_without_provincial_round_is_404(client, 
     for category in (other, national):
         for route in ("ranking_category", "ranking_xlsx"):
             assert client.get(urls(round_, category)[route]).status_code == 404
-        assert client.post(urls(round_, category)["finalise"]).status_code == 404
+        assert client.post(urls(round_, category)["finalise"], CONFIRM).status_code == 404
 
 
 def test_only_chair_and_admin_see_the_actions(client, people):
@@ -582,7 +585,7 @@ def test_chairs_tie_decision_resolves_the_tie(client, tied_round):
 
     # nothing is tied any more: the ranking can be finalised, with the reason kept on its rows
     round_.open(StageKind.PROVINCIAL_RESULT)
-    assert client.post(urls(round_)["finalise"]).status_code == 302
+    assert client.post(urls(round_)["finalise"], CONFIRM).status_code == 302
     assert [
         (r.nomination, r.rank, r.tie_reason) for r in RankingSnapshot.objects.get().rows.all()
     ] == [
@@ -667,7 +670,7 @@ def test_finalisation_is_refused_with_missing_scoresheets(client, make_round):
     before = states(round_)
 
     client.force_login(chair)
-    response = english(client).post(urls(round_)["finalise"])
+    response = english(client).post(urls(round_)["finalise"], CONFIRM)
 
     assert response.status_code == 200
     content = response.content.decode()
@@ -684,7 +687,7 @@ def test_finalisation_is_refused_while_nominees_are_tied(client, tied_round):
     round_.open(StageKind.PROVINCIAL_RESULT)
     before = states(round_)
     client.force_login(round_.chair)
-    response = english(client).post(urls(round_)["finalise"])
+    response = english(client).post(urls(round_)["finalise"], CONFIRM)
     assert response.status_code == 200
     names = sorted([s.candidate.name, t.candidate.name], key=lambda n: n)
     assert f"<li>Still tied at rank 3: {', '.join(names)}.</li>" in response.content.decode()
@@ -694,10 +697,36 @@ def test_finalisation_is_refused_while_nominees_are_tied(client, tied_round):
 
 def test_finalisation_is_refused_while_the_result_stage_is_not_open(client, hand_round):
     client.force_login(hand_round.chair)
-    response = english(client).post(urls(hand_round)["finalise"])
+    response = english(client).post(urls(hand_round)["finalise"], CONFIRM)
     assert response.status_code == 200
     assert "Finalising the ranking is not possible now" in response.content.decode()
     assert RankingSnapshot.objects.count() == 0
+
+
+def test_finalisation_asks_first_and_changes_nothing_without_the_confirmation(client, seven_round):
+    round_ = seven_round
+    client.force_login(round_.chair)
+    english(client)
+    question = (
+        "I confirm: finalise the ranking of Pemerintah Kabupaten/Kota. Its scores, totals and "
+        "ranks are frozen, the nominees within the quota advance to the national round, and "
+        "only the chair or the secretariat can reopen it, with a reason."
+    )
+    assert question in client.get(urls(round_)["ranking_category"]).content.decode()
+    before, records = states(round_), AuditRecord.objects.count()
+
+    response = client.post(urls(round_)["finalise"])
+
+    assert response.status_code == 200
+    assert response.context["sections"][0].finalise_form.errors == {
+        "confirm": ["Tick the box to confirm the finalisation."]
+    }
+    content = response.content.decode()
+    assert f'id="finalise-{round_.category.pk}-confirm_error"' in content
+    assert question in content
+    assert RankingSnapshot.objects.count() == 0
+    assert states(round_) == before == [(NominationState.VERIFIED, "")] * 7
+    assert AuditRecord.objects.count() == records
 
 
 @pytest.fixture
@@ -738,7 +767,7 @@ def test_finalisation_freezes_labels_and_advances_the_quota(client, seven_round,
         actor = UserFactory(email="admin@example.test")
         role_assign(user=actor, role=Role.NATIONAL_ADMIN)
     client.force_login(actor)
-    response = english(client).post(urls(round_)["finalise"])
+    response = english(client).post(urls(round_)["finalise"], CONFIRM)
     assert (response.status_code, response["Location"]) == (302, urls(round_)["ranking_category"])
 
     snapshot = RankingSnapshot.objects.get()
@@ -781,7 +810,7 @@ def test_reopening_needs_a_reason_and_restores_verified(client, seven_round):
     round_ = seven_round
     client.force_login(round_.chair)
     english(client)
-    client.post(urls(round_)["finalise"])
+    client.post(urls(round_)["finalise"], CONFIRM)
     snapshot = RankingSnapshot.objects.get()
 
     refused = client.post(urls(round_)["reopen"], {"reason": "  "})
@@ -819,7 +848,7 @@ def test_member_and_auditor_cannot_finalise_or_reopen(client, seven_round):
     role_assign(user=auditor, role=Role.AUDITOR, edition=round_.edition)
     for person in (round_.members[1], auditor):
         client.force_login(person)
-        assert client.post(urls(round_)["finalise"]).status_code == 403
+        assert client.post(urls(round_)["finalise"], CONFIRM).status_code == 403
     assert RankingSnapshot.objects.count() == 0
     services.ranking_finalise(actor=round_.chair, panel=round_.panel, category=round_.category)
     for person in (round_.members[1], auditor):

@@ -250,6 +250,10 @@ def panel_member(panel, own, nominations, candidates, products) -> dict:
             "GET POST",
             panel,
         ),
+        "scoring:verification_correct": allow(
+            f"{sits}: GET is a redirect back to the verification list (correcting: the chair)",
+            worlds=panel,
+        ),
         "scoring:worklist": allow(f"{sits}: one's scoring worklist", worlds=panel),
         "scoring:scoresheet": allow(f"{sits}: one's scoresheet of its nominee", "GET POST", own),
         "scoring:conflicts": allow(f"{sits}: declaring a conflict", "GET POST", panel),
@@ -293,6 +297,15 @@ def chair_extras(own, ties, panel) -> dict:
         "scoring:finalise": allow(f"{chairs}: finalising", "POST", own),
         "scoring:reopen": allow(f"{chairs}: reopening", "POST", own),
         "scoring:agreement": allow(f"{chairs}: the assessors' agreement", worlds=panel),
+        "scoring:verification_correct": allow(
+            f"{chairs}: correcting a verification decision of its nominee (GET: back to the "
+            "list; another panel's nominee: 404)",
+            "GET POST",
+            panel,
+        ),
+        "v1_scoring_panels_verifications_corrections_create": allow(
+            f"{chairs}: correcting a verification decision", "POST", panel
+        ),
         "v1_scoring_panels_rankings_agreement_retrieve": allow(chairs, worlds=own),
         "v1_scoring_panels_rankings_finalise_create": allow(chairs, "POST", own),
         "v1_scoring_panels_rankings_reopen_create": allow(chairs, "POST", own),
@@ -372,6 +385,7 @@ AUDITOR = {
     "scoring:panel": allow("audits every edition: every panel"),
     "scoring:verification": allow("audits every edition: read only"),
     "scoring:verify": allow("read only: GET is a redirect back to the list"),
+    "scoring:verification_correct": allow("read only: GET is a redirect back to the list"),
     "scoring:conflicts": allow("audits every edition: conflicts, read only"),
     "scoring:ranking": allow("audits every edition: rankings, read only"),
     "scoring:ranking_category": allow("a panel's own category, read only", worlds=OWN),
@@ -472,12 +486,19 @@ ADMIN = {
             "v1_scoring_panels_retrieve": "GET",
             "v1_scoring_panels_verifications_list": "GET",
             "v1_scoring_panels_verifications_create": "POST",
+            "v1_scoring_panels_verifications_corrections_create": "POST",
             "v1_scoring_panels_rankings_list": "GET",
             "v1_scoring_panels_conflicts_list": "GET",
         }.items()
     },
     "scoring:verify": allow(
         f"{SECRETARIAT}: verifies for any panel (another panel's nominee: 404 on POST)",
+        "GET POST",
+        worlds=None,
+    ),
+    "scoring:verification_correct": allow(
+        f"{SECRETARIAT}: corrects a verification decision for any panel (another panel's "
+        "nominee: 404 on POST)",
         "GET POST",
         worlds=None,
     ),

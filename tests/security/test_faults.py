@@ -555,7 +555,8 @@ def test_a_database_error_in_the_middle_of_a_finalisation_rolls_it_back(
     _server_error(client)
     with connection.execute_wrapper(fail):
         response = client.post(
-            reverse("scoring:finalise", args=[round_.panel.pk, round_.category.pk])
+            reverse("scoring:finalise", args=[round_.panel.pk, round_.category.pk]),
+            {"confirm": "on"},
         )
 
     assert (fail.raised, response.status_code) == (True, 500)

@@ -222,6 +222,18 @@ ROUTES = {
             "stage": "provincial_result",
         },
     ),
+    "POST /api/v1/scoring/panels/{panel_pk}/verifications/corrections/": lambda w: (
+        ADMIN,
+        _panel(w.jabar, "verifications/corrections/"),
+        {"nomination": w.other.pk, "reason": "Salah verifikasi"},
+        {
+            "state": "submitted",
+            "to_state": "verified",
+            "actor": w.pk(MEMBER),
+            "panel": w.jury.pk,
+            "stage": "provincial_verification",
+        },
+    ),
     "PUT /api/v1/scoring/panels/{panel_pk}/scoresheets/{nomination_pk}/": lambda w: (
         MEMBER,
         _panel(w.jabar, f"scoresheets/{w.other.pk}/"),

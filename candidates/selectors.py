@@ -4,6 +4,7 @@ The national admin may do everything, so on every role's page they see that page
 scope nationwide (the secretariat's monitoring view)."""
 
 from django.core.cache import cache
+from django.db import DatabaseError
 from django.db.models import (
     BooleanField,
     Case,
@@ -45,7 +46,10 @@ def demo_data_present() -> bool:
     deleted forgets it (candidates.signals)."""
     present = cache.get(DEMO_DATA_KEY)
     if present is None:
-        present = Edition.objects.filter(is_demo=True).exists()
+        try:
+            present = Edition.objects.filter(is_demo=True).exists()
+        except DatabaseError:
+            return False  # no database yet (a page before `migrate`): nothing to say, not kept
         cache.set(DEMO_DATA_KEY, present, 60 * 60)
     return present
 

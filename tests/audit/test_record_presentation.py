@@ -326,7 +326,7 @@ def test_the_stored_record_keeps_its_codes_and_its_chain(client, demo_accounts, 
                         "Category: Pemerintah Kabupaten/Kota (2020)",
                         "Finalised ranking: National jury 2020 — Pemerintah Kabupaten/Kota",
                         "Kind: Ranked",
-                        "Label: Peringkat III",
+                        "Label: 3rd place",  # the choice, as SPEC §1's glossary says it
                         "Title: Peringkat III",
                         "National rank: 3",
                         "Province: —",

@@ -44,7 +44,8 @@ BEFORE = {
     ADMIN: OUTCOME,
 }
 SEES = [BRANCH, MEMBER, CHAIR, AUDITOR, JUROR, ADMIN]
-SHOWN_LABEL = {"peringkat_3": "Peringkat III", "": ""}
+# The pages are read in English: SPEC §1's glossary names Peringkat III "3rd place".
+SHOWN_LABEL = {"peringkat_3": "3rd place", "": ""}
 SHOWN_STATE = {"awarded": "Awarded", "finalist": "Finalist"}
 
 
@@ -195,13 +196,13 @@ def test_nomination_lists_show_the_outcome_only_when_allowed(login, bekasi, emai
     url = reverse(page)
     shown = BEFORE[email] == OUTCOME
     html = client.get(url, {"year": 2020}).content.decode()
-    assert ("National: Peringkat III" in html) == shown
+    assert ("National: 3rd place" in html) == shown
     assert ("state-awarded" in html) == shown
     awarded = client.get(url, {"year": 2020, "state": "awarded"}).content.decode()
     assert ("Pemerintah Kota Bekasi" in awarded) == shown
     _publish()
     html = client.get(url, {"year": 2020}).content.decode()
-    assert "National: Peringkat III" in html
+    assert "National: 3rd place" in html
     assert "state-awarded" in html
 
 
@@ -312,6 +313,7 @@ def test_provincial_decision_file_omits_the_national_result(login, bekasi, email
     page = reverse("scoring:decision", args=[panel.pk, bekasi.pk])
     html = client.get(page).content.decode()
     assert "Peringkat III" not in html
+    assert "3rd place" not in html
     assert "National rank" not in html
     assert "Awarded" not in html
     assert 'data-stage="national_result"' not in html
@@ -323,7 +325,7 @@ def test_provincial_decision_file_omits_the_national_result(login, bekasi, email
     # Its provincial label (Jawa Barat 2020 decided outside the system) is the provincial
     # panel's to read; no national award is.
     assert [(a["kind"], a["title"], a["given_at"]) for a in api["awards"]] == [
-        ("Provincial label", "Peringkat I", None)
+        ("Provincial label", "1st place", None)
     ]
     assert [s["kind"] for s in api["stages"]] == [
         s for s in ["provincial_assessment"] if s in [x["kind"] for x in api["stages"]]
@@ -342,11 +344,11 @@ def test_provincial_decision_file_omits_the_national_result(login, bekasi, email
     assert api["national_withheld"] is True
     _publish()
     html = client.get(page).content.decode()
-    assert "Peringkat III" in html
+    assert "3rd place" in html
     assert 'data-stage="national_result"' in html
     api = client.get(f"/api/v1/scoring/panels/{panel.pk}/decisions/{bekasi.pk}/").json()
     assert api["nomination"]["state"] == "awarded"
-    assert api["result"]["label"] == "Peringkat III"
+    assert api["result"]["label"] == "3rd place"
 
 
 @pytest.mark.parametrize("email", [JUROR, AUDITOR, ADMIN])
@@ -356,11 +358,11 @@ def test_decision_file_shows_the_national_result_to_jury_secretariat_and_auditor
     client = login(email)
     panel = _jury_2020()
     html = client.get(reverse("scoring:decision", args=[panel.pk, bekasi.pk])).content.decode()
-    assert "Peringkat III" in html
+    assert "3rd place" in html
     assert 'data-stage="national_result"' in html
     api = client.get(f"/api/v1/scoring/panels/{panel.pk}/decisions/{bekasi.pk}/").json()
     assert api["nomination"]["state"] == "awarded"
-    assert api["result"]["label"] == "Peringkat III"
+    assert api["result"]["label"] == "3rd place"
 
 
 # ---------------------------------------------------------------------------------------------

@@ -359,7 +359,7 @@ def test_kota_bekasi_2020_decision_file_shows_no_empty_provincial_stage(client, 
     document = parse(page)
     [outside] = document.all("data-outside-stage")
     assert outside.text.startswith("Provincial assessment — decided outside the system")
-    assert [n.text for n in document.all("data-outside-label")] == ["Peringkat I"]
+    assert [n.text for n in document.all("data-outside-label")] == ["1st place"]
     assert [n.text for n in document.all("data-outside-outcome")] == [
         "Advanced to the national round"
     ]

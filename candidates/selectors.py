@@ -38,6 +38,7 @@ _EVERYTHING = Q(pk__isnull=False)
 
 
 DEMO_DATA_KEY = "candidates:demo-data-present"
+DEMO_DATA_SECONDS = 60 * 60
 
 
 def demo_data_present() -> bool:
@@ -50,7 +51,7 @@ def demo_data_present() -> bool:
             present = Edition.objects.filter(is_demo=True).exists()
         except DatabaseError:
             return False  # no database yet (a page before `migrate`): nothing to say, not kept
-        cache.set(DEMO_DATA_KEY, present, 60 * 60)
+        cache.set(DEMO_DATA_KEY, present, DEMO_DATA_SECONDS)
     return present
 
 

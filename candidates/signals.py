@@ -6,7 +6,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from .models import Edition
-from .selectors import DEMO_DATA_KEY, forget_demo_data_present
+from .selectors import DEMO_DATA_KEY, DEMO_DATA_SECONDS, forget_demo_data_present
 
 
 def _forget_if_present():
@@ -19,7 +19,7 @@ def _edition_saved(sender, instance, **kwargs):
     # Whether the site runs on demo data (selectors.demo_data_present), once the change is
     # committed: an ordinary edition saved costs no query of the next page.
     if instance.is_demo:
-        transaction.on_commit(lambda: cache.set(DEMO_DATA_KEY, True, 60 * 60))
+        transaction.on_commit(lambda: cache.set(DEMO_DATA_KEY, True, DEMO_DATA_SECONDS))
     else:
         transaction.on_commit(_forget_if_present)
 

@@ -109,7 +109,7 @@ def _winners(edition) -> list[dict]:
                     "title": selectors.award_title(award),
                     "rank": award.rank,
                     "candidate": _candidate(award.nomination.candidate),
-                    "illustrative": edition.is_demo and award.nomination.illustrative_outcome,
+                    "illustrative": selectors.illustrative(edition, award.nomination),
                 }
                 for award in group.awards
             ],
@@ -136,7 +136,7 @@ def _provincial_results(edition) -> list[dict]:
                 "total": row.total,
                 "label": row.label,
                 "advanced": row.advanced,
-                "illustrative": edition.is_demo and row.nomination.illustrative_outcome,
+                "illustrative": selectors.illustrative(edition, row.nomination),
             }
         )
     return [

@@ -163,7 +163,7 @@ def _demo(edition: Edition, nomination) -> dict:
     """Whether the row is demo data, and its result one the demo's articles do not report."""
     return {
         "demo_data": edition.is_demo,
-        "illustrative": edition.is_demo and nomination.illustrative_outcome,
+        "illustrative": selectors.illustrative(edition, nomination),
     }
 
 

@@ -440,6 +440,11 @@ def award_title(award: Award) -> str:
     return award.display_title
 
 
+def illustrative(edition: Edition, nomination) -> bool:
+    """Whether a published result is one the demo's articles do not report (issue 25)."""
+    return edition.is_demo and nomination.illustrative_outcome
+
+
 def province_of(candidate: Candidate) -> Province | None:
     """The province a candidate is in (its regency's, or its own for a provincial government)."""
     if candidate.regency_id:

@@ -65,6 +65,13 @@ class VerificationView(PanelView):
     def get(self, request, panel_pk):
         return self.page()
 
+    def get_nomination(self, nomination_pk):
+        """A dossier the panel has received (404 otherwise)."""
+        return get_object_or_404(
+            selectors.panel_nominations(self.panel).filter(state__in=PANEL_STATES),
+            pk=nomination_pk,
+        )
+
     def page(
         self,
         failed: forms.VerificationForm | None = None,
@@ -142,10 +149,7 @@ class VerificationDecisionView(VerificationView):
         return redirect("scoring:verification", panel_pk=self.panel.pk)
 
     def post(self, request, panel_pk, nomination_pk):
-        nomination = get_object_or_404(
-            selectors.panel_nominations(self.panel).filter(state__in=PANEL_STATES),
-            pk=nomination_pk,
-        )
+        nomination = self.get_nomination(nomination_pk)
         decision = request.POST.get("decision")
         if decision not in forms.Decision.ALL:
             form = forms.VerificationForm(
@@ -195,10 +199,7 @@ class VerificationCorrectionView(VerificationView):
         return redirect("scoring:verification", panel_pk=self.panel.pk)
 
     def post(self, request, panel_pk, nomination_pk):
-        nomination = get_object_or_404(
-            selectors.panel_nominations(self.panel).filter(state__in=PANEL_STATES),
-            pk=nomination_pk,
-        )
+        nomination = self.get_nomination(nomination_pk)
         form = forms.VerificationCorrectionForm(request.POST, nomination=nomination)
         if form.is_valid():
             try:
